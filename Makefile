@@ -1,0 +1,38 @@
+# Two entry points for a fresh clone (see README):
+#   make        set up .venv, build the website and the student releases
+#   make test   set up .venv and the test services, then run every test
+# Both are idempotent: a second run reinstalls nothing unless pyproject.toml changed.
+
+PYTHON ?= python3.11
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: all site book releases test setup system-packages clean
+
+all: site
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[all]'
+	touch $@
+
+site: book releases
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+releases: $(STAMP)
+	$(BIN)/python -m grading release
+
+system-packages:
+	bash scripts/install_system_packages.sh
+
+test: $(STAMP) system-packages book
+	$(BIN)/python -m pytest -n 2
+
+clean:
+	rm -rf _build

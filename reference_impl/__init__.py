@@ -1,0 +1,31 @@
+"""NumPy reference implementation of the course's recurrent models.
+
+Importing this package never imports torch; the PyTorch versions live in
+``reference_impl.torch_models``.
+"""
+from .activations import sigmoid, softmax
+from .gradcheck import check_gradients, numerical_gradient, relative_error
+from .optim import (
+    adam_update,
+    clip_by_global_norm,
+    clip_by_value,
+    global_norm,
+    initialize_adam,
+    sgd_update,
+)
+from .output import (
+    binary_cross_entropy,
+    many_to_one_backward,
+    many_to_one_forward,
+    output_backward,
+    output_forward,
+    softmax_cross_entropy,
+)
+from .rnn import (
+    initialize_rnn_parameters,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+)
+from .rnn_model import rnn_model_backward, rnn_model_forward

@@ -1,0 +1,140 @@
+"""Output layers and losses on top of any recurrent layer.
+
+y_hat<t> = g(Wya a<t> + by) with g = softmax for a k-way output (language
+model) or sigmoid for a yes/no tag per step (name tagging). Each loss is
+summed over time steps and averaged over the m examples of the batch, and
+returns its gradient with respect to the pre-activation z = Wya a + by: for
+softmax with cross-entropy and for sigmoid with binary cross-entropy that
+gradient is the same simple y_hat - y.
+"""
+import numpy as np
+
+from ._validate import require_array, require_shape
+from .activations import sigmoid, softmax
+
+ACTIVATIONS = {"softmax": softmax, "sigmoid": sigmoid}
+_LOG_FLOOR = 1e-12  # keeps log() finite when a probability underflows to 0
+
+
+def output_forward(a, Wya, by, activation="softmax"):
+    """Dense output layer applied at every time step.
+
+    Arguments:
+    a -- hidden states, shape (n_a, m) for one step or (n_a, m, T) for a sequence
+    Wya -- shape (n_y, n_a)
+    by -- shape (n_y, 1)
+    activation -- "softmax" (over the n_y classes) or "sigmoid" (each unit on its own)
+
+    Returns:
+    y_pred -- shape (n_y, m) or (n_y, m, T)
+    cache -- (a, Wya), for output_backward
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    a = np.asarray(a, dtype=float)
+    if a.ndim not in (2, 3):
+        raise ValueError(f"a must have shape (n_a, m) or (n_a, m, T), got {a.shape}")
+    n_a = a.shape[0]
+    Wya = require_shape("Wya", Wya, (None, n_a))
+    by = require_shape("by", by, (Wya.shape[0], 1))
+    z = np.tensordot(Wya, a, axes=(1, 0)) + by.reshape(by.shape + (1,) * (a.ndim - 2))
+    return ACTIVATIONS[activation](z), (a, Wya)
+
+
+def output_backward(dz, cache):
+    """Gradients of output_forward given dz, the gradient with respect to Wya a + by.
+
+    Arguments:
+    dz -- shape of y_pred: (n_y, m) or (n_y, m, T)
+    cache -- from output_forward
+
+    Returns:
+    gradients -- dict with da (shape of a), dWya (n_y, n_a), dby (n_y, 1)
+    """
+    a, Wya = cache
+    dz = require_shape("dz", dz, (Wya.shape[0],) + a.shape[1:])
+    sum_axes = tuple(range(1, a.ndim))
+    return {
+        "da": np.tensordot(Wya.T, dz, axes=(1, 0)),
+        "dWya": np.tensordot(dz, a, axes=(sum_axes, sum_axes)),
+        "dby": np.sum(dz, axis=sum_axes).reshape(-1, 1),
+    }
+
+
+def _check_targets(y_pred, y, mask):
+    y_pred = require_array("y_pred", y_pred, np.ndim(y_pred))
+    y = require_shape("y", y, y_pred.shape)
+    if mask is None:
+        mask = np.ones((1,) + y_pred.shape[1:])
+    mask = require_shape("mask", mask, (1,) + y_pred.shape[1:])
+    return y_pred, y, mask
+
+
+def softmax_cross_entropy(y_pred, y, mask=None):
+    """Cross-entropy of softmax predictions, summed over t, averaged over examples.
+
+    Arguments:
+    y_pred -- softmax outputs, shape (n_y, m, T) (or (n_y, m) for one step)
+    y -- one-hot targets, same shape
+    mask -- optional 0/1 array of shape (1, m, T): steps with 0 (padding) add nothing
+
+    Returns:
+    loss -- float
+    dz -- gradient with respect to the softmax input, shape of y_pred
+    """
+    y_pred, y, mask = _check_targets(y_pred, y, mask)
+    m = y_pred.shape[1]
+    loss = -np.sum(mask * y * np.log(np.maximum(y_pred, _LOG_FLOOR))) / m
+    return float(loss), mask * (y_pred - y) / m
+
+
+def binary_cross_entropy(y_pred, y, mask=None):
+    """Binary cross-entropy of sigmoid predictions, summed over t and units, averaged over examples.
+
+    Arguments:
+    y_pred -- sigmoid outputs in (0, 1), shape (n_y, m, T) (or (n_y, m))
+    y -- 0/1 targets, same shape
+    mask -- optional 0/1 array of shape (1, m, T)
+
+    Returns:
+    loss -- float
+    dz -- gradient with respect to the sigmoid input, shape of y_pred
+    """
+    y_pred, y, mask = _check_targets(y_pred, y, mask)
+    m = y_pred.shape[1]
+    p = np.clip(y_pred, _LOG_FLOOR, 1.0 - _LOG_FLOOR)
+    loss = -np.sum(mask * (y * np.log(p) + (1.0 - y) * np.log(1.0 - p))) / m
+    return float(loss), mask * (y_pred - y) / m
+
+
+LOSSES = {"softmax": softmax_cross_entropy, "sigmoid": binary_cross_entropy}
+
+
+def many_to_one_forward(a, Wya, by, activation="softmax"):
+    """Output read from the last hidden state only (sentiment-style many-to-one).
+
+    Arguments:
+    a -- hidden states, shape (n_a, m, T_x)
+
+    Returns:
+    y_pred -- shape (n_y, m)
+    cache -- (output cache, T_x), for many_to_one_backward
+    """
+    a = require_array("a", a, 3)
+    y_pred, cache = output_forward(a[:, :, -1], Wya, by, activation)
+    return y_pred, (cache, a.shape[2])
+
+
+def many_to_one_backward(dz, cache):
+    """Gradients of many_to_one_forward; da is zero except at the last step.
+
+    Returns:
+    gradients -- dict with da (n_a, m, T_x), dWya (n_y, n_a), dby (n_y, 1)
+    """
+    output_cache, T_x = cache
+    grads = output_backward(dz, output_cache)
+    da_last = grads["da"]
+    da = np.zeros(da_last.shape + (T_x,))
+    da[:, :, -1] = da_last
+    grads["da"] = da
+    return grads

@@ -1,0 +1,159 @@
+"""The basic RNN cell and its unrolled sequence, forward and backward.
+
+Notation of the notes: a<t> = tanh(Waa a<t-1> + Wax x<t> + ba),
+y_hat<t> = softmax(Wya a<t> + by). Examples are columns, so one time step
+is an (n, m) array and a whole sequence an (n, m, T_x) array.
+"""
+import numpy as np
+
+from ._validate import require_keys, require_sequence, require_shape
+from .output import output_forward
+
+RNN_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
+
+
+def rnn_parameter_shapes(n_x, n_a, n_y):
+    """Shape of every RNN parameter, keyed as in the parameter dict."""
+    return {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "Wya": (n_y, n_a), "ba": (n_a, 1), "by": (n_y, 1)}
+
+
+def initialize_rnn_parameters(n_x, n_a, n_y, seed=0, scale=None):
+    """Random RNN parameters (Xavier-style scale 1/sqrt(fan_in)), zero biases.
+
+    Returns:
+    parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+    """
+    rng = np.random.default_rng(seed)
+    parameters = {}
+    for name, shape in rnn_parameter_shapes(n_x, n_a, n_y).items():
+        if name.startswith("b"):
+            parameters[name] = np.zeros(shape)
+        else:
+            std = scale if scale is not None else 1.0 / np.sqrt(shape[1])
+            parameters[name] = rng.normal(0.0, std, size=shape)
+    return parameters
+
+
+def _check_rnn_parameters(parameters):
+    require_keys("parameters", parameters, RNN_KEYS)
+    n_a, n_x = np.shape(parameters["Wax"])
+    n_y = np.shape(parameters["Wya"])[0]
+    for name, shape in rnn_parameter_shapes(n_x, n_a, n_y).items():
+        require_shape(f"parameters['{name}']", parameters[name], shape)
+    return n_x, n_a, n_y
+
+
+def rnn_cell_forward(xt, a_prev, parameters):
+    """One step of the RNN.
+
+    Arguments:
+    xt -- input at time t, shape (n_x, m)
+    a_prev -- hidden state at time t-1, shape (n_a, m)
+    parameters -- dict with
+        Wax -- shape (n_a, n_x)
+        Waa -- shape (n_a, n_a)
+        Wya -- shape (n_y, n_a)
+        ba -- shape (n_a, 1)
+        by -- shape (n_y, 1)
+
+    Returns:
+    a_next -- hidden state at time t, shape (n_a, m)
+    yt_pred -- softmax prediction at time t, shape (n_y, m)
+    cache -- (a_next, a_prev, xt, parameters), for rnn_cell_backward
+    """
+    n_x, n_a, _ = _check_rnn_parameters(parameters)
+    xt = require_shape("xt", xt, (n_x, None))
+    a_prev = require_shape("a_prev", a_prev, (n_a, xt.shape[1]))
+    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
+    yt_pred, _ = output_forward(a_next, parameters["Wya"], parameters["by"], "softmax")
+    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+
+
+def rnn_cell_backward(da_next, cache):
+    """Gradients of one RNN step with respect to its inputs and parameters.
+
+    Arguments:
+    da_next -- gradient of the loss with respect to a_next, shape (n_a, m)
+    cache -- from rnn_cell_forward
+
+    Returns:
+    gradients -- dict with
+        dxt -- shape (n_x, m)
+        da_prev -- shape (n_a, m)
+        dWax -- shape (n_a, n_x)
+        dWaa -- shape (n_a, n_a)
+        dba -- shape (n_a, 1)
+    """
+    a_next, a_prev, xt, parameters = cache
+    da_next = require_shape("da_next", da_next, a_next.shape)
+    # d tanh(z)/dz = 1 - tanh(z)^2, and a_next already is tanh(z).
+    dz = (1.0 - a_next**2) * da_next
+    return {
+        "dxt": parameters["Wax"].T @ dz,
+        "da_prev": parameters["Waa"].T @ dz,
+        "dWax": dz @ xt.T,
+        "dWaa": dz @ a_prev.T,
+        "dba": np.sum(dz, axis=1, keepdims=True),
+    }
+
+
+def rnn_forward(x, a0, parameters):
+    """The RNN unrolled over T_x time steps.
+
+    Arguments:
+    x -- inputs, shape (n_x, m, T_x)
+    a0 -- initial hidden state, shape (n_a, m)
+    parameters -- as for rnn_cell_forward
+
+    Returns:
+    a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
+    y_pred -- softmax predictions, shape (n_y, m, T_x)
+    caches -- (list of the T_x cell caches, x), for rnn_backward
+    """
+    n_x, n_a, n_y = _check_rnn_parameters(parameters)
+    x = require_sequence("x", x)
+    require_shape("x", x, (n_x, None, None))
+    m, T_x = x.shape[1], x.shape[2]
+    a_next = require_shape("a0", a0, (n_a, m))
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    caches = []
+    for t in range(T_x):
+        a_next, y_pred[:, :, t], cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        caches.append(cache)
+    return a, y_pred, (caches, x)
+
+
+def rnn_backward(da, caches):
+    """Backpropagation through time for rnn_forward.
+
+    Arguments:
+    da -- gradient of the loss with respect to every hidden state, from the
+          layers above (not through the recurrence), shape (n_a, m, T_x)
+    caches -- from rnn_forward
+
+    Returns:
+    gradients -- dict with
+        dx -- shape (n_x, m, T_x)
+        da0 -- shape (n_a, m)
+        dWax -- shape (n_a, n_x)
+        dWaa -- shape (n_a, n_a)
+        dba -- shape (n_a, 1)
+    """
+    cell_caches, x = caches
+    n_a, m = cell_caches[0][0].shape
+    T_x = len(cell_caches)
+    da = require_shape("da", da, (n_a, m, T_x))
+    parameters = cell_caches[0][3]
+    grads = {name: np.zeros_like(parameters[name]) for name in ("Wax", "Waa", "ba")}
+    dx = np.zeros_like(x, dtype=float)
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        # a<t> feeds both the output at t and the next step, so its gradients add.
+        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        dx[:, :, t] = step["dxt"]
+        da_prev = step["da_prev"]
+        for name in grads:
+            grads[name] += step["d" + name]
+    return {"dx": dx, "da0": da_prev, "dWax": grads["Wax"], "dWaa": grads["Waa"], "dba": grads["ba"]}

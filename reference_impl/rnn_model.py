@@ -1,0 +1,54 @@
+"""A whole many-to-many or many-to-one RNN model: recurrence, output layer, loss.
+
+This is the piece the language model and the tagging experiments train:
+forward gives the loss, backward gives a gradient for every parameter
+(dWax, dWaa, dba, dWya, dby) and for the initial state.
+"""
+from .output import LOSSES, many_to_one_backward, many_to_one_forward, output_backward, output_forward
+from .rnn import rnn_backward, rnn_forward
+
+
+def rnn_model_forward(x, y, a0, parameters, output="softmax", mask=None, many_to_one=False):
+    """Loss of an RNN with a dense output layer.
+
+    Arguments:
+    x -- inputs, shape (n_x, m, T_x)
+    y -- targets: (n_y, m, T_x) one-hot (softmax) or 0/1 (sigmoid);
+         (n_y, m) when many_to_one
+    a0 -- initial hidden state, shape (n_a, m)
+    parameters -- dict with Wax, Waa, Wya, ba, by
+    output -- "softmax" (k-way output, cross-entropy) or "sigmoid" (binary tag, binary cross-entropy)
+    mask -- optional (1, m, T_x) 0/1 array marking real (1) and padding (0) steps
+    many_to_one -- read the output from the last step only
+
+    Returns:
+    loss -- float, summed over time steps, averaged over examples
+    y_pred -- predictions, shape of y
+    cache -- for rnn_model_backward
+    """
+    if output not in LOSSES:
+        raise ValueError(f"output must be one of {sorted(LOSSES)}, got {output!r}")
+    a, _, rnn_caches = rnn_forward(x, a0, parameters)
+    if many_to_one:
+        y_pred, output_cache = many_to_one_forward(a, parameters["Wya"], parameters["by"], output)
+        loss, dz = LOSSES[output](y_pred, y)
+    else:
+        y_pred, output_cache = output_forward(a, parameters["Wya"], parameters["by"], output)
+        loss, dz = LOSSES[output](y_pred, y, mask)
+    return loss, y_pred, (rnn_caches, output_cache, dz, many_to_one)
+
+
+def rnn_model_backward(cache):
+    """Gradients of rnn_model_forward's loss.
+
+    Returns:
+    gradients -- dict with dWax, dWaa, dba, dWya, dby (shapes of the parameters),
+                 dx (n_x, m, T_x) and da0 (n_a, m)
+    """
+    rnn_caches, output_cache, dz, many_to_one = cache
+    backward = many_to_one_backward if many_to_one else output_backward
+    head = backward(dz, output_cache)
+    grads = rnn_backward(head["da"], rnn_caches)
+    grads["dWya"] = head["dWya"]
+    grads["dby"] = head["dby"]
+    return grads
