@@ -27,10 +27,8 @@ def require_shape(name, value, expected):
     array = require_array(name, value, len(expected))
     for actual, wanted in zip(array.shape, expected):
         if wanted is not None and actual != wanted:
-            shown = tuple("?" if w is None else w for w in expected)
-            raise ValueError(
-                f"{name} must have shape {shown}, got {array.shape}"
-            )
+            shown = "(" + ", ".join("?" if w is None else str(w) for w in expected) + ")"
+            raise ValueError(f"{name} must have shape {shown}, got {array.shape}")
     return array
 
 

@@ -1,0 +1,65 @@
+"""A whole RNN model: gradients end to end, and it actually learns."""
+import numpy as np
+import pytest
+
+from reference_impl import (
+    adam_update,
+    check_gradients,
+    clip_by_global_norm,
+    initialize_adam,
+    initialize_rnn_parameters,
+    rnn_model_backward,
+    rnn_model_forward,
+)
+
+
+@pytest.mark.parametrize(
+    "output, many_to_one",
+    [("softmax", False), ("sigmoid", False), ("softmax", True), ("sigmoid", True)],
+)
+def test_model_gradients_match_finite_differences(rng, rnn_sizes, output, many_to_one):
+    n_x, n_a, n_y, m, T_x = rnn_sizes
+    parameters = initialize_rnn_parameters(n_x, n_a, n_y, seed=3)
+    parameters["ba"] += 0.1
+    x = rng.normal(size=(n_x, m, T_x))
+    a0 = rng.normal(size=(n_a, m))
+    shape = (n_y, m) if many_to_one else (n_y, m, T_x)
+    if output == "softmax":
+        y = np.eye(n_y)[:, rng.integers(0, n_y, size=shape[1:])]
+    else:
+        y = (rng.random(shape) > 0.5).astype(float)
+
+    def loss():
+        return rnn_model_forward(x, y, a0, parameters, output, many_to_one=many_to_one)[0]
+
+    _, _, cache = rnn_model_forward(x, y, a0, parameters, output, many_to_one=many_to_one)
+    errors = check_gradients(loss, {**parameters, "x": x, "a0": a0}, rnn_model_backward(cache))
+    assert max(errors.values()) < 1e-7, errors
+
+
+def test_model_learns_to_echo_the_previous_bit():
+    """Many-to-many tagging: y<t> = x<t-1>. Needs the recurrence, so a falling
+    loss shows that the whole forward/backward/update chain works."""
+    rng = np.random.default_rng(0)
+    m, T_x = 64, 8
+    bits = (rng.random((1, m, T_x)) > 0.5).astype(float)
+    x = bits
+    y = np.concatenate([np.zeros((1, m, 1)), bits[:, :, :-1]], axis=2)
+    parameters = initialize_rnn_parameters(1, 8, 1, seed=1)
+    state = initialize_adam(parameters)
+    a0 = np.zeros((8, m))
+    first_loss = rnn_model_forward(x, y, a0, parameters, "sigmoid")[0]
+    for _ in range(300):
+        loss, _, cache = rnn_model_forward(x, y, a0, parameters, "sigmoid")
+        grads, _ = clip_by_global_norm(rnn_model_backward(cache), 5.0)
+        adam_update(parameters, grads, state, learning_rate=0.05)
+    _, y_pred, _ = rnn_model_forward(x, y, a0, parameters, "sigmoid")
+    accuracy = np.mean((y_pred > 0.5) == (y > 0.5))
+    assert loss < 0.1 * first_loss
+    assert accuracy > 0.99
+
+
+def test_model_rejects_an_unknown_output():
+    parameters = initialize_rnn_parameters(2, 3, 2)
+    with pytest.raises(ValueError, match="output must be one of"):
+        rnn_model_forward(np.zeros((2, 1, 2)), np.zeros((2, 1, 2)), np.zeros((3, 1)), parameters, "tanh")
