@@ -1,0 +1,225 @@
+"""The RNN, GRU and LSTM cells in torch: the NumPy cells' equations, autograd for the backward.
+
+Parameters carry the NumPy names and shapes (Wax, Waa, ba for the RNN;
+Wu, bu, Wr, br, Wc, bc for the GRU; Wf, bf, Wi, bi, Wc, bc, Wo, bo for the
+LSTM, each gate matrix acting on the concatenation [a_prev; x] and so of
+shape (n_a, n_a + n_x)). Examples are columns: one step is (n, m).
+
+One step splits into two halves so that a sequence layer can do the first
+for all time steps in a single matrix product, the way cuDNN does:
+``input_projection`` (the W[:, n_a:] x + b part of every gate, which does
+not depend on the previous state) and ``step`` (everything that does).
+``forward`` runs both halves and is the cell's full equation for one step.
+A state is a tuple: (a,) for the RNN, (c,) for the GRU (whose a is c),
+(a, c) for the LSTM; ``hidden(state)`` is the a that goes up to the output.
+"""
+import math
+
+import torch
+from torch import nn
+
+from .device import random_normal, resolve_device, resolve_dtype
+
+GRU_VARIANTS = ("notes", "reset_after", "simplified")
+
+
+class _Cell(nn.Module):
+    """Shared plumbing: creating parameters with the NumPy shapes, zero states."""
+
+    n_states = 1
+
+    def __init__(self, n_x, n_a, device=None, dtype=torch.float32):
+        super().__init__()
+        if int(n_x) < 1 or int(n_a) < 1:
+            raise ValueError(f"n_x and n_a must be positive integers, got n_x={n_x}, n_a={n_a}")
+        self.n_x, self.n_a = int(n_x), int(n_a)
+        self._factory = {"device": resolve_device(device), "dtype": resolve_dtype(dtype)}
+
+    def _weight(self, name, fan_in, rows, cols):
+        # 1/sqrt(fan_in) keeps the pre-activations of order one, as in the NumPy initialisers.
+        value = random_normal((rows, cols), 1.0 / math.sqrt(fan_in), **self._factory)
+        self.register_parameter(name, nn.Parameter(value))
+
+    def _bias(self, name):
+        self.register_parameter(name, nn.Parameter(torch.zeros(self.n_a, 1, **self._factory)))
+
+    def initial_state(self, m):
+        """Zero state for a batch of m examples: a tuple of (n_a, m) tensors."""
+        p = next(self.parameters())
+        return tuple(torch.zeros(self.n_a, m, device=p.device, dtype=p.dtype) for _ in range(self.n_states))
+
+    def hidden(self, state):
+        """The activation a<t> carried by a state."""
+        return state[0]
+
+    def check_input(self, x):
+        if x.ndim < 2 or x.shape[-2] != self.n_x:
+            raise ValueError(f"x must have shape (n_x={self.n_x}, m) per step, got {tuple(x.shape)}")
+
+    def check_state(self, state, m):
+        if not isinstance(state, tuple) or len(state) != self.n_states:
+            raise ValueError(f"state must be a tuple of {self.n_states} tensor(s) of shape ({self.n_a}, {m})")
+        for s in state:
+            if tuple(s.shape) != (self.n_a, m):
+                raise ValueError(f"every state tensor must have shape (n_a={self.n_a}, m={m}), got {tuple(s.shape)}")
+
+    def forward(self, xt, state=None):
+        """One time step.
+
+        Arguments:
+        xt -- input at time t, shape (n_x, m)
+        state -- tuple of (n_a, m) tensors, zeros when None
+
+        Returns:
+        state -- the next state, same structure
+        """
+        self.check_input(xt)
+        if state is None:
+            state = self.initial_state(xt.shape[-1])
+        self.check_state(state, xt.shape[-1])
+        return self.step(self.input_projection(xt), state, self.recurrent_weights())
+
+
+def _split_columns(W, n_a):
+    """W acts on [a_prev; x]: its first n_a columns see a_prev, the rest see x."""
+    return W[:, :n_a], W[:, n_a:]
+
+
+class RNNCell(_Cell):
+    """a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)."""
+
+    def __init__(self, n_x, n_a, device=None, dtype=torch.float32):
+        super().__init__(n_x, n_a, device, dtype)
+        self._weight("Wax", n_x, n_a, n_x)
+        self._weight("Waa", n_a, n_a, n_a)
+        self._bias("ba")
+
+    def input_projection(self, x):
+        """Wax x + ba for x of shape (..., n_x, m); returns (..., n_a, m)."""
+        return self.Wax @ x + self.ba
+
+    def recurrent_weights(self):
+        return self.Waa
+
+    def step(self, x_proj, state, Waa):
+        (a_prev,) = state
+        return (torch.tanh(Waa @ a_prev + x_proj),)
+
+
+class GRUCell(_Cell):
+    """Gated recurrent unit, state c<t> (= a<t>).
+
+    Γu = σ(Wu [c<t-1>; x<t>] + bu)           update gate
+    Γr = σ(Wr [c<t-1>; x<t>] + br)           relevance (reset) gate
+    variant "notes":       c̃ = tanh(Wc [Γr * c<t-1>; x<t>] + bc)
+    variant "reset_after": c̃ = tanh(Wc[:, n_a:] x<t> + bc + Γr * (Wc[:, :n_a] c<t-1>)), torch.nn.GRU's form
+    variant "simplified":  no Γr: c̃ = tanh(Wc [c<t-1>; x<t>] + bc)
+    c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
+    """
+
+    def __init__(self, n_x, n_a, variant="notes", device=None, dtype=torch.float32):
+        if variant not in GRU_VARIANTS:
+            raise ValueError(f"variant must be one of {GRU_VARIANTS}, got {variant!r}")
+        super().__init__(n_x, n_a, device, dtype)
+        self.variant = variant
+        self.gates = ("u", "c") if variant == "simplified" else ("u", "r", "c")
+        for g in self.gates:
+            self._weight("W" + g, n_a + n_x, n_a, n_a + n_x)
+            self._bias("b" + g)
+
+    def extra_repr(self):
+        return f"n_x={self.n_x}, n_a={self.n_a}, variant={self.variant!r}"
+
+    def input_projection(self, x):
+        """[Wu; Wr; Wc][:, n_a:] x + [bu; br; bc], shape (..., k n_a, m) with k gates."""
+        W_x = torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[1] for g in self.gates])
+        b = torch.cat([getattr(self, "b" + g) for g in self.gates])
+        return W_x @ x + b
+
+    def recurrent_weights(self):
+        """(rows of the sigmoid gates acting on c<t-1>, Wc's block acting on c<t-1>)."""
+        sigmoid_gates = [g for g in self.gates if g != "c"]
+        W_gates_c = torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[0] for g in sigmoid_gates])
+        return W_gates_c, _split_columns(self.Wc, self.n_a)[0]
+
+    def step(self, x_proj, state, weights):
+        (c_prev,) = state
+        W_gates_c, Wc_c = weights
+        n_gates = W_gates_c.shape[0]
+        gates = torch.sigmoid(x_proj[..., :n_gates, :] + W_gates_c @ c_prev)
+        gamma_u = gates[..., : self.n_a, :]
+        xc = x_proj[..., n_gates:, :]
+        if self.variant == "notes":
+            gamma_r = gates[..., self.n_a :, :]
+            c_tilde = torch.tanh(xc + Wc_c @ (gamma_r * c_prev))
+        elif self.variant == "reset_after":
+            gamma_r = gates[..., self.n_a :, :]
+            c_tilde = torch.tanh(xc + gamma_r * (Wc_c @ c_prev))
+        else:
+            c_tilde = torch.tanh(xc + Wc_c @ c_prev)
+        return (gamma_u * c_tilde + (1.0 - gamma_u) * c_prev,)
+
+
+class LSTMCell(_Cell):
+    """Long short-term memory, state (a<t>, c<t>).
+
+    Γf = σ(Wf [a<t-1>; x<t>] + bf (+ pf * c<t-1>))     forget gate
+    Γi = σ(Wi [a<t-1>; x<t>] + bi (+ pi * c<t-1>))     update (input) gate
+    c̃  = tanh(Wc [a<t-1>; x<t>] + bc)
+    c<t> = Γf * c<t-1> + Γi * c̃
+    Γo = σ(Wo [a<t-1>; x<t>] + bo (+ po * c<t>))       output gate
+    a<t> = Γo * tanh(c<t>)
+    The bracketed peephole terms (pf, pi, po of shape (n_a, 1), elementwise)
+    are there only when peepholes=True.
+    """
+
+    n_states = 2
+    gates = ("f", "i", "c", "o")
+
+    def __init__(self, n_x, n_a, peepholes=False, device=None, dtype=torch.float32):
+        super().__init__(n_x, n_a, device, dtype)
+        self.peepholes = bool(peepholes)
+        for g in self.gates:
+            self._weight("W" + g, n_a + n_x, n_a, n_a + n_x)
+            self._bias("b" + g)
+        if self.peepholes:
+            for name in ("pf", "pi", "po"):
+                self._weight(name, n_a, n_a, 1)
+
+    def extra_repr(self):
+        return f"n_x={self.n_x}, n_a={self.n_a}, peepholes={self.peepholes}"
+
+    def input_projection(self, x):
+        """[Wf; Wi; Wc; Wo][:, n_a:] x + [bf; bi; bc; bo], shape (..., 4 n_a, m)."""
+        W_x = torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[1] for g in self.gates])
+        b = torch.cat([getattr(self, "b" + g) for g in self.gates])
+        return W_x @ x + b
+
+    def recurrent_weights(self):
+        return torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[0] for g in self.gates])
+
+    def step(self, x_proj, state, W_a):
+        a_prev, c_prev = state
+        n_a = self.n_a
+        z = x_proj + W_a @ a_prev
+        z_f, z_i, z_c, z_o = (z[..., k * n_a : (k + 1) * n_a, :] for k in range(4))
+        if self.peepholes:
+            z_f = z_f + self.pf * c_prev
+            z_i = z_i + self.pi * c_prev
+        gamma_f = torch.sigmoid(z_f)
+        gamma_i = torch.sigmoid(z_i)
+        c_next = gamma_f * c_prev + gamma_i * torch.tanh(z_c)
+        if self.peepholes:
+            z_o = z_o + self.po * c_next
+        a_next = torch.sigmoid(z_o) * torch.tanh(c_next)
+        return (a_next, c_next)
+
+
+CELLS = {"rnn": RNNCell, "gru": GRUCell, "lstm": LSTMCell}
+
+
+def make_cell(cell, n_x, n_a, device=None, dtype=torch.float32, **options):
+    """A cell by name: "rnn", "gru" (option variant) or "lstm" (option peepholes)."""
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
+    return CELLS[cell](n_x, n_a, device=device, dtype=dtype, **options)

@@ -1,0 +1,171 @@
+"""A character (or word) language model in torch: input layer, recurrent layers, softmax output, sampler.
+
+Conventions are those of the NumPy language model (reference_impl.char_lm):
+a batch is a pair of (m, T) index tensors; the input at t = 1 is "nothing
+yet", written -1 and read as a zero vector, the input at t > 1 is the
+previous target, the last target is <EOS>, and -1 in the targets marks the
+padding after a shorter sequence. The loss is summed over time steps and
+averaged over the m examples, padding excluded.
+"""
+import torch
+from torch import nn
+from torch.nn import functional as F
+
+from .device import lengths_to_mask, resolve_device, random_normal, resolve_dtype, seeded
+from .layers import make_recurrent
+
+INPUTS = ("embedding", "one_hot")
+
+
+def token_nll(logits, targets):
+    """Cross-entropy of every step, zero at padding.
+
+    Arguments:
+    logits -- pre-softmax scores, shape (V, m, T)
+    targets -- indices in [0, V), -1 at padding, shape (m, T)
+
+    Returns:
+    nll -- shape (m, T), -log p(target) at real steps and 0 at padding
+    """
+    if logits.ndim != 3 or targets.shape != logits.shape[1:]:
+        raise ValueError(f"logits must be (V, m, T) and targets (m, T); got {tuple(logits.shape)} and {tuple(targets.shape)}")
+    return F.cross_entropy(logits.permute(1, 0, 2), targets, ignore_index=-1, reduction="none")
+
+
+def masked_cross_entropy(logits, targets):
+    """The course's loss: cross-entropy summed over real steps, averaged over the m examples."""
+    return token_nll(logits, targets).sum() / targets.shape[0]
+
+
+def pad_sequences(sequences, device=None):
+    """Batch of (input, target) index tensors for a list of encoded texts.
+
+    Arguments:
+    sequences -- list of m int sequences, each ending with the <EOS> index
+
+    Returns:
+    x -- inputs, shape (m, T): -1 at t = 1 and at padding, else the previous target
+    y -- targets, shape (m, T), -1 at padding; T is the longest length
+    lengths -- shape (m,)
+    """
+    if len(sequences) == 0 or min(len(s) for s in sequences) == 0:
+        raise ValueError("sequences must be a non-empty list of non-empty index sequences")
+    lengths = torch.tensor([len(s) for s in sequences], device=device)
+    y = torch.full((len(sequences), int(lengths.max())), -1, dtype=torch.long, device=device)
+    for i, sequence in enumerate(sequences):
+        y[i, : len(sequence)] = torch.as_tensor(sequence, dtype=torch.long, device=device)
+    x = torch.full_like(y, -1)
+    x[:, 1:] = torch.where(lengths_to_mask(lengths, y.shape[1])[:, 1:], y[:, :-1], -1)
+    return x, y, lengths
+
+
+class LanguageModel(nn.Module):
+    """Input layer -> recurrent layer(s) -> Wy a + by -> softmax over the vocabulary.
+
+    Arguments:
+    vocab_size -- V
+    n_a -- hidden units per cell
+    cell -- "rnn", "gru" or "lstm"
+    num_layers -- depth of the recurrent stack
+    input -- "one_hot" (x<t> is a V-vector, n_x = V) or "embedding" (a learned n_e-vector)
+    n_e -- embedding size (only for input="embedding")
+    seed -- the initial weights are drawn from this seed (None: torch's current generator)
+    cell_options -- variant=... for the GRU, peepholes=... for the LSTM
+    """
+
+    def __init__(self, vocab_size, n_a, cell="lstm", num_layers=1, input="embedding", n_e=32, seed=None,
+                 device=None, dtype=torch.float32, **cell_options):
+        super().__init__()
+        if input not in INPUTS:
+            raise ValueError(f"input must be one of {INPUTS}, got {input!r}")
+        if int(vocab_size) < 2:
+            raise ValueError(f"vocab_size must be at least 2, got {vocab_size}")
+        self.config = {"vocab_size": int(vocab_size), "n_a": int(n_a), "cell": cell, "num_layers": int(num_layers),
+                       "input": input, "n_e": int(n_e) if input == "embedding" else None, **cell_options}
+        factory = {"device": resolve_device(device), "dtype": resolve_dtype(dtype)}
+        with seeded(seed):
+            V = self.config["vocab_size"]
+            n_x = V if input == "one_hot" else self.config["n_e"]
+            if input == "embedding":
+                self.We = nn.Parameter(random_normal((n_x, V), 1.0, **factory))
+            self.recurrent = make_recurrent(cell, n_x, n_a, num_layers=num_layers, **factory, **cell_options)
+            self.Wy = nn.Parameter(random_normal((V, n_a), float(n_a) ** -0.5, **factory))
+            self.by = nn.Parameter(torch.zeros(V, 1, **factory))
+
+    @property
+    def vocab_size(self):
+        return self.config["vocab_size"]
+
+    def inputs(self, x):
+        """Input vectors for indices x of shape (m, T): (n_x, m, T), zero where x is -1."""
+        if x.ndim != 2 or x.dtype not in (torch.int32, torch.int64):
+            raise ValueError(f"x must be an integer tensor of shape (m, T), got {tuple(x.shape)} {x.dtype}")
+        if int(x.min()) < -1 or int(x.max()) >= self.vocab_size:
+            raise ValueError(f"x must hold indices in [-1, {self.vocab_size}), got [{int(x.min())}, {int(x.max())}]")
+        present = (x >= 0).unsqueeze(0)
+        index = x.clamp(min=0)
+        if self.config["input"] == "one_hot":
+            vectors = F.one_hot(index, self.vocab_size).permute(2, 0, 1).to(self.Wy.dtype)
+        else:
+            vectors = self.We[:, index]
+        return vectors * present
+
+    def forward(self, x, lengths=None, state0=None):
+        """Arguments:
+        x -- input indices, shape (m, T), -1 for "no input"
+        lengths -- optional (m,) real lengths (steps beyond them are padding)
+        state0 -- optional initial state of the recurrent layers
+
+        Returns:
+        logits -- Wy a + by, shape (V, m, T)
+        state -- final state of the recurrent layers
+        """
+        a, state = self.recurrent(self.inputs(x), lengths=lengths, state0=state0)
+        return torch.tensordot(self.Wy, a, dims=([1], [0])) + self.by.unsqueeze(-1), state
+
+    def loss(self, x, y, lengths=None):
+        """masked_cross_entropy of the model's logits on targets y (m, T), -1 at padding."""
+        logits, _ = self(x, lengths=lengths)
+        return masked_cross_entropy(logits, y)
+
+
+@torch.no_grad()
+def sample(model, vocab, n_samples=1, temperature=1.0, max_length=50, generator=None, avoid_unk=True):
+    """Draw texts from a language model, one token at a time, feeding each draw back in.
+
+    The temperature T divides the logits: p_T(k) is proportional to p(k)^(1/T);
+    T < 1 sharpens the distribution, T > 1 flattens it (as in reference_impl.sampling).
+
+    Arguments:
+    model -- a LanguageModel trained with vocab
+    vocab -- reference_impl.text.Vocabulary of V tokens
+    n_samples -- how many texts to draw at once (a batch of m = n_samples)
+    temperature -- positive float
+    max_length -- the most tokens per text, <EOS> included
+    generator -- torch.Generator on the model's device, for reproducible draws
+    avoid_unk -- never draw <UNK>
+
+    Returns:
+    texts -- list of n_samples strings
+    """
+    if not temperature > 0:
+        raise ValueError(f"temperature must be positive, got {temperature}")
+    if len(vocab) != model.vocab_size:
+        raise ValueError(f"the vocabulary has {len(vocab)} tokens but the model was built for {model.vocab_size}")
+    device = model.Wy.device
+    x = torch.full((n_samples, 1), -1, dtype=torch.long, device=device)
+    state, drawn = None, []
+    done = torch.zeros(n_samples, dtype=torch.bool, device=device)
+    for _ in range(max_length):
+        logits, state = model(x, state0=state)
+        scores = logits[:, :, 0].T / temperature
+        if avoid_unk:
+            scores[:, vocab.unk_index] = -float("inf")
+        index = torch.multinomial(torch.softmax(scores, dim=1), 1, generator=generator)
+        drawn.append(index[:, 0])
+        done |= index[:, 0] == vocab.eos_index
+        if bool(done.all()):
+            break
+        x = index
+    columns = torch.stack(drawn, dim=1).tolist()
+    return [vocab.decode(row) for row in columns]
