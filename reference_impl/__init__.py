@@ -4,6 +4,8 @@ Importing this package never imports torch; the PyTorch versions live in
 ``reference_impl.torch_models``.
 """
 from .activations import sigmoid, softmax
+from .char_lm import language_model_batch, loss_per_character, perplexity, train_char_lm
+from .datasets import load_names, make_agreement_data, make_tagging_data
 from .gradcheck import check_gradients, numerical_gradient, relative_error
 from .optim import (
     adam_update,
@@ -29,3 +31,5 @@ from .rnn import (
     rnn_forward,
 )
 from .rnn_model import rnn_model_backward, rnn_model_forward
+from .sampling import sample
+from .text import EOS, UNK, Vocabulary, one_hot, tokenize
