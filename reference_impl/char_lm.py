@@ -7,7 +7,7 @@ input at step 1 is the zero vector, and the last target is <EOS>, so the
 model also learns where names end.
 """
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from .optim import adam_update, clip_by_global_norm, initialize_adam, sgd_update
 from .rnn import initialize_rnn_parameters
