@@ -1,0 +1,324 @@
+"""Run a student's code in a fresh, isolated, resource-limited process.
+
+When the grader runs as root (the course machines and CI do), each sandbox is
+a process that
+
+- is chrooted into a *jail*: a folder holding hard links to the interpreter,
+  its shared libraries, the standard library (without sockets, ctypes and
+  subprocess support) and numpy, and nothing else: no course files, no
+  gradebook, no other submission;
+- runs under a user id of its own (``UID_BASE + pid``), so that it can read
+  nothing outside the jail, write only its empty working folder, and every
+  process it manages to start can be found and killed by that uid;
+- has its own empty network namespace, no new privileges, and rlimits on
+  address space, CPU seconds, processes, file size and open files;
+- runs ``python -I -S`` with an audit hook (grading.sandbox_child) that
+  refuses forks, signals, sockets, ctypes and opening files outside the jail.
+
+Without root only the rlimits, the isolated interpreter and the audit hook
+apply: good against mistakes, not a security boundary (an audit hook can be
+bypassed by code that corrupts the interpreter). ``isolation_level()`` says
+which applies; the instructor README says to grade as root.
+
+:class:`Session` runs a notebook's cells and calls its functions, starting a
+new sandbox and replaying the cells that worked whenever one dies, so a cell
+that loops forever, exhausts memory or exits costs only its own part.
+"""
+import ctypes
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import sandbox_child
+from .sandbox_child import WireError, decode, encode, frame
+
+UID_BASE = 1_000_000_000
+_CHILD_SOURCE = Path(sandbox_child.__file__).read_text()
+# modules a graded function never needs and a hostile one would use
+_DENIED_EXTENSIONS = ("_socket", "_ssl", "_ctypes", "_posixsubprocess", "_multiprocessing", "_posixshmem", "mmap",
+                      "_test", "_xx", "xx", "_tkinter", "_curses", "readline", "_sqlite3", "nis", "spwd", "_crypt")
+_SKIPPED_STDLIB = {"site-packages", "test", "tests", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3",
+                   "distutils", "pydoc_data", "sqlite3", "config-3.11-x86_64-linux-gnu"}
+_libc = ctypes.CDLL(None, use_errno=True)
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resources one submission may use."""
+
+    memory_bytes: int = 2 << 30  # address space of the sandbox process
+    cell_seconds: float = 30.0  # wall clock for one cell or one call of a student function
+    notebook_seconds: float = 300.0  # wall clock for everything one submission runs
+    file_bytes: int = 16 << 20
+    processes: int = 8  # counts threads too; numpy runs single-threaded here
+    output_bytes: int = 64 << 10  # printed output kept for messages; the rest is discarded
+
+
+class SandboxDied(Exception):
+    """The sandbox process ended or was killed while running student code."""
+
+
+class DeadlineExceeded(SandboxDied):
+    """A cell, a call or the whole notebook ran past its time limit."""
+
+
+def isolation_level():
+    """'jail' when running as root (chroot + own uid + namespaces), else 'audit-hook'."""
+    return "jail" if os.geteuid() == 0 else "audit-hook"
+
+
+def _link_tree(source, target, skip=()):
+    for folder, dirs, files in os.walk(source):
+        dirs[:] = [d for d in dirs if d not in skip]
+        destination = Path(target) / os.path.relpath(folder, source)
+        destination.mkdir(parents=True, exist_ok=True, mode=0o755)
+        os.chmod(destination, 0o755)
+        for name in files:
+            if name.endswith(".so") and name.startswith(_DENIED_EXTENSIONS) and "lib-dynload" in folder:
+                continue
+            _link_file(Path(folder) / name, destination / name)
+
+
+def _link_file(source, target):
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(target):
+        return
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), target)
+        return
+    try:
+        os.link(source, target)
+    except OSError:  # another file system
+        shutil.copy2(source, target)
+
+
+class Jail:
+    """A folder holding exactly what a sandbox may see; built once, shared by sandboxes."""
+
+    def __init__(self, packages=("numpy",), root=None):
+        self.packages = tuple(packages)
+        self.interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
+        stdlib = os.path.dirname(os.__file__)
+        # stdlib, its extension modules, then each package's folder (and its bundled libraries)
+        self.read_roots = [stdlib, os.path.join(stdlib, "lib-dynload")]
+        self.package_dirs = []
+        for name in self.packages:
+            module = __import__(name)
+            folder = os.path.dirname(os.path.realpath(module.__file__))
+            self.package_dirs.append(os.path.dirname(folder))
+            self.read_roots += [folder] + [folder + ".libs"] * os.path.isdir(folder + ".libs")
+        self.jailed = isolation_level() == "jail"
+        self.root = Path(root or tempfile.mkdtemp(prefix="grading-jail-"))
+        os.chmod(self.root, 0o755)
+        (self.root / "work").mkdir(exist_ok=True)
+        os.chmod(self.root / "work", 0o711)  # sandboxes may enter their own folder, not list the others
+        if self.jailed:
+            self._populate()
+
+    def _populate(self):
+        inside = lambda path: self.root / str(path).lstrip("/")  # noqa: E731
+        _link_tree(os.path.dirname(os.__file__), inside(os.path.dirname(os.__file__)), _SKIPPED_STDLIB)
+        for root in self.read_roots[2:]:
+            _link_tree(root, inside(root))
+        _link_file(Path(self.interpreter), inside(self.interpreter))
+        shared = [self.interpreter] + [str(p) for r in self.read_roots for p in Path(r).rglob("*.so*")]
+        listing = subprocess.run(["ldd", *shared], capture_output=True, text=True).stdout
+        for line in listing.splitlines():
+            words = line.split()
+            for word in words:
+                if word.startswith("/") and os.path.exists(word) and not word.endswith(":"):
+                    _link_file(Path(os.path.realpath(word)), inside(os.path.realpath(word)))
+                    if os.path.realpath(word) != word:
+                        _link_file(Path(word), inside(word))
+        for folder in sorted({p for p in self.root.rglob("*") if p.is_dir()}):
+            os.chmod(folder, 0o711 if folder == self.root / "work" else 0o755)
+
+    def close(self):
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+_shared_jails = {}
+
+
+def shared_jail(packages=("numpy",)):
+    """The jail of this process for ``packages``, built on first use and removed at exit."""
+    if packages not in _shared_jails:
+        import atexit
+
+        jail = _shared_jails[packages] = Jail(packages)
+        atexit.register(jail.close)
+    return _shared_jails[packages]
+
+
+class Sandbox:
+    """One sandbox process: send it code to execute and functions to call."""
+
+    def __init__(self, limits=Limits(), jail=None):
+        self.limits = limits
+        self.jail = jail or shared_jail()
+        self.output = bytearray()
+        self.alive = False
+        requests_read, self._requests = os.pipe()
+        self._replies, replies_write = os.pipe()
+        self._out, out_write = os.pipe()
+        path = os.pathsep.join(self.jail.read_roots[:2] + self.jail.package_dirs)
+        roots = os.pathsep.join(os.path.realpath(r) for r in self.jail.read_roots)
+        command = [self.jail.interpreter, "-I", "-S", "-B", "-X", "utf8", "-c", _CHILD_SOURCE,
+                   path, roots, str(requests_read), str(replies_write)]
+        environment = {"PATH": "/nonexistent", "HOME": "/nonexistent", "LANG": "C.UTF-8",
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        try:
+            self._process = subprocess.Popen(
+                command, stdin=subprocess.DEVNULL, stdout=out_write, stderr=out_write, env=environment,
+                cwd=str(self.jail.root / "work"), pass_fds=(requests_read, replies_write),
+                preexec_fn=self._confine, start_new_session=True,
+            )
+        finally:
+            for fd in (requests_read, replies_write, out_write):
+                os.close(fd)
+        self.alive = True
+        for fd in (self._requests, self._replies, self._out):
+            os.set_blocking(fd, False)
+        self.uid = UID_BASE + self._process.pid if self.jail.jailed else None
+        self.workdir = self.jail.root / "work" / str(self._process.pid) if self.jail.jailed else None
+
+    def _confine(self):
+        """Runs in the child between fork and exec: limits first, then the jail and the uid."""
+        import resource
+
+        limits = self.limits
+        seconds = int(limits.notebook_seconds) + 1
+        for name, soft, hard in (("RLIMIT_AS", limits.memory_bytes, limits.memory_bytes),
+                                 ("RLIMIT_CPU", seconds, seconds + 1),  # SIGXCPU, then SIGKILL
+                                 ("RLIMIT_FSIZE", limits.file_bytes, limits.file_bytes),
+                                 ("RLIMIT_NOFILE", 64, 64), ("RLIMIT_CORE", 0, 0)):
+            resource.setrlimit(getattr(resource, name), (soft, hard))
+        if self.jail.jailed:
+            uid = UID_BASE + os.getpid()
+            work = self.jail.root / "work" / str(os.getpid())
+            work.mkdir(mode=0o700)
+            os.chown(work, uid, uid)
+            _libc.unshare(0x40000000)  # CLONE_NEWNET: no network; ignored where not permitted
+            os.chroot(self.jail.root)
+            os.chdir(f"/work/{os.getpid()}")
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        _libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+        _libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (after setuid, which clears it)
+
+    def request(self, message, timeout):
+        """Send one request and wait for its reply; raise SandboxDied/DeadlineExceeded."""
+        if not self.alive:
+            raise SandboxDied("the sandbox is not running")
+        outgoing = memoryview(frame(encode(message)))
+        deadline = time.monotonic() + timeout
+        incoming = bytearray()
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self.kill()
+                raise DeadlineExceeded(f"it did not finish within {timeout:.0f} s")
+            readers, writers, _ = select.select([self._replies, self._out], [self._requests] if outgoing else [], [], min(remaining, 0.5))
+            if self._out in readers:
+                self._drain_output()
+            if writers:
+                try:
+                    outgoing = outgoing[os.write(self._requests, outgoing):]
+                except BrokenPipeError:
+                    outgoing = memoryview(b"")
+            if self._replies in readers:
+                chunk = os.read(self._replies, 1 << 20)
+                if not chunk:
+                    raise self._died()
+                incoming += chunk
+                if len(incoming) >= 8:
+                    size = int.from_bytes(incoming[:8], "little")
+                    if size > sandbox_child.MAX_FRAME_BYTES:
+                        self.kill()
+                        raise SandboxDied("it sent a reply larger than the grader accepts")
+                    if len(incoming) >= 8 + size:
+                        try:
+                            return decode(bytes(incoming[8:8 + size]))
+                        except WireError as error:
+                            self.kill()
+                            raise SandboxDied(f"its reply could not be read ({error})") from None
+            elif self._process.poll() is not None and not readers:
+                raise self._died()
+
+    def _drain_output(self):
+        try:
+            chunk = os.read(self._out, 1 << 16)
+        except BlockingIOError:
+            return
+        room = self.limits.output_bytes - len(self.output)
+        if room > 0:
+            self.output += chunk[:room]
+
+    def _died(self):
+        self.kill()
+        code = self._process.returncode
+        if code is not None and code < 0:
+            name = signal.Signals(-code).name
+            why = {"SIGKILL": "it was killed (memory, process or CPU limit, or the grader)",
+                   "SIGXCPU": "it used up its CPU time", "SIGXFSZ": "it wrote a file larger than allowed",
+                   "SIGSEGV": "it crashed (segmentation fault, often running out of memory)"}.get(name, f"it ended on {name}")
+        else:
+            why = f"the process exited with status {code}"
+        return SandboxDied(why)
+
+    def kill(self):
+        """Kill the sandbox and everything it started, even processes that ignore signals."""
+        if not self.alive:
+            return
+        self.alive = False
+        try:
+            os.killpg(self._process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        if self.uid is not None:
+            _kill_uid(self.uid)
+        self._process.wait()
+        for fd in (self._requests, self._replies, self._out):
+            os.close(fd)
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    close = kill
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.kill()
+
+
+def _kill_uid(uid):
+    """SIGKILL every process of ``uid`` until none is left (forks race the first sweeps)."""
+    for _ in range(100):
+        found = False
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/status") as status:
+                    owner = next(line for line in status if line.startswith("Uid:")).split()[1]
+            except (OSError, StopIteration):
+                continue
+            if int(owner) == uid:
+                found = True
+                try:
+                    os.kill(int(entry), signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        if not found:
+            return
+        time.sleep(0.01)
