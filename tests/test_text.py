@@ -92,3 +92,9 @@ def test_one_hot_of_minus_one_is_a_zero_column():
 def test_one_hot_rejects_bad_indices(indices):
     with pytest.raises(ValueError, match="indices"):
         one_hot(indices, 4)
+
+
+def test_a_vocabulary_rebuilt_from_its_token_list_has_the_same_indices():
+    vocab = Vocabulary.from_texts(["the cat sat", "a dog ran"], level="word", max_size=4)
+    rebuilt = Vocabulary(vocab.index_to_token, level="word")
+    assert rebuilt.index_to_token == vocab.index_to_token
