@@ -6,3 +6,15 @@ from .cells import GRUCell, LSTMCell, RNNCell, make_cell
 from .device import default_device, lengths_to_mask, resolve_device, seeded
 from .language_model import LanguageModel, masked_cross_entropy, pad_sequences, sample, token_nll
 from .layers import Bidirectional, Stack, Unidirectional, make_recurrent, reverse_padded
+from .checkpoint import load_checkpoint, save_checkpoint
+from .convert import (
+    cell_to_numpy,
+    from_torch_nn,
+    layer_to_numpy,
+    load_torch_nn_state_dict,
+    numpy_to_cell,
+    numpy_to_layer,
+    to_torch_nn,
+    torch_nn_state_dict,
+)
+from .trainer import LanguageModelTrainer, split_texts

@@ -170,13 +170,13 @@ class LSTMCell(_Cell):
     Γo = σ(Wo [a<t-1>; x<t>] + bo (+ po * c<t>))       output gate
     a<t> = Γo * tanh(c<t>)
     The bracketed peephole terms (pf, pi, po of shape (n_a, 1), elementwise)
-    are there only when peepholes=True.
+    are there only when peepholes=True. bf starts at forget_bias.
     """
 
     n_states = 2
     gates = ("f", "i", "c", "o")
 
-    def __init__(self, n_x, n_a, peepholes=False, device=None, dtype=torch.float32):
+    def __init__(self, n_x, n_a, peepholes=False, forget_bias=1.0, device=None, dtype=torch.float32):
         super().__init__(n_x, n_a, device, dtype)
         self.peepholes = bool(peepholes)
         for g in self.gates:
@@ -184,7 +184,9 @@ class LSTMCell(_Cell):
             self._bias("b" + g)
         if self.peepholes:
             for name in ("pf", "pi", "po"):
-                self._weight(name, n_a, n_a, 1)
+                self._weight(name, 1, n_a, 1)
+        with torch.no_grad():
+            self.bf.fill_(forget_bias)  # as the NumPy initialiser: remember by default at the start
 
     def extra_repr(self):
         return f"n_x={self.n_x}, n_a={self.n_a}, peepholes={self.peepholes}"

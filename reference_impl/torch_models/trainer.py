@@ -1,0 +1,119 @@
+"""Training a torch language model on a list of texts: Adam, global-norm clipping, perplexity, checkpoints.
+
+Perplexity is exp(mean cross-entropy per predicted token, <EOS> included):
+the number of equally likely tokens the model hesitates between. A model
+that guesses uniformly has perplexity V, the vocabulary size; that is the
+baseline a trained model must beat.
+"""
+import math
+
+import torch
+from tqdm.auto import tqdm
+
+from .checkpoint import load_checkpoint, save_checkpoint
+from .language_model import pad_sequences, token_nll
+
+
+def split_texts(texts, valid_fraction=0.1, seed=0):
+    """Shuffle texts with a seed and split them into (train, valid) lists."""
+    if not 0 < valid_fraction < 1:
+        raise ValueError(f"valid_fraction must lie strictly between 0 and 1, got {valid_fraction}")
+    order = torch.randperm(len(texts), generator=torch.Generator().manual_seed(seed)).tolist()
+    n_valid = max(1, round(valid_fraction * len(texts)))
+    return [texts[i] for i in order[n_valid:]], [texts[i] for i in order[:n_valid]]
+
+
+class LanguageModelTrainer:
+    """Trains a LanguageModel; resumable from its checkpoints with identical results.
+
+    Arguments:
+    model -- a LanguageModel
+    vocab -- reference_impl.text.Vocabulary of V = model.vocab_size tokens
+    train_texts, valid_texts -- lists of strings
+    batch_size -- texts per update, drawn at random without replacement
+    learning_rate -- Adam's step size
+    max_norm -- gradients are rescaled to this global norm when larger
+    seed -- seeds the generator that draws the batches
+    progress -- show a tqdm bar
+    """
+
+    def __init__(self, model, vocab, train_texts, valid_texts, batch_size=32, learning_rate=3e-3, max_norm=5.0,
+                 seed=0, progress=True):
+        if len(vocab) != model.vocab_size:
+            raise ValueError(f"the vocabulary has {len(vocab)} tokens but the model was built for {model.vocab_size}")
+        if not 1 <= batch_size <= len(train_texts):
+            raise ValueError(f"batch_size must be between 1 and the number of training texts ({len(train_texts)})")
+        if not max_norm > 0:
+            raise ValueError(f"max_norm must be positive, got {max_norm}")
+        self.model, self.vocab = model, vocab
+        self.device = model.Wy.device
+        self.train_sequences = [vocab.encode(t, add_eos=True).tolist() for t in train_texts]
+        self.valid_sequences = [vocab.encode(t, add_eos=True).tolist() for t in valid_texts]
+        self.batch_size, self.max_norm, self.progress = batch_size, max_norm, progress
+        self.optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+        self.generator = torch.Generator().manual_seed(seed)  # on the CPU: the same batches on every device
+        self.step = 0
+
+    def _batch(self, sequences):
+        return pad_sequences(sequences, device=self.device)
+
+    def train_step(self):
+        """One update on a random batch; returns (summed token cross-entropy, token count, gradient norm)."""
+        self.model.train()
+        index = torch.randperm(len(self.train_sequences), generator=self.generator)[: self.batch_size].tolist()
+        x, y, lengths = self._batch([self.train_sequences[i] for i in index])
+        nll = token_nll(self.model(x, lengths=lengths)[0], y).sum()
+        self.optimizer.zero_grad(set_to_none=True)
+        (nll / len(index)).backward()  # the course's loss: summed over steps, averaged over examples
+        norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.max_norm)
+        self.optimizer.step()
+        self.step += 1
+        return float(nll.detach()), int(lengths.sum()), float(norm)
+
+    @torch.no_grad()
+    def perplexity(self, texts_or_sequences=None, batch_size=256):
+        """Perplexity on the validation set (default) or on given index sequences."""
+        sequences = self.valid_sequences if texts_or_sequences is None else texts_or_sequences
+        self.model.eval()
+        total, count = 0.0, 0
+        for start in range(0, len(sequences), batch_size):
+            x, y, lengths = self._batch(sequences[start : start + batch_size])
+            total += float(token_nll(self.model(x, lengths=lengths)[0], y).sum())
+            count += int(lengths.sum())
+        return math.exp(total / count)
+
+    def train(self, steps, eval_every=100, checkpoint_path=None):
+        """Run `steps` updates, evaluating (and checkpointing) every eval_every updates and at the end.
+
+        Returns:
+        history -- dict of lists, one entry per evaluation: step, train_perplexity
+                   (over the batches since the last evaluation), valid_perplexity, grad_norm (the last one)
+        """
+        history = {"step": [], "train_perplexity": [], "valid_perplexity": [], "grad_norm": []}
+        total, count = 0.0, 0
+        bar = tqdm(range(steps), desc="training", disable=not self.progress)
+        for i in bar:
+            nll, n_tokens, norm = self.train_step()
+            total, count = total + nll, count + n_tokens
+            if (i + 1) % eval_every == 0 or i + 1 == steps:
+                history["step"].append(self.step)
+                history["train_perplexity"].append(math.exp(total / count))
+                history["valid_perplexity"].append(self.perplexity())
+                history["grad_norm"].append(norm)
+                bar.set_postfix(valid_perplexity=f"{history['valid_perplexity'][-1]:.2f}")
+                total, count = 0.0, 0
+                if checkpoint_path is not None:
+                    self.save(checkpoint_path)
+        return history
+
+    def save(self, path, extra=None):
+        """Checkpoint the model, the optimiser, the step and the batch generator."""
+        save_checkpoint(path, self.model, self.optimizer, self.vocab, self.step, generator=self.generator, extra=extra)
+
+    def resume(self, path):
+        """Load a checkpoint written by save(); training then continues exactly where it stopped."""
+        state = load_checkpoint(path, model=self.model, optimizer=self.optimizer, vocab=self.vocab)
+        self.step = state["step"]
+        if state["generator_state"] is not None:
+            self.generator.set_state(state["generator_state"])
+        return state

@@ -1,0 +1,101 @@
+"""The torch cells compute the NumPy cells' equations: forward values and autograd
+gradients equal the NumPy forward and hand-written backward to 1e-10 in float64."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from reference_impl import initialize_rnn_parameters, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from reference_impl.lstm import initialize_lstm_parameters, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from reference_impl.torch_models import LSTMCell, RNNCell, make_recurrent, numpy_to_cell, numpy_to_layer
+
+N_X, N_A, M, T_X = 3, 5, 4, 6
+
+
+def assert_equal_to_1e10(actual, expected, name):
+    np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def with_random_biases(parameters, rng):
+    """Non-zero biases, so that a wrong bias gradient cannot hide behind zeros."""
+    return {k: v + 0.3 * rng.standard_normal(v.shape) if k.startswith("b") else v for k, v in parameters.items()}
+
+
+def leaf(array):
+    return torch.tensor(array, dtype=torch.float64, requires_grad=True)
+
+
+def parameter_gradients(module):
+    return {"d" + name: p.grad.numpy() for name, p in module.named_parameters()}
+
+
+def assert_gradients_match(torch_grads, numpy_grads):
+    assert set(torch_grads) <= set(numpy_grads), sorted(set(torch_grads) - set(numpy_grads))
+    for key, value in torch_grads.items():
+        assert_equal_to_1e10(value, numpy_grads[key], key)
+
+
+def test_rnn_cell_step_matches_numpy(rng):
+    parameters = with_random_biases(initialize_rnn_parameters(N_X, N_A, 2, seed=1), rng)
+    xt, a_prev, da_next = rng.standard_normal((N_X, M)), rng.standard_normal((N_A, M)), rng.standard_normal((N_A, M))
+    cell = numpy_to_cell(parameters, RNNCell(N_X, N_A, device="cpu", dtype=torch.float64))
+    xt_t, a_prev_t = leaf(xt), leaf(a_prev)
+    (a_next,) = cell(xt_t, (a_prev_t,))
+    (a_next * torch.tensor(da_next)).sum().backward()
+
+    a_expected, _, cache = rnn_cell_forward(xt, a_prev, parameters)
+    expected = rnn_cell_backward(da_next, cache)
+    assert_equal_to_1e10(a_next.detach().numpy(), a_expected, "a_next")
+    assert_gradients_match({"dxt": xt_t.grad.numpy(), "da_prev": a_prev_t.grad.numpy(), **parameter_gradients(cell)},
+                           expected)
+
+
+def test_rnn_sequence_matches_numpy_bptt(rng):
+    parameters = with_random_biases(initialize_rnn_parameters(N_X, N_A, 2, seed=2), rng)
+    x, a0, da = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M)), rng.standard_normal((N_A, M, T_X))
+    layer = numpy_to_layer(parameters, make_recurrent("rnn", N_X, N_A, device="cpu", dtype=torch.float64))
+    x_t, a0_t = leaf(x), leaf(a0)
+    a, _ = layer(x_t, state0=(a0_t,))
+    (a * torch.tensor(da)).sum().backward()
+
+    a_expected, _, caches = rnn_forward(x, a0, parameters)
+    expected = rnn_backward(da, caches)
+    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
+    assert_gradients_match({"dx": x_t.grad.numpy(), "da0": a0_t.grad.numpy(), **parameter_gradients(layer.cell)},
+                           expected)
+
+
+@pytest.mark.parametrize("peepholes", [False, True])
+def test_lstm_cell_step_matches_numpy(rng, peepholes):
+    parameters = with_random_biases(initialize_lstm_parameters(N_X, N_A, seed=3, peepholes=peepholes), rng)
+    xt, a_prev, c_prev = (rng.standard_normal(shape) for shape in [(N_X, M), (N_A, M), (N_A, M)])
+    da_next, dc_next = rng.standard_normal((N_A, M)), rng.standard_normal((N_A, M))
+    cell = numpy_to_cell(parameters, LSTMCell(N_X, N_A, peepholes=peepholes, device="cpu", dtype=torch.float64))
+    xt_t, a_prev_t, c_prev_t = leaf(xt), leaf(a_prev), leaf(c_prev)
+    a_next, c_next = cell(xt_t, (a_prev_t, c_prev_t))
+    ((a_next * torch.tensor(da_next)).sum() + (c_next * torch.tensor(dc_next)).sum()).backward()
+
+    a_expected, c_expected, _, cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)
+    expected = lstm_cell_backward(da_next, dc_next, cache)
+    assert_equal_to_1e10(a_next.detach().numpy(), a_expected, "a_next")
+    assert_equal_to_1e10(c_next.detach().numpy(), c_expected, "c_next")
+    torch_grads = {"dxt": xt_t.grad.numpy(), "da_prev": a_prev_t.grad.numpy(), "dc_prev": c_prev_t.grad.numpy(),
+                   **parameter_gradients(cell)}
+    assert_gradients_match(torch_grads, expected)
+
+
+@pytest.mark.parametrize("peepholes", [False, True])
+def test_lstm_sequence_matches_numpy_bptt(rng, peepholes):
+    parameters = with_random_biases(initialize_lstm_parameters(N_X, N_A, seed=4, peepholes=peepholes), rng)
+    x, a0, da = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M)), rng.standard_normal((N_A, M, T_X))
+    layer = numpy_to_layer(parameters, make_recurrent("lstm", N_X, N_A, peepholes=peepholes, device="cpu",
+                                                      dtype=torch.float64))
+    x_t, a0_t = leaf(x), leaf(a0)
+    a, _ = layer(x_t, state0=(a0_t, torch.zeros(N_A, M, dtype=torch.float64)))  # the NumPy LSTM starts at c<0> = 0
+    (a * torch.tensor(da)).sum().backward()
+
+    a_expected, _, _, caches = lstm_forward(x, a0, parameters)
+    expected = lstm_backward(da, caches)
+    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
+    assert_gradients_match({"dx": x_t.grad.numpy(), "da0": a0_t.grad.numpy(), **parameter_gradients(layer.cell)},
+                           expected)
