@@ -1,0 +1,71 @@
+"""NumPy LSTM (forward + backward) against torch.nn.LSTM on the CPU.
+
+Baseline: torch.nn.LSTM in float64 on the CPU, forward and autograd backward
+with the same upstream gradient. Both sides do the same work: hidden states
+for every step, then gradients for the input, the initial state and every
+weight. The printed ratio is NumPy time / torch time, measured in this run.
+
+    .venv/bin/python benchmarks/lstm_numpy_vs_torch.py [--threads N] [--repeats R]
+"""
+import argparse
+import platform
+import time
+
+import numpy as np
+import torch
+
+from reference_impl.lstm import initialize_lstm_parameters, lstm_backward, lstm_forward
+
+M, T_X, N_X, N_A = 64, 50, 64, 128
+
+
+def best_time(function, repeats):
+    """Fastest of ``repeats`` runs after one warm-up; the minimum is the least noisy estimate."""
+    function()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--threads", type=int, default=1, help="threads for torch (NumPy's BLAS follows its own setting)")
+    parser.add_argument("--repeats", type=int, default=20)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+
+    rng = np.random.default_rng(0)
+    parameters = initialize_lstm_parameters(N_X, N_A, seed=0)
+    x = rng.normal(size=(N_X, M, T_X))
+    a0 = np.zeros((N_A, M))
+    da = rng.normal(size=(N_A, M, T_X))
+
+    def numpy_step():
+        _, _, _, caches = lstm_forward(x, a0, parameters)
+        return lstm_backward(da, caches)
+
+    lstm = torch.nn.LSTM(N_X, N_A, dtype=torch.float64)
+    x_torch = torch.from_numpy(x.transpose(2, 1, 0).copy()).requires_grad_()  # (T, m, n_x)
+    da_torch = torch.from_numpy(da.transpose(2, 1, 0).copy())
+
+    def torch_step():
+        lstm.zero_grad()
+        x_torch.grad = None
+        out, _ = lstm(x_torch)
+        out.backward(da_torch)
+
+    t_numpy = best_time(numpy_step, args.repeats)
+    t_torch = best_time(torch_step, args.repeats)
+    print(f"machine: {platform.processor() or platform.machine()}, torch {torch.__version__}, "
+          f"numpy {np.__version__}, torch threads {torch.get_num_threads()}")
+    print(f"LSTM forward+backward, float64, m={M}, T={T_X}, n_x={N_X}, n_a={N_A}, best of {args.repeats}")
+    print(f"  torch.nn.LSTM (baseline): {1e3 * t_torch:8.2f} ms")
+    print(f"  NumPy lstm_forward/backward: {1e3 * t_numpy:8.2f} ms")
+    print(f"  ratio NumPy / torch: {t_numpy / t_torch:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

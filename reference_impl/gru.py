@@ -1,0 +1,221 @@
+"""The GRU cell and its unrolled sequence, forward and backward.
+
+Equations (notation of the notes; for the GRU a<t> = c<t>, * is elementwise):
+
+    Γu = σ(Wu [c<t-1>; x<t>] + bu)                 update gate
+    Γr = σ(Wr [c<t-1>; x<t>] + br)                 relevance gate
+    c̃  = tanh(Wc [Γr * c<t-1>; x<t>] + bc)         candidate
+    c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
+    ŷ<t> = softmax(Wy c<t> + by)                   only when the dict has Wy, by
+
+Three variants, chosen by the ``variant`` argument:
+
+- "notes" (default): the equations above; Γr scales c<t-1> before Wc's product.
+- "reset_after": c̃ = tanh(Wc[:, n_a:] x<t> + bc + Γr * (Wc[:, :n_a] c<t-1>)),
+  Γr applied after the recurrent product. This is what torch.nn.GRU computes
+  (its reset gate r is our Γr). torch also writes the interpolation the other
+  way round, h = (1 - z) * n + z * h_prev: its z is 1 - Γu, so its z-rows are
+  our Wu, bu negated. Both variants are GRUs and train equally well; they
+  give different numbers for the same weights.
+- "simplified": the notes' first GRU, without Γr: c̃ = tanh(Wc [c<t-1>; x<t>] + bc);
+  the parameters then have no Wr, br.
+"""
+import numpy as np
+
+from ._gates import (
+    check_gate_parameters,
+    check_sequence_input,
+    from_steps,
+    gate_parameter_shapes,
+    initialize_from_shapes,
+    input_backward,
+    project_inputs,
+    softmax_predictions,
+    stack_gates,
+    to_steps,
+    unstack_gate_gradients,
+)
+from ._validate import require_shape
+from .activations import sigmoid
+
+GRU_VARIANTS = ("notes", "reset_after", "simplified")
+
+
+def gru_gates(variant="notes"):
+    """Gate letters of a variant, in the order of the stacked rows: sigmoid gates first, candidate last."""
+    if variant not in GRU_VARIANTS:
+        raise ValueError(f"variant must be one of {GRU_VARIANTS}, got {variant!r}")
+    return ("u", "c") if variant == "simplified" else ("u", "r", "c")
+
+
+def initialize_gru_parameters(n_x, n_a, n_y=None, seed=0, variant="notes"):
+    """Random GRU parameters: weights with std 1/sqrt(fan_in), zero biases.
+
+    Returns:
+    parameters -- dict with Wu, [Wr,] Wc (n_a, n_a + n_x), bu, [br,] bc (n_a, 1),
+                  and Wy (n_y, n_a), by (n_y, 1) unless n_y is None
+    """
+    return initialize_from_shapes(gate_parameter_shapes(gru_gates(variant), n_x, n_a, n_y), seed)
+
+
+def _stacked_weights(parameters, variant):
+    gates = gru_gates(variant)
+    n_x, n_a = check_gate_parameters(parameters, gates)
+    W_a, W_x, b = stack_gates(parameters, gates, n_a)
+    return n_x, n_a, {"W_a": W_a, "W_x": W_x, "b": b, "variant": variant}
+
+
+def _gru_step(x_proj, c_prev, weights):
+    """The GRU equations for one step, given x_proj = W_x x<t> + b of shape (G n_a, m).
+
+    Returns c_next (n_a, m) and the step cache for _gru_step_backward.
+    """
+    n_a = c_prev.shape[0]
+    W_a, variant = weights["W_a"], weights["variant"]
+    k = W_a.shape[0] - n_a  # rows of the sigmoid gates; the candidate's rows follow
+    gates = sigmoid(x_proj[:k] + W_a[:k] @ c_prev)
+    gamma_u, gamma_r = gates[:n_a], gates[n_a:]
+    # "notes" gates c<t-1> before the product, "reset_after" gates the product itself.
+    recurrent = W_a[k:] @ (gamma_r * c_prev if variant == "notes" else c_prev)
+    c_tilde = np.tanh(x_proj[k:] + (gamma_r * recurrent if variant == "reset_after" else recurrent))
+    c_next = gamma_u * c_tilde + (1.0 - gamma_u) * c_prev
+    return c_next, (c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights)
+
+
+def _gru_step_backward(dc_next, step_cache):
+    """Backward of _gru_step.
+
+    Returns:
+    dz -- gradient with respect to the stacked x-side pre-activations, shape (G n_a, m)
+    dW_a -- this step's gradient of W_a, shape (G n_a, n_a)
+    dc_prev -- shape (n_a, m)
+    """
+    c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights = step_cache
+    n_a = c_prev.shape[0]
+    W_a, variant = weights["W_a"], weights["variant"]
+    k = W_a.shape[0] - n_a
+    dz = np.empty((W_a.shape[0], c_prev.shape[1]))
+    dz[:n_a] = dc_next * (c_tilde - c_prev) * gamma_u * (1.0 - gamma_u)
+    dz[k:] = dc_next * gamma_u * (1.0 - c_tilde**2)
+    dW_a = np.empty_like(W_a)
+    dc_prev = dc_next * (1.0 - gamma_u)
+    if variant == "notes":
+        d_reset_c = W_a[k:].T @ dz[k:]  # gradient of Γr * c<t-1>
+        dW_a[k:] = dz[k:] @ (gamma_r * c_prev).T
+        dc_prev += d_reset_c * gamma_r
+        dz[n_a:k] = d_reset_c * c_prev * gamma_r * (1.0 - gamma_r)
+    elif variant == "reset_after":
+        d_recurrent = dz[k:] * gamma_r
+        dW_a[k:] = d_recurrent @ c_prev.T
+        dc_prev += W_a[k:].T @ d_recurrent
+        dz[n_a:k] = dz[k:] * recurrent * gamma_r * (1.0 - gamma_r)
+    else:
+        dW_a[k:] = dz[k:] @ c_prev.T
+        dc_prev += W_a[k:].T @ dz[k:]
+    dW_a[:k] = dz[:k] @ c_prev.T
+    dc_prev += W_a[:k].T @ dz[:k]
+    return dz, dW_a, dc_prev
+
+
+def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
+    """One step of the GRU.
+
+    Arguments:
+    xt -- input at time t, shape (n_x, m)
+    c_prev -- memory cell (= hidden state) at time t-1, shape (n_a, m)
+    parameters -- dict with
+        Wu, Wr, Wc -- shape (n_a, n_a + n_x), acting on [c_prev; xt] (no Wr for "simplified")
+        bu, br, bc -- shape (n_a, 1) (no br for "simplified")
+        Wy -- optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
+    variant -- "notes", "reset_after" (torch.nn.GRU's form) or "simplified" (see the module docstring)
+
+    Returns:
+    c_next -- memory cell at time t, shape (n_a, m)
+    yt_pred -- softmax prediction, shape (n_y, m), or None without Wy, by
+    cache -- for gru_cell_backward
+    """
+    n_x, n_a, weights = _stacked_weights(parameters, variant)
+    xt = require_shape("xt", xt, (n_x, None))
+    c_prev = require_shape("c_prev", c_prev, (n_a, xt.shape[1]))
+    c_next, step_cache = _gru_step(weights["W_x"] @ xt + weights["b"], c_prev, weights)
+    return c_next, softmax_predictions(c_next, parameters), (step_cache, xt)
+
+
+def gru_cell_backward(dc_next, cache):
+    """Gradients of one GRU step.
+
+    Arguments:
+    dc_next -- gradient with respect to c_next, shape (n_a, m)
+    cache -- from gru_cell_forward
+
+    Returns:
+    gradients -- dict with dxt (n_x, m), dc_prev (n_a, m), dWu, [dWr,] dWc (n_a, n_a + n_x),
+                 dbu, [dbr,] dbc (n_a, 1)
+    """
+    step_cache, xt = cache
+    weights = step_cache[-1]
+    dc_next = require_shape("dc_next", dc_next, step_cache[0].shape)
+    dz, dW_a, dc_prev = _gru_step_backward(dc_next, step_cache)
+    dx_steps, dW_x, db = input_backward(dz[:, None, :], xt[:, None, :], weights["W_x"])
+    grads = {"dxt": dx_steps[:, 0, :], "dc_prev": dc_prev}
+    grads.update(unstack_gate_gradients(gru_gates(weights["variant"]), dW_a, dW_x, db))
+    return grads
+
+
+def gru_forward(x, c0, parameters, variant="notes"):
+    """The GRU unrolled over T_x steps; the input part of every gate for all steps is one matrix product.
+
+    Arguments:
+    x -- inputs, shape (n_x, m, T_x)
+    c0 -- initial memory cell, shape (n_a, m)
+    parameters, variant -- as for gru_cell_forward
+
+    Returns:
+    c -- memory cells c<1>..c<T_x> (the hidden states), shape (n_a, m, T_x)
+    y_pred -- softmax predictions, shape (n_y, m, T_x), or None without Wy, by
+    caches -- (list of the T_x cell caches, x in step layout), for gru_backward
+    """
+    n_x, n_a, weights = _stacked_weights(parameters, variant)
+    x, c0 = check_sequence_input(x, c0, n_x, n_a, state_name="c0")
+    m, T_x = x.shape[1], x.shape[2]
+    x_steps = to_steps(x)
+    x_proj = project_inputs(weights["W_x"], weights["b"], x_steps)
+    c_steps = np.empty((n_a, T_x, m))
+    c_next = c0
+    cell_caches = []
+    for t in range(T_x):
+        c_next, step_cache = _gru_step(x_proj[:, t], c_next, weights)
+        c_steps[:, t] = c_next
+        cell_caches.append((step_cache, x_steps[:, t]))
+    c = from_steps(c_steps)
+    return c, softmax_predictions(c, parameters), (cell_caches, x_steps)
+
+
+def gru_backward(dc, caches):
+    """Backpropagation through time for gru_forward.
+
+    Arguments:
+    dc -- gradient of the loss with respect to every c<t> from the layers above
+          (not through the recurrence), shape (n_a, m, T_x)
+    caches -- from gru_forward
+
+    Returns:
+    gradients -- dict with dx (n_x, m, T_x), dc0 (n_a, m), dWu, [dWr,] dWc (n_a, n_a + n_x),
+                 dbu, [dbr,] dbc (n_a, 1)
+    """
+    cell_caches, x_steps = caches
+    weights = cell_caches[0][0][-1]
+    n_a, m = cell_caches[0][0][0].shape
+    T_x = len(cell_caches)
+    dc_steps = to_steps(require_shape("dc", dc, (n_a, m, T_x)))
+    dz_steps = np.empty((weights["W_a"].shape[0], T_x, m))
+    dW_a = np.zeros_like(weights["W_a"])
+    dc_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        # c<t> feeds both the layer above and step t+1, so their gradients add.
+        dz_steps[:, t], dW_a_step, dc_prev = _gru_step_backward(dc_steps[:, t] + dc_prev, cell_caches[t][0])
+        dW_a += dW_a_step
+    dx_steps, dW_x, db = input_backward(dz_steps, x_steps, weights["W_x"])
+    grads = {"dx": from_steps(dx_steps), "dc0": dc_prev}
+    grads.update(unstack_gate_gradients(gru_gates(weights["variant"]), dW_a, dW_x, db))
+    return grads
