@@ -10,6 +10,7 @@ from ._validate import require_keys, require_sequence, require_shape
 from .output import output_forward
 
 RNN_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
+RECURRENT_KEYS = ("Wax", "Waa", "ba")  # all a layer inside a deep or bidirectional net needs
 
 
 def rnn_parameter_shapes(n_x, n_a, n_y):
@@ -34,13 +35,21 @@ def initialize_rnn_parameters(n_x, n_a, n_y, seed=0, scale=None):
     return parameters
 
 
-def _check_rnn_parameters(parameters):
-    require_keys("parameters", parameters, RNN_KEYS)
+def _check_rnn_parameters(parameters, output_layer=True):
+    """Validate the dict; without output_layer only Wax, Waa, ba are needed (n_y is then None)."""
+    require_keys("parameters", parameters, RNN_KEYS if output_layer else RECURRENT_KEYS)
     n_a, n_x = np.shape(parameters["Wax"])
-    n_y = np.shape(parameters["Wya"])[0]
+    n_y = np.shape(parameters["Wya"])[0] if output_layer else None
     for name, shape in rnn_parameter_shapes(n_x, n_a, n_y).items():
-        require_shape(f"parameters['{name}']", parameters[name], shape)
+        if output_layer or name in RECURRENT_KEYS:
+            require_shape(f"parameters['{name}']", parameters[name], shape)
     return n_x, n_a, n_y
+
+
+def _rnn_step(xt, a_prev, parameters):
+    """The recurrence alone: a_next = tanh(Waa a_prev + Wax xt + ba), and the cell cache."""
+    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
+    return a_next, (a_next, a_prev, xt, parameters)
 
 
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -64,9 +73,9 @@ def rnn_cell_forward(xt, a_prev, parameters):
     n_x, n_a, _ = _check_rnn_parameters(parameters)
     xt = require_shape("xt", xt, (n_x, None))
     a_prev = require_shape("a_prev", a_prev, (n_a, xt.shape[1]))
-    a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
+    a_next, cache = _rnn_step(xt, a_prev, parameters)
     yt_pred, _ = output_forward(a_next, parameters["Wya"], parameters["by"], "softmax")
-    return a_next, yt_pred, (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
 
 
 def rnn_cell_backward(da_next, cache):
@@ -110,19 +119,36 @@ def rnn_forward(x, a0, parameters):
     y_pred -- softmax predictions, shape (n_y, m, T_x)
     caches -- (list of the T_x cell caches, x), for rnn_backward
     """
-    n_x, n_a, n_y = _check_rnn_parameters(parameters)
+    _check_rnn_parameters(parameters)
+    a, caches = rnn_layer_forward(x, a0, parameters)
+    y_pred, _ = output_forward(a, parameters["Wya"], parameters["by"], "softmax")
+    return a, y_pred, caches
+
+
+def rnn_layer_forward(x, a0, parameters):
+    """The recurrence of rnn_forward without the output layer (a layer of a deep or bidirectional net).
+
+    Arguments:
+    x -- inputs, shape (n_x, m, T_x)
+    a0 -- initial hidden state, shape (n_a, m)
+    parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), ba (n_a, 1); Wya, by are not needed
+
+    Returns:
+    a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
+    caches -- (list of the T_x cell caches, x), for rnn_backward
+    """
+    n_x, n_a, _ = _check_rnn_parameters(parameters, output_layer=False)
     x = require_sequence("x", x)
     require_shape("x", x, (n_x, None, None))
     m, T_x = x.shape[1], x.shape[2]
     a_next = require_shape("a0", a0, (n_a, m))
     a = np.zeros((n_a, m, T_x))
-    y_pred = np.zeros((n_y, m, T_x))
     caches = []
     for t in range(T_x):
-        a_next, y_pred[:, :, t], cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a_next, cache = _rnn_step(x[:, :, t], a_next, parameters)
         a[:, :, t] = a_next
         caches.append(cache)
-    return a, y_pred, (caches, x)
+    return a, (caches, x)
 
 
 def rnn_backward(da, caches):
