@@ -24,6 +24,7 @@ which applies; the instructor README says to grade as root.
 new sandbox and replaying the cells that worked whenever one dies, so a cell
 that loops forever, exhausts memory or exits costs only its own part.
 """
+import builtins
 import ctypes
 import os
 import select
@@ -99,6 +100,22 @@ def _link_file(source, target):
         shutil.copy2(source, target)
 
 
+def _mirror(path, jail):
+    """Make ``path`` resolve inside ``jail`` as it does on the host, symlinks included."""
+    current = Path("/")
+    parts = Path(path).parts[1:]
+    for index, part in enumerate(parts):
+        current = current / part
+        target = jail / str(current).lstrip("/")
+        if current.is_symlink():
+            if not os.path.lexists(target):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.symlink(os.readlink(current), target)
+            resolved = os.path.normpath(os.path.join(current.parent, os.readlink(current), *parts[index + 1:]))
+            return _mirror(resolved, jail)
+    _link_file(Path(path), jail / str(path).lstrip("/"))
+
+
 class Jail:
     """A folder holding exactly what a sandbox may see; built once, shared by sandboxes."""
 
@@ -124,21 +141,49 @@ class Jail:
 
     def _populate(self):
         inside = lambda path: self.root / str(path).lstrip("/")  # noqa: E731
-        _link_tree(os.path.dirname(os.__file__), inside(os.path.dirname(os.__file__)), _SKIPPED_STDLIB)
+        stdlib, dynload = self.read_roots[:2]
+        _link_tree(stdlib, inside(stdlib), _SKIPPED_STDLIB)
         for root in self.read_roots[2:]:
             _link_tree(root, inside(root))
-        _link_file(Path(self.interpreter), inside(self.interpreter))
-        shared = [self.interpreter] + [str(p) for r in self.read_roots for p in Path(r).rglob("*.so*")]
+        _mirror(self.interpreter, self.root)
+        # the libraries the interpreter, the kept extension modules and the packages' bundled libraries load
+        shared = [self.interpreter, *map(str, inside(dynload).glob("*.so"))]
+        shared += [str(p) for root in self.read_roots[2:] for p in Path(root).glob("*.so*")]
+        shared += [str(p) for root in self.read_roots[2:] for p in Path(root).glob("_core/_multiarray_umath*.so")]
+        shared = [str(p).replace(str(self.root), "", 1) if str(p).startswith(str(self.root)) else p for p in shared]
         listing = subprocess.run(["ldd", *shared], capture_output=True, text=True).stdout
-        for line in listing.splitlines():
-            words = line.split()
-            for word in words:
-                if word.startswith("/") and os.path.exists(word) and not word.endswith(":"):
-                    _link_file(Path(os.path.realpath(word)), inside(os.path.realpath(word)))
-                    if os.path.realpath(word) != word:
-                        _link_file(Path(word), inside(word))
-        for folder in sorted({p for p in self.root.rglob("*") if p.is_dir()}):
-            os.chmod(folder, 0o711 if folder == self.root / "work" else 0o755)
+        for word in listing.split():
+            if word.startswith("/") and not word.endswith(":") and os.path.exists(word):
+                _mirror(word, self.root)
+
+    def provide(self, modules):
+        """Make course modules a notebook's locked cells import available, and only those.
+
+        ``modules`` maps a dotted name (``reference_impl.activations``) to its
+        source. Returns the folder to put on the sandbox's sys.path, as the
+        sandbox sees it.
+        """
+        import hashlib
+
+        digest = hashlib.sha256(repr(sorted(modules.items())).encode()).hexdigest()[:16]
+        folder = self.root / "provided" / digest
+        if not folder.exists():
+            staging = Path(tempfile.mkdtemp(dir=self.root))
+            for name, source in modules.items():
+                path = staging.joinpath(*name.split(".")).with_suffix(".py")
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(source)
+                for package in path.relative_to(staging).parents:
+                    (staging / package / "__init__.py").touch()
+            for item in [staging, *staging.rglob("*")]:
+                os.chmod(item, 0o755 if item.is_dir() else 0o644)
+            folder.parent.mkdir(exist_ok=True)
+            os.chmod(folder.parent, 0o755)
+            try:
+                os.rename(staging, folder)
+            except OSError:  # built by another process meanwhile
+                shutil.rmtree(staging, ignore_errors=True)
+        return "/" + str(folder.relative_to(self.root)) if self.jailed else str(folder)
 
     def close(self):
         shutil.rmtree(self.root, ignore_errors=True)
@@ -160,7 +205,7 @@ def shared_jail(packages=("numpy",)):
 class Sandbox:
     """One sandbox process: send it code to execute and functions to call."""
 
-    def __init__(self, limits=Limits(), jail=None):
+    def __init__(self, limits=Limits(), jail=None, extra_path=()):
         self.limits = limits
         self.jail = jail or shared_jail()
         self.output = bytearray()
@@ -168,8 +213,8 @@ class Sandbox:
         requests_read, self._requests = os.pipe()
         self._replies, replies_write = os.pipe()
         self._out, out_write = os.pipe()
-        path = os.pathsep.join(self.jail.read_roots[:2] + self.jail.package_dirs)
-        roots = os.pathsep.join(os.path.realpath(r) for r in self.jail.read_roots)
+        path = os.pathsep.join(self.jail.read_roots[:2] + self.jail.package_dirs + list(extra_path))
+        roots = os.pathsep.join([os.path.realpath(r) for r in self.jail.read_roots] + list(extra_path))
         command = [self.jail.interpreter, "-I", "-S", "-B", "-X", "utf8", "-c", _CHILD_SOURCE,
                    path, roots, str(requests_read), str(replies_write)]
         environment = {"PATH": "/nonexistent", "HOME": "/nonexistent", "LANG": "C.UTF-8",
@@ -322,3 +367,119 @@ def _kill_uid(uid):
         if not found:
             return
         time.sleep(0.01)
+
+
+class StudentError(Exception):
+    """A student's function raised an exception of a type the grader does not know."""
+
+
+_BUILTIN_ERRORS = {name: cls for name, cls in vars(builtins).items()
+                   if isinstance(cls, type) and issubclass(cls, Exception)}
+
+
+class Session:
+    """A notebook's code cells run in a sandbox, and calls of the functions they define.
+
+    Whenever the sandbox dies (a cell or a call ran out of time or memory,
+    exited the process, or was killed), the next request starts a new one and
+    replays the cells that had run without killing it; a cell that killed it
+    is skipped from then on. The whole session shares ``limits.notebook_seconds``.
+    """
+
+    def __init__(self, cells, limits=Limits(), jail=None, provided=None):
+        self.cells = list(cells)
+        self.limits = limits
+        self.jail = jail or shared_jail()
+        self._extra_path = [self.jail.provide(provided)] if provided else []
+        self.cell_errors = {}  # index -> message, for cells that raised or killed the sandbox
+        self._killers = set()
+        self._sandbox = None
+        self._started = time.monotonic()
+
+    def _remaining(self):
+        remaining = self.limits.notebook_seconds - (time.monotonic() - self._started)
+        if remaining <= 0:
+            raise DeadlineExceeded(
+                f"grading stopped: the notebook used up its time budget of {self.limits.notebook_seconds:.0f} s")
+        return remaining
+
+    def _request(self, message):
+        timeout = min(self.limits.cell_seconds, self._remaining())
+        try:
+            return self._sandbox.request(message, timeout)
+        except DeadlineExceeded as error:
+            if timeout < self.limits.cell_seconds:
+                raise DeadlineExceeded(f"grading stopped: the notebook used up its time budget of "
+                                       f"{self.limits.notebook_seconds:.0f} s") from None
+            raise error
+
+    def _ensure_started(self):
+        if self._sandbox is not None and self._sandbox.alive:
+            return
+        self._sandbox = Sandbox(self.limits, self.jail, self._extra_path)
+        for index, source in enumerate(self.cells):
+            if index in self._killers:
+                continue
+            try:
+                reply = self._request({"op": "exec", "index": index, "source": source})
+            except DeadlineExceeded as error:
+                if "budget" in str(error):
+                    raise
+                self._record_killer(index, f"cell {index} did not finish within {self.limits.cell_seconds:.0f} s")
+                return self._ensure_started()
+            except SandboxDied as error:
+                self._record_killer(index, f"cell {index} stopped the process: {error}")
+                return self._ensure_started()
+            if not reply["ok"]:
+                self.cell_errors[index] = f"cell {index} raised {reply['error']['message']}"
+
+    def _record_killer(self, index, message):
+        self._killers.add(index)
+        self.cell_errors[index] = message
+
+    def run_cells(self):
+        """Execute every cell once; return {cell index: error message} for those that failed."""
+        self._ensure_started()
+        return dict(self.cell_errors)
+
+    def call(self, name, *args, **kwargs):
+        """Call the student's ``name`` with plain data; return its plain-data result.
+
+        Raises the builtin exception the function raised (ValueError, ...),
+        StudentError for other exception types, SandboxDied or
+        DeadlineExceeded when the call killed the sandbox or ran too long.
+        """
+        self._ensure_started()
+        try:
+            reply = self._request({"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs)})
+        except DeadlineExceeded as error:
+            if "budget" in str(error):
+                raise
+            raise DeadlineExceeded(f"{name} did not return within {self.limits.cell_seconds:.0f} s") from None
+        except SandboxDied as error:
+            raise SandboxDied(f"calling {name} stopped the process: {error}") from None
+        if reply["ok"]:
+            return reply["value"]
+        error_type = _BUILTIN_ERRORS.get(reply["error"]["type"], StudentError)
+        raise error_type(reply["error"]["message"])
+
+    def function(self, name):
+        """A callable that forwards to the student's ``name`` in the sandbox."""
+        def proxy(*args, **kwargs):
+            return self.call(name, *args, **kwargs)
+        proxy.__name__ = name
+        return proxy
+
+    @property
+    def output(self):
+        return bytes(self._sandbox.output) if self._sandbox else b""
+
+    def close(self):
+        if self._sandbox is not None:
+            self._sandbox.kill()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()

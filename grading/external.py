@@ -1,0 +1,279 @@
+"""Scoring that the student's code cannot influence, recorded through nbgrader.
+
+Stock nbgrader runs the hidden tests in the student's kernel, where the
+student can replace ``np.allclose``, the test helpers or the checks
+themselves. Here:
+
+1. :func:`extract_cells` takes from the submitted notebook only the student's
+   answers (solution cells and cells the student added); locked cells come
+   from the instructor's source notebook, test cells are left out.
+2. :func:`score_notebook` runs those cells in a :class:`grading.sandbox.Session`
+   and, in this clean process, runs each check of
+   ``grading.checks.<assignment>.GRADED_TESTS`` against proxies of the
+   student's functions: the student's process only ever sees the inputs and
+   returns plain data, which the check compares with ``reference_impl``.
+3. :func:`record` runs nbgrader's own autograde (its gradebook records, the
+   submission copy, locked-cell restoration, late penalties) with the kernel
+   execution replaced by :class:`ExternalResults`, which writes each check's
+   outcome into its test cell (nothing for a pass, an error with the check's
+   message for a failure) and removes the hidden-test source. nbgrader's
+   ``SaveAutoGrades`` then stores exactly these outcomes as the auto scores,
+   in the same run, so there is no moment when the gradebook holds points
+   that did not come from the checks, and feedback shows messages, not code.
+"""
+import ast
+import importlib.util
+import json
+import os
+import re
+import sys
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from traitlets import Unicode
+
+from .checks import CheckFailed, graded_tests
+from .sandbox import DeadlineExceeded, Limits, SandboxDied, Session
+
+_HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
+
+
+@dataclass
+class PartResult:
+    """The outcome of one autograded test cell."""
+
+    grade_id: str
+    points: float
+    max_points: float
+    message: str = ""
+
+
+@dataclass
+class NotebookResult:
+    """The outcome of one submitted notebook: its parts, and notes on cells that failed."""
+
+    assignment: str
+    parts: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    @property
+    def score(self):
+        return sum(part.points for part in self.parts)
+
+    @property
+    def max_score(self):
+        return sum(part.max_points for part in self.parts)
+
+    def to_json(self):
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text):
+        data = json.loads(text)
+        return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"])
+
+
+def source_notebook_path(course_dir, assignment):
+    return Path(course_dir) / "solutions" / assignment / f"{assignment}.ipynb"
+
+
+def _nbgrader(cell):
+    return cell.get("metadata", {}).get("nbgrader", {}) or {}
+
+
+def _strip_magics(source):
+    """IPython syntax (%magic, !shell) would not compile in plain Python; drop those lines."""
+    if source.lstrip().startswith("%%"):
+        return ""
+    lines = []
+    for line in source.splitlines():
+        stripped = line.lstrip()
+        lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
+    return "\n".join(lines)
+
+
+def extract_cells(submitted, template):
+    """The code to run for a submission, in the template's order.
+
+    Solution cells come from the submission (matched by grade_id), locked
+    cells that are not tests from the template, and code cells the student
+    added (no nbgrader metadata) follow the graded cell they were placed
+    after. Test cells are never run in the student's process.
+    """
+    answers, added, anchor = {}, {}, None
+    for cell in submitted.cells:
+        meta = _nbgrader(cell)
+        if cell.cell_type != "code":
+            continue
+        if meta.get("grade_id"):
+            anchor = meta["grade_id"]
+            if meta.get("solution"):
+                answers[anchor] = cell.source
+        else:
+            added.setdefault(anchor, []).append(cell.source)
+    cells = []
+    for cell in template.cells:
+        meta = _nbgrader(cell)
+        if cell.cell_type != "code":
+            continue
+        grade_id = meta.get("grade_id")
+        if meta.get("solution"):
+            cells.append(answers.get(grade_id, ""))
+        elif not meta.get("grade"):
+            cells.append(cell.source)
+        if grade_id:
+            cells += added.get(grade_id, [])
+        cells += added.pop(None, [])  # cells added before any graded cell run after the first (imports)
+    return [_strip_magics(source) for source in cells]
+
+
+def provided_modules(template):
+    """Course modules the template's locked cells import (``from reference_impl.x import y``).
+
+    They are the helpers the assignment hands out; the sandbox gets these
+    modules and no other part of the course, so a student cannot call the
+    reference implementation of what they are graded on.
+    """
+    modules = {}
+    for cell in template.cells:
+        meta = _nbgrader(cell)
+        if cell.cell_type != "code" or meta.get("solution") or meta.get("grade"):
+            continue
+        for node in ast.walk(ast.parse(cell.source)):
+            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            for name in names:
+                if name.startswith("reference_impl."):
+                    modules[name] = Path(importlib.util.find_spec(name).origin).read_text()
+    return modules
+
+
+def _failure_message(error):
+    if isinstance(error, CheckFailed):
+        return str(error)
+    if isinstance(error, (DeadlineExceeded, SandboxDied)):
+        return f"your code did not finish: {error}"
+    return f"the returned values could not be checked ({type(error).__name__}: {error})"
+
+
+def score_notebook(assignment, submitted, template, limits=Limits(), jail=None):
+    """Run the hidden checks of ``assignment`` on a submission; return a NotebookResult.
+
+    ``submitted`` and ``template`` are nbformat notebooks. No exception from
+    the student's code escapes: each failure is a part with 0 points and a
+    message saying why.
+    """
+    result = NotebookResult(assignment)
+    with Session(extract_cells(submitted, template), limits, jail, provided_modules(template)) as session:
+        try:
+            errors = session.run_cells()
+        except DeadlineExceeded as error:
+            errors = {"all": str(error)}
+        result.notes += [message for _, message in sorted(errors.items(), key=lambda item: str(item[0]))]
+        for test in graded_tests(assignment).values():
+            try:
+                test.check(*[session.function(name) for name in test.functions])
+            except Exception as error:  # every failure of a check, of any kind, is a failed part
+                result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), _failure_message(error)))
+            else:
+                result.parts.append(PartResult(test.grade_id, float(test.points), float(test.points)))
+    return result
+
+
+def unreadable_result(assignment, reason):
+    """The result of a notebook that could not be read at all: every part 0, with the reason."""
+    result = NotebookResult(assignment, notes=[reason])
+    for test in graded_tests(assignment).values():
+        result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), reason))
+    return result
+
+
+def score_file(course_dir, assignment, path, limits=Limits(), jail=None):
+    """score_notebook for a notebook file; a file that is missing or not a notebook scores 0 with the reason."""
+    template = nbformat.read(source_notebook_path(course_dir, assignment), as_version=4)
+    try:
+        submitted = nbformat.read(path, as_version=4)
+        nbformat.validate(submitted)
+    except Exception as error:  # corrupt JSON, wrong format, missing file: all mean "not gradable"
+        return unreadable_result(assignment, f"the submitted notebook could not be read ({type(error).__name__}: "
+                                              f"{str(error)[:300]})")
+    return score_notebook(assignment, submitted, template, limits, jail)
+
+
+# ---- recording through nbgrader ----------------------------------------------------
+
+try:
+    from nbgrader.preprocessors import NbGraderPreprocessor
+except ImportError:  # nbgrader is in the "grading" extra; scoring alone does not need it
+    NbGraderPreprocessor = object
+
+
+class ExternalResults(NbGraderPreprocessor):
+    """Takes the place of nbgrader's Execute: test cells get the external checks' outcomes.
+
+    A passed part leaves its test cell without output (nbgrader: full
+    points); a failed one gets an error output carrying the check's message
+    (nbgrader: zero). Hidden-test regions are removed so that neither the
+    autograded notebook nor the feedback shows them.
+    """
+
+    results_json = Unicode("", help="NotebookResult.to_json() of the submission being recorded").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        result = NotebookResult.from_json(self.results_json)
+        self._parts = {part.grade_id: part for part in result.parts}
+        nb, resources = super().preprocess(nb, resources)
+        if result.notes:
+            text = "**Grading notes.** " + " ".join(f"{note}." for note in result.notes)
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+        return nb, resources
+
+    def preprocess_cell(self, cell, resources, index):
+        meta = _nbgrader(cell)
+        if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
+            cell.source = _HIDDEN.sub("# hidden checks: run by the grader, outcome below\n", cell.source)
+            part = self._parts.get(meta.get("grade_id"))
+            if part is None or part.points < part.max_points:
+                message = part.message if part else "no check is defined for this cell"
+                cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
+                                                       traceback=[f"CheckFailed: {message}"])]
+            else:
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hidden checks passed\n")]
+        return cell, resources
+
+
+def nbgrader_config(course_dir, db_url=None, results_json=None):
+    """The course's nbgrader_config.py with kernel execution replaced by ExternalResults."""
+    from nbconvert.preprocessors import ClearMetadataPreprocessor
+    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, LimitOutput, SaveAutoGrades
+    from traitlets.config.loader import PyFileConfigLoader
+
+    # nbgrader creates a new gradebook by running its environment's `alembic` script by name
+    bin_dir = os.path.dirname(sys.executable)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    config.CourseDirectory.root = str(course_dir)
+    if db_url:
+        config.CourseDirectory.db_url = db_url
+    config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
+                                                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+    if results_json is not None:
+        config.ExternalResults.results_json = results_json
+    return config
+
+
+def record(course_dir, assignment, student, result, db_url=None):
+    """Run nbgrader's autograde for one submission, recording ``result`` as its auto scores.
+
+    Raises RuntimeError with nbgrader's message if nbgrader refuses the submission.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    config = nbgrader_config(course_dir, db_url, result.to_json())
+    api = NbGraderAPI(CourseDirectory(config=config), config=config)
+    outcome = api.autograde(assignment, student, force=True, create=True)
+    if not outcome["success"]:
+        raise RuntimeError(f"nbgrader autograde failed: {outcome.get('error') or outcome.get('log', '')[-2000:]}")
