@@ -1,0 +1,160 @@
+"""The torch language model: same loss as the NumPy one, training, sampling, checkpoints."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+
+from reference_impl import initialize_rnn_parameters, rnn_model_backward, rnn_model_forward
+from reference_impl.char_lm import language_model_batch
+from reference_impl.datasets import load_names
+from reference_impl.text import Vocabulary
+from reference_impl.torch_models import (
+    LanguageModel,
+    LanguageModelTrainer,
+    load_checkpoint,
+    numpy_to_layer,
+    pad_sequences,
+    sample,
+    split_texts,
+)
+
+TEXTS = ["anna", "bob", "clara", "dave", "eve", "frank", "greta", "hugo", "ida", "jon", "kai", "lena"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    """Tiny tensors: one thread per test worker avoids thread contention under pytest -n 2."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture
+def vocab():
+    return Vocabulary.from_texts(TEXTS)
+
+
+def small_trainer(vocab, seed=0, n_a=8, **options):
+    model = LanguageModel(len(vocab), n_a, cell="gru", input="embedding", n_e=6, seed=seed, device="cpu", **options)
+    return LanguageModelTrainer(model, vocab, TEXTS[:9], TEXTS[9:], batch_size=4, learning_rate=0.01, progress=False)
+
+
+def test_one_hot_rnn_language_model_equals_numpy_loss_and_gradients(vocab, rng):
+    V, n_a = len(vocab), 5
+    sequences = [vocab.encode(t, add_eos=True) for t in ("anna", "bo", "clara")]
+    parameters = initialize_rnn_parameters(V, n_a, V, seed=0)
+    parameters["ba"] = rng.standard_normal((n_a, 1))
+    parameters["by"] = rng.standard_normal((V, 1))
+    x, y, mask = language_model_batch(sequences, V)
+    loss, _, cache = rnn_model_forward(x, y, np.zeros((n_a, 3)), parameters, "softmax", mask)
+    expected = rnn_model_backward(cache)
+
+    model = LanguageModel(V, n_a, cell="rnn", input="one_hot", device="cpu", dtype=torch.float64)
+    numpy_to_layer(parameters, model.recurrent)
+    with torch.no_grad():
+        model.Wy.copy_(torch.tensor(parameters["Wya"]))
+        model.by.copy_(torch.tensor(parameters["by"]))
+    torch_loss = model.loss(*pad_sequences([s.tolist() for s in sequences]))
+    torch_loss.backward()
+    np.testing.assert_allclose(torch_loss.item(), loss, rtol=1e-10)
+    cell = model.recurrent.cell
+    for name, grad in [("dWax", cell.Wax.grad), ("dWaa", cell.Waa.grad), ("dba", cell.ba.grad),
+                       ("dWya", model.Wy.grad), ("dby", model.by.grad)]:
+        np.testing.assert_allclose(grad.numpy(), expected[name], rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+def test_training_on_names_beats_the_uniform_baseline():
+    names = load_names()
+    vocab = Vocabulary.from_texts(names)
+    train, valid = split_texts(names, valid_fraction=0.1, seed=0)
+    model = LanguageModel(len(vocab), 16, cell="gru", n_e=8, seed=0, device="cpu")
+    trainer = LanguageModelTrainer(model, vocab, train, valid, batch_size=32, learning_rate=0.02, progress=False)
+    before = trainer.perplexity()
+    history = trainer.train(60, eval_every=20)
+    assert before > 0.8 * len(vocab)  # an untrained model is close to uniform
+    assert history["valid_perplexity"][-1] < 0.5 * len(vocab)
+    assert history["step"] == [20, 40, 60]
+
+
+def test_training_is_reproducible_from_the_seed(vocab):
+    first, second = small_trainer(vocab), small_trainer(vocab)
+    assert first.train(5, eval_every=5) == second.train(5, eval_every=5)
+    for p, q in zip(first.model.parameters(), second.model.parameters()):
+        assert torch.equal(p, q)
+
+
+def test_checkpoint_round_trip_and_resumed_training_are_exact(vocab, tmp_path):
+    path = tmp_path / "lm.ckpt"
+    uninterrupted = small_trainer(vocab)
+    uninterrupted.train(3, eval_every=3)
+    uninterrupted.save(path)
+    uninterrupted.train(3, eval_every=3)
+
+    resumed = small_trainer(vocab, seed=7)  # other initial weights, all overwritten by the checkpoint
+    state = resumed.resume(path)
+    assert state["step"] == 3 and resumed.step == 3
+    resumed.train(3, eval_every=3)
+    for (name, p), q in zip(uninterrupted.model.named_parameters(), resumed.model.parameters()):
+        assert torch.equal(p, q), name
+
+    rebuilt = load_checkpoint(path, vocab=vocab, device="cpu")
+    assert rebuilt["vocab_tokens"] == vocab.index_to_token
+    assert rebuilt["model"].config == uninterrupted.model.config
+
+
+def test_loaded_tensors_equal_the_saved_ones(vocab, tmp_path):
+    trainer = small_trainer(vocab)
+    trainer.train(2, eval_every=2)
+    trainer.save(tmp_path / "lm.ckpt")
+    loaded = load_checkpoint(tmp_path / "lm.ckpt", device="cpu")["model"]
+    saved = trainer.model.state_dict()
+    for name, tensor in loaded.state_dict().items():
+        assert torch.equal(tensor, saved[name]), name
+
+
+def test_corrupt_or_foreign_files_are_refused(vocab, tmp_path):
+    path = tmp_path / "lm.ckpt"
+    small_trainer(vocab).save(path)
+    raw = bytearray(path.read_bytes())
+    raw[-100] ^= 0xFF
+    (tmp_path / "flipped.ckpt").write_bytes(bytes(raw))
+    (tmp_path / "truncated.ckpt").write_bytes(path.read_bytes()[:-10])
+    (tmp_path / "other.pt").write_bytes(b"not a checkpoint at all")
+    for name in ("flipped.ckpt", "truncated.ckpt"):
+        with pytest.raises(ValueError, match="corrupt"):
+            load_checkpoint(tmp_path / name)
+    with pytest.raises(ValueError, match="not a checkpoint"):
+        load_checkpoint(tmp_path / "other.pt")
+
+
+def test_mismatched_architecture_or_vocabulary_is_named(vocab, tmp_path):
+    path = tmp_path / "lm.ckpt"
+    small_trainer(vocab).save(path)
+    with pytest.raises(ValueError, match="n_a: expected 9, checkpoint has 8"):
+        small_trainer(vocab, n_a=9).resume(path)
+    with pytest.raises(ValueError, match="different vocabulary"):
+        load_checkpoint(path, vocab=Vocabulary(list("abcdefghijklmnopqrstuvwxyz")))
+
+
+def test_sampling_is_reproducible_and_respects_its_limits(vocab):
+    model = LanguageModel(len(vocab), 8, cell="lstm", seed=0, device="cpu")
+    with torch.no_grad():  # untrained, the first step would be an exact tie between all tokens
+        model.by.copy_(torch.randn(model.by.shape, generator=torch.Generator().manual_seed(0)))
+    draw = lambda **kw: sample(model, vocab, n_samples=4, generator=torch.Generator().manual_seed(5), **kw)
+    assert draw(temperature=1.0) == draw(temperature=1.0)
+    assert all(len(text) <= 3 for text in draw(max_length=3))
+    assert len(set(draw(temperature=1e-4, max_length=10))) == 1  # near-argmax: every draw is the same text
+    assert all("<UNK>" not in text for text in draw(temperature=5.0))
+    with pytest.raises(ValueError, match="temperature must be positive"):
+        draw(temperature=0.0)
+
+
+def test_bad_language_model_settings_are_refused(vocab):
+    with pytest.raises(ValueError, match="input must be one of"):
+        LanguageModel(len(vocab), 4, input="bag_of_words")
+    model = LanguageModel(len(vocab), 4, device="cpu")
+    with pytest.raises(ValueError, match="indices in"):
+        model(torch.tensor([[len(vocab)]]))
+    with pytest.raises(ValueError, match="vocabulary has"):
+        LanguageModelTrainer(model, Vocabulary(list("ab")), TEXTS, TEXTS)
