@@ -6,8 +6,20 @@ import pytest
 torch = pytest.importorskip("torch")
 
 from reference_impl import initialize_rnn_parameters, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
+from reference_impl.bidirectional import bidirectional_backward, bidirectional_forward, initialize_bidirectional_parameters
+from reference_impl.deep import deep_backward, deep_forward, initialize_deep_parameters
+from reference_impl.gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, initialize_gru_parameters
 from reference_impl.lstm import initialize_lstm_parameters, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
-from reference_impl.torch_models import LSTMCell, RNNCell, make_recurrent, numpy_to_cell, numpy_to_layer
+from reference_impl.torch_models import (
+    Bidirectional,
+    GRUCell,
+    LSTMCell,
+    RNNCell,
+    Stack,
+    make_recurrent,
+    numpy_to_cell,
+    numpy_to_layer,
+)
 
 N_X, N_A, M, T_X = 3, 5, 4, 6
 
@@ -99,3 +111,99 @@ def test_lstm_sequence_matches_numpy_bptt(rng, peepholes):
     assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
     assert_gradients_match({"dx": x_t.grad.numpy(), "da0": a0_t.grad.numpy(), **parameter_gradients(layer.cell)},
                            expected)
+
+
+GRU_VARIANTS = ["notes", "reset_after", "simplified"]
+
+
+@pytest.mark.parametrize("variant", GRU_VARIANTS)
+def test_gru_cell_step_matches_numpy(rng, variant):
+    parameters = with_random_biases(initialize_gru_parameters(N_X, N_A, seed=5, variant=variant), rng)
+    xt, c_prev, dc_next = rng.standard_normal((N_X, M)), rng.standard_normal((N_A, M)), rng.standard_normal((N_A, M))
+    cell = numpy_to_cell(parameters, GRUCell(N_X, N_A, variant=variant, device="cpu", dtype=torch.float64))
+    xt_t, c_prev_t = leaf(xt), leaf(c_prev)
+    (c_next,) = cell(xt_t, (c_prev_t,))
+    (c_next * torch.tensor(dc_next)).sum().backward()
+
+    c_expected, _, cache = gru_cell_forward(xt, c_prev, parameters, variant=variant)
+    expected = gru_cell_backward(dc_next, cache)
+    assert_equal_to_1e10(c_next.detach().numpy(), c_expected, "c_next")
+    assert_gradients_match({"dxt": xt_t.grad.numpy(), "dc_prev": c_prev_t.grad.numpy(), **parameter_gradients(cell)},
+                           expected)
+
+
+@pytest.mark.parametrize("variant", GRU_VARIANTS)
+def test_gru_sequence_matches_numpy_bptt(rng, variant):
+    parameters = with_random_biases(initialize_gru_parameters(N_X, N_A, seed=6, variant=variant), rng)
+    x, c0, dc = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((N_A, M)), rng.standard_normal((N_A, M, T_X))
+    layer = numpy_to_layer(parameters, make_recurrent("gru", N_X, N_A, variant=variant, device="cpu",
+                                                      dtype=torch.float64))
+    x_t, c0_t = leaf(x), leaf(c0)
+    c, _ = layer(x_t, state0=(c0_t,))
+    (c * torch.tensor(dc)).sum().backward()
+
+    c_expected, _, caches = gru_forward(x, c0, parameters, variant=variant)
+    expected = gru_backward(dc, caches)
+    assert_equal_to_1e10(c.detach().numpy(), c_expected, "c")
+    assert_gradients_match({"dx": x_t.grad.numpy(), "dc0": c0_t.grad.numpy(), **parameter_gradients(layer.cell)},
+                           expected)
+
+
+STACK_FORMS = [("rnn", {}, {}), ("gru", {"variant": "notes"}, {"variant": "notes"}),
+               ("gru", {"variant": "reset_after"}, {"variant": "reset_after"}), ("lstm", {"peepholes": True}, {})]
+
+
+def layer_gradients(layer):
+    """Gradients of a torch layer, structured as the NumPy bidirectional/deep backward returns them."""
+    def one(single):
+        if isinstance(single, Bidirectional):
+            return (parameter_gradients(single.forward_layer.cell), parameter_gradients(single.backward_layer.cell))
+        return parameter_gradients(single.cell)
+    return [one(single) for single in layer.layers] if isinstance(layer, Stack) else one(layer)
+
+
+def assert_structured_gradients_match(torch_grads, numpy_grads):
+    if isinstance(torch_grads, dict):
+        assert_gradients_match(torch_grads, numpy_grads)
+        return
+    assert len(torch_grads) == len(numpy_grads)
+    for ours, theirs in zip(torch_grads, numpy_grads):
+        assert_structured_gradients_match(ours, theirs)
+
+
+@pytest.mark.parametrize("cell,options,numpy_options", STACK_FORMS)
+def test_bidirectional_layer_matches_numpy(rng, cell, options, numpy_options):
+    parameters = initialize_bidirectional_parameters(cell, N_X, N_A, seed=7, **options)
+    parameters = tuple(with_random_biases(p, rng) for p in parameters)
+    x, da = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((2 * N_A, M, T_X))
+    layer = numpy_to_layer(parameters, make_recurrent(cell, N_X, N_A, bidirectional=True, device="cpu",
+                                                      dtype=torch.float64, **options))
+    x_t = leaf(x)
+    a, _ = layer(x_t)
+    (a * torch.tensor(da)).sum().backward()
+
+    a_expected, cache = bidirectional_forward(cell, x, parameters, **numpy_options)
+    expected = bidirectional_backward(da, cache)
+    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
+    assert_equal_to_1e10(x_t.grad.numpy(), expected["dx"], "dx")
+    assert_structured_gradients_match(layer_gradients(layer), expected["dparameters"])
+
+
+@pytest.mark.parametrize("cell,options,numpy_options", STACK_FORMS)
+@pytest.mark.parametrize("bidirectional", [False, True])
+def test_deep_stack_matches_numpy(rng, cell, options, numpy_options, bidirectional):
+    parameters = initialize_deep_parameters(cell, N_X, N_A, 2, 3, bidirectional=bidirectional, seed=8, **options)
+    layers = parameters["layers"]
+    width = 2 * N_A if bidirectional else N_A
+    x, da = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((width, M, T_X))
+    stack = numpy_to_layer(layers, make_recurrent(cell, N_X, N_A, num_layers=3, bidirectional=bidirectional,
+                                                  device="cpu", dtype=torch.float64, **options))
+    x_t = leaf(x)
+    a, _ = stack(x_t)
+    (a * torch.tensor(da)).sum().backward()
+
+    a_expected, cache = deep_forward(cell, x, layers, **numpy_options)
+    expected = deep_backward(da, cache)
+    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
+    assert_equal_to_1e10(x_t.grad.numpy(), expected["dx"], "dx")
+    assert_structured_gradients_match(layer_gradients(stack), expected["dlayers"])
