@@ -30,5 +30,9 @@ c.IgnorePattern.pattern = r"[\s\S]*"
 # Feedback shows the outcome and message of each hidden test, not its source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
+# The kernel prints only the exception's type and message: a traceback with
+# source context would show the lines around each hidden check call.
+c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.xmode=Minimal"]
+
 # Long tracebacks from student code are cut in the stored notebook and feedback.
 c.LimitOutput.max_traceback = 20
