@@ -1,0 +1,123 @@
+"""Bidirectional recurrent layer and the bidirectional RNN (BRNN).
+
+Two recurrences with their own parameters read the same sequence: a→<t>
+left to right, a←<t> right to left (a←<T_x> first). Both are ordinary
+forward propagation; only the direction of reading differs. The output at t
+sees the whole sentence:
+
+    ŷ<t> = g(Wy [a→<t>; a←<t>] + by)
+
+The price: the whole sequence must be known before the first output, so a
+BRNN suits text that is already written, not speech that is still arriving.
+Any of the three cells ("rnn", "gru", "lstm") can sit in either direction.
+
+Parameters of a bidirectional layer are a pair (forward dict, backward dict),
+as reference_impl.torch_models.convert expects; both initial states are zero.
+"""
+import numpy as np
+
+from ._gates import initialize_from_shapes
+from ._validate import require_sequence
+from .output import output_backward, output_forward
+from .recurrent_layer import initialize_layer_parameters, layer_backward, layer_forward, parameter_gradients
+
+
+def _check_pair(parameters):
+    if not (isinstance(parameters, (tuple, list)) and len(parameters) == 2
+            and all(isinstance(p, dict) for p in parameters)):
+        raise ValueError("a bidirectional layer takes parameters = (forward dict, backward dict)")
+    return parameters
+
+
+def initialize_bidirectional_parameters(cell, n_x, n_a, seed=0, **options):
+    """(forward dict, backward dict) of recurrent parameters, drawn from seeds seed and seed + 1."""
+    return (initialize_layer_parameters(cell, n_x, n_a, seed, **options),
+            initialize_layer_parameters(cell, n_x, n_a, seed + 1, **options))
+
+
+def bidirectional_forward(cell, x, parameters, **options):
+    """Hidden states of both directions, stacked.
+
+    Arguments:
+    cell -- "rnn", "gru" or "lstm"
+    x -- inputs, shape (n_x, m, T_x)
+    parameters -- (forward dict, backward dict), each the cell's recurrent parameters
+    options -- cell options (variant for the GRU)
+
+    Returns:
+    a -- [a→<t>; a←<t>] for every t, shape (2 n_a, m, T_x)
+    cache -- for bidirectional_backward
+    """
+    forward_parameters, backward_parameters = _check_pair(parameters)
+    x = require_sequence("x", x)
+    a_forward, forward_cache = layer_forward(cell, x, None, forward_parameters, **options)
+    # The backward direction is the same layer run on the time-reversed sequence.
+    a_reversed, backward_cache = layer_forward(cell, x[:, :, ::-1], None, backward_parameters, **options)
+    a = np.concatenate([a_forward, a_reversed[:, :, ::-1]], axis=0)
+    return a, (forward_cache, backward_cache, a_forward.shape[0])
+
+
+def bidirectional_backward(da, cache):
+    """Gradients of bidirectional_forward.
+
+    Arguments:
+    da -- gradient with respect to a, shape (2 n_a, m, T_x)
+    cache -- from bidirectional_forward
+
+    Returns:
+    gradients -- dict with dx (n_x, m, T_x) and dparameters, a pair (forward, backward)
+                 of dicts with "d" + name for every recurrent parameter
+    """
+    forward_cache, backward_cache, n_a = cache
+    da = require_sequence("da", da)
+    if da.shape[0] != 2 * n_a:
+        raise ValueError(f"da must have shape (2 n_a = {2 * n_a}, m, T_x), got {da.shape}")
+    forward_grads = layer_backward(da[:n_a], forward_cache)
+    backward_grads = layer_backward(da[n_a:, :, ::-1], backward_cache)
+    dx = forward_grads["dx"] + backward_grads["dx"][:, :, ::-1]
+    return {"dx": dx, "dparameters": (parameter_gradients(forward_grads), parameter_gradients(backward_grads))}
+
+
+def initialize_brnn_parameters(cell, n_x, n_a, n_y, seed=0, **options):
+    """BRNN parameters: dict with forward, backward (recurrent dicts), Wy (n_y, 2 n_a), by (n_y, 1)."""
+    forward_parameters, backward_parameters = initialize_bidirectional_parameters(cell, n_x, n_a, seed, **options)
+    parameters = initialize_from_shapes({"Wy": (n_y, 2 * n_a), "by": (n_y, 1)}, seed + 2)
+    parameters.update(forward=forward_parameters, backward=backward_parameters)
+    return parameters
+
+
+def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
+    """Predictions of a BRNN, ŷ<t> = g(Wy [a→<t>; a←<t>] + by) at every step.
+
+    Arguments:
+    cell -- "rnn", "gru" or "lstm"
+    x -- inputs, shape (n_x, m, T_x)
+    parameters -- dict with forward, backward (recurrent parameter dicts), Wy (n_y, 2 n_a), by (n_y, 1)
+    activation -- g: "sigmoid" (a yes/no tag per step) or "softmax" (k classes)
+
+    Returns:
+    y_pred -- shape (n_y, m, T_x)
+    cache -- for brnn_backward
+    """
+    a, layer_cache = bidirectional_forward(cell, x, (parameters["forward"], parameters["backward"]), **options)
+    y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
+    return y_pred, (layer_cache, output_cache)
+
+
+def brnn_backward(dz, cache):
+    """Gradients of brnn_forward given dz, the gradient with respect to Wy [a→; a←] + by.
+
+    Arguments:
+    dz -- shape (n_y, m, T_x), e.g. the second output of binary_cross_entropy
+    cache -- from brnn_forward
+
+    Returns:
+    gradients -- dict with dx (n_x, m, T_x), dWy, dby, and dforward, dbackward
+                 (dicts with "d" + name for every recurrent parameter)
+    """
+    layer_cache, output_cache = cache
+    head = output_backward(dz, output_cache)
+    grads = bidirectional_backward(head["da"], layer_cache)
+    forward_grads, backward_grads = grads["dparameters"]
+    return {"dx": grads["dx"], "dforward": forward_grads, "dbackward": backward_grads,
+            "dWy": head["dWya"], "dby": head["dby"]}

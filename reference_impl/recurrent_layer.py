@@ -1,0 +1,143 @@
+"""One interface over the three cells, so that bidirectional and deep nets take any of them.
+
+A recurrent layer maps x of shape (n_x, m, T_x) to hidden states a of shape
+(n_a, m, T_x), with no output layer. ``cell`` names the cell:
+
+- "rnn": parameters Wax, Waa, ba (reference_impl.rnn)
+- "gru": parameters Wu, Wr, Wc, bu, br, bc; option ``variant`` (reference_impl.gru)
+- "lstm": parameters Wf, Wi, Wc, Wo, bf, bi, bc, bo, optional pf, pi, po (reference_impl.lstm);
+  its memory cell starts at c<0> = 0 and stays inside the layer
+
+The initial state a0 defaults to zeros. The GRU's hidden state is its memory
+cell c, so its initial-state gradient comes back as da0 like the others'.
+"""
+import numpy as np
+
+from .gru import gru_backward, gru_forward, initialize_gru_parameters
+from .lstm import initialize_lstm_parameters, lstm_backward, lstm_forward
+from .rnn import RECURRENT_KEYS, initialize_rnn_parameters, rnn_backward, rnn_layer_forward
+
+CELLS = ("rnn", "gru", "lstm")
+_OPTIONS = {"rnn": (), "gru": ("variant",), "lstm": ()}
+
+
+def _check_cell(cell, options):
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    unknown = sorted(set(options) - set(_OPTIONS[cell]))
+    if unknown:
+        raise ValueError(f"unknown option(s) {unknown} for cell {cell!r}; it accepts {list(_OPTIONS[cell])}")
+
+
+def initialize_layer_parameters(cell, n_x, n_a, seed=0, peepholes=False, **options):
+    """Random parameters of one recurrent layer (no output layer).
+
+    Arguments:
+    cell -- "rnn", "gru" or "lstm"
+    n_x, n_a -- input and hidden sizes
+    seed -- random seed
+    peepholes -- LSTM only: add pf, pi, po
+    options -- variant="notes" | "reset_after" | "simplified" for the GRU
+
+    Returns:
+    parameters -- dict of the cell's recurrent parameters (shapes as in its module)
+    """
+    _check_cell(cell, options)
+    if peepholes and cell != "lstm":
+        raise ValueError(f"peepholes exist only for cell 'lstm', got cell {cell!r}")
+    if cell == "rnn":
+        full = initialize_rnn_parameters(n_x, n_a, 1, seed)
+        return {name: full[name] for name in RECURRENT_KEYS}
+    if cell == "gru":
+        return initialize_gru_parameters(n_x, n_a, None, seed, **options)
+    return initialize_lstm_parameters(n_x, n_a, None, seed, peepholes=peepholes)
+
+
+def layer_forward(cell, x, a0, parameters, **options):
+    """Hidden states of one recurrent layer over a sequence.
+
+    Arguments:
+    cell -- "rnn", "gru" or "lstm"
+    x -- inputs, shape (n_x, m, T_x)
+    a0 -- initial hidden state, shape (n_a, m), or None for zeros
+    parameters -- the cell's recurrent parameters (an output layer Wy/Wya, by is ignored)
+    options -- variant for the GRU
+
+    Returns:
+    a -- hidden states, shape (n_a, m, T_x)
+    cache -- for layer_backward
+    """
+    _check_cell(cell, options)
+    if a0 is None:
+        n_a = np.shape(parameters["Waa"] if cell == "rnn" else parameters["bc"])[0]
+        a0 = np.zeros((n_a, np.shape(x)[1] if np.ndim(x) == 3 else 0))
+    if cell == "rnn":
+        a, caches = rnn_layer_forward(x, a0, parameters)
+    elif cell == "gru":
+        recurrent = {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
+        a, _, caches = gru_forward(x, a0, recurrent, **options)
+    else:
+        recurrent = {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
+        a, _, _, caches = lstm_forward(x, a0, recurrent)
+    return a, (cell, caches)
+
+
+def layer_backward(da, cache):
+    """Gradients of layer_forward given da, the gradient of its hidden states from above.
+
+    Arguments:
+    da -- shape (n_a, m, T_x)
+    cache -- from layer_forward
+
+    Returns:
+    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m) and "d" + name for every recurrent parameter
+    """
+    cell, caches = cache
+    if cell == "rnn":
+        return rnn_backward(da, caches)
+    if cell == "gru":
+        grads = gru_backward(da, caches)
+        grads["da0"] = grads.pop("dc0")
+        return grads
+    return lstm_backward(da, caches)
+
+
+def parameter_gradients(gradients):
+    """A layer's gradients without dx and da0: one "d" + name entry per parameter."""
+    return {k: v for k, v in gradients.items() if k not in ("dx", "da0")}
+
+
+def flatten_parameters(parameters, gradients):
+    """Flat views of nested parameters and their gradients, for optimisers, clipping and gradient checks.
+
+    Nested means dicts, lists and (forward, backward) pairs of arrays, as the
+    deep and bidirectional nets use; the gradients mirror that structure with
+    every dict key prefixed by "d" (dlayers for layers, dWf for Wf).
+
+    Arguments:
+    parameters -- nested structure of float arrays
+    gradients -- the matching gradients
+
+    Returns:
+    flat_parameters -- dict path -> array (the same arrays, so in-place updates reach the nested dicts)
+    flat_gradients -- dict "d" + path -> array
+    """
+    flat_parameters, flat_gradients = {}, {}
+
+    def walk(p, g, path):
+        if isinstance(p, np.ndarray):
+            flat_parameters[path] = p
+            flat_gradients["d" + path] = g
+        elif isinstance(p, dict):
+            for name, value in p.items():
+                if "d" + name not in g:
+                    raise ValueError(f"gradients lack 'd{name}' (under {path or 'the top level'!r})")
+                walk(value, g["d" + name], f"{path}.{name}" if path else name)
+        elif isinstance(p, (list, tuple)) and len(p) == len(g):
+            for k, (value, grad) in enumerate(zip(p, g)):
+                walk(value, grad, f"{path}.{k}" if path else str(k))
+        else:
+            raise ValueError(f"cannot match parameters and gradients at {path!r}: {type(p).__name__}")
+
+    walk(parameters, gradients, "")
+    return flat_parameters, flat_gradients
