@@ -1,0 +1,175 @@
+"""Hidden checks of assignment 2, the character-level language model.
+
+Students get plain data: encoded names (lists of indices ending with the
+<EOS> index 0), the vocabulary size, and the indices of <EOS> and <UNK>.
+The checks build a Vocabulary with the same indices for the reference.
+Sampling is compared draw for draw: the notebook fixes the random generator
+(``np.random.default_rng(seed)``, one ``rng.choice(V, p=p)`` per step).
+"""
+import string
+
+import numpy as np
+
+from reference_impl import clip_by_global_norm, rnn_model_backward, rnn_model_forward, sgd_update
+from reference_impl.char_lm import language_model_batch, train_char_lm
+from reference_impl.rnn import initialize_rnn_parameters
+from reference_impl.sampling import sample
+from reference_impl.text import Vocabulary
+
+from . import CheckFailed, GradedTest, call_student, expect_close, expect_keys, expect_tuple, problem_rngs
+
+PARAMETER_NAMES = ("Wax", "Waa", "ba", "Wya", "by")
+GRADIENT_NAMES = tuple("d" + name for name in PARAMETER_NAMES)
+# (vocabulary size V including <EOS> and <UNK>, n_a)
+SHAPES = [(6, 4), (9, 7), (5, 3)]
+
+
+def _vocabulary(V):
+    """A character Vocabulary of size V: <EOS> = 0, <UNK> = 1, then letters."""
+    return Vocabulary(list(string.ascii_lowercase[: V - 2]))
+
+
+def _parameters(rng, V, n_a, scale=1.0):
+    parameters = initialize_rnn_parameters(V, n_a, V, seed=int(rng.integers(2**31)))
+    parameters["ba"] = rng.normal(size=(n_a, 1))
+    parameters["by"] = rng.normal(size=(V, 1))
+    return {name: scale * value for name, value in parameters.items()}
+
+
+def _names(rng, V, count):
+    letters = string.ascii_lowercase[: V - 2]
+    return ["".join(rng.choice(list(letters), size=rng.integers(1, 6))) for _ in range(count)]
+
+
+def check_clip_by_global_norm(clip_student, seed=None):
+    """Clipped gradients and the norm, for norms above and below the threshold."""
+    for rng, (V, n_a) in problem_rngs(SHAPES, seed):
+        gradients = {name: rng.normal(size=value.shape) * 3 for name, value in zip(GRADIENT_NAMES, _parameters(rng, V, n_a).values())}
+        for max_norm in (0.5, 1e3):
+            expected, expected_norm = clip_by_global_norm(gradients, max_norm)
+            returned = expect_tuple("clip_by_global_norm", call_student("clip_by_global_norm", clip_student, gradients, max_norm), 2)
+            clipped = expect_keys("the clipped gradients", returned[0], GRADIENT_NAMES)
+            expect_close("norm (second value returned)", returned[1], expected_norm,
+                         "the global norm is the square root of the sum of the squares of every entry of every gradient.")
+            for name in GRADIENT_NAMES:
+                expect_close(
+                    f"clipped['{name}'] with max_norm={max_norm}", clipped[name], expected[name],
+                    "when the global norm exceeds max_norm, multiply every gradient by max_norm / norm; "
+                    "otherwise leave them as they are (one factor for all gradients, not one per gradient).",
+                )
+
+
+def _check_samples(sample_student, seed, temperatures, hint):
+    for rng, (V, n_a) in problem_rngs(SHAPES, seed):
+        parameters = _parameters(rng, V, n_a, scale=1.5)
+        vocab = _vocabulary(V)
+        for temperature in temperatures:
+            for draw_seed in rng.integers(2**31, size=3):
+                expected = sample(parameters, vocab, seed=int(draw_seed), temperature=temperature, max_length=12)
+                returned = call_student(
+                    "sample", sample_student, parameters, vocab.eos_index, vocab.unk_index,
+                    seed=int(draw_seed), temperature=temperature, max_length=12,
+                )
+                try:
+                    returned = [int(index) for index in returned]
+                except (TypeError, ValueError):
+                    raise CheckFailed(f"sample must return a list of int indices, got {type(returned).__name__}.") from None
+                if returned != expected:
+                    raise CheckFailed(
+                        f"sample(temperature={temperature}) drew a different sequence of indices "
+                        f"({len(returned)} indices, expected {len(expected)}) than the model's distribution with "
+                        f"the same generator. Likely cause: {hint}"
+                    )
+
+
+def check_sample(sample_student, seed=None):
+    """Draws at temperature 1."""
+    _check_samples(
+        sample_student, seed, (1.0,),
+        "start from x = 0 and a = 0; at every step draw one index with rng.choice(V, p=p) from the softmax output "
+        "(not its argmax), with p[unk_index] = 0 and renormalised; feed the one-hot of the drawn index back as the "
+        "next x; stop after <EOS> (kept in the list) or max_length indices.",
+    )
+
+
+def check_sample_temperature(sample_student, seed=None):
+    """Draws at temperatures below and above 1."""
+    _check_samples(
+        sample_student, seed, (0.5, 2.0),
+        "at temperature T the distribution is p^(1/T), renormalised (softmax(log(p) / T)); dividing p by T "
+        "and renormalising changes nothing.",
+    )
+
+
+def _optimize_problem(rng, V, n_a):
+    parameters = _parameters(rng, V, n_a)
+    vocab = _vocabulary(V)
+    sequence = vocab.encode(_names(rng, V, 1)[0], add_eos=True)
+    x, y, _ = language_model_batch([sequence], V)
+    return x, y, np.zeros((n_a, 1)), parameters
+
+
+def _optimize_outputs(optimize_student, seed):
+    for rng, (V, n_a) in problem_rngs(SHAPES, seed):
+        x, y, a0, parameters = _optimize_problem(rng, V, n_a)
+        learning_rate, max_norm = 0.1, 0.5
+        loss, _, cache = rnn_model_forward(x, y, a0, parameters, "softmax")
+        gradients = rnn_model_backward(cache)
+        clipped, _ = clip_by_global_norm({name: gradients[name] for name in GRADIENT_NAMES}, max_norm)
+        updated = sgd_update({name: value.copy() for name, value in parameters.items()}, clipped, learning_rate)
+        returned = call_student("optimize", optimize_student, x, y, a0, parameters, learning_rate, max_norm)
+        yield expect_tuple("optimize", returned, 3), (loss, clipped, updated)
+
+
+def check_optimize_gradients(optimize_student, seed=None):
+    """Loss and clipped gradients of one optimisation step."""
+    for returned, (loss, clipped, _) in _optimize_outputs(optimize_student, seed):
+        expect_close("loss (first value returned by optimize)", returned[0], loss,
+                     "it is the loss rnn_model_forward returns for x, y, a0 and the parameters before the update.")
+        expect_keys("gradients (second value returned by optimize)", returned[1], GRADIENT_NAMES)
+        for name in GRADIENT_NAMES:
+            expect_close(f"gradients['{name}']", returned[1][name], clipped[name],
+                         "return the gradients of rnn_model_backward after clip_by_global_norm(gradients, max_norm): "
+                         "clip the gradients, not the parameters. (Also check clip_by_global_norm.)")
+
+
+def check_optimize_update(optimize_student, seed=None):
+    """Parameters after one optimisation step."""
+    for returned, (_, _, updated) in _optimize_outputs(optimize_student, seed):
+        expect_keys("parameters (third value returned by optimize)", returned[2], PARAMETER_NAMES)
+        for name in PARAMETER_NAMES:
+            expect_close(f"parameters['{name}'] after the update", returned[2][name], updated[name],
+                         "W <- W - learning_rate * dW with the clipped gradient dW; clip the gradients, "
+                         "then update, and do not clip the parameters.")
+
+
+def check_train_names(train_student, seed=None):
+    """Parameters and losses after a few iterations of one-name-at-a-time SGD."""
+    for rng, (V, n_a) in problem_rngs(SHAPES[:2], seed):
+        vocab = _vocabulary(V)
+        texts = _names(rng, V, 7)
+        train_seed, iterations = int(rng.integers(2**31)), 12
+        expected, history = train_char_lm(texts, vocab, n_a=n_a, num_iterations=iterations, batch_size=1,
+                                          optimizer="sgd", learning_rate=0.05, max_norm=1.0, seed=train_seed,
+                                          progress=False)
+        sequences = [vocab.encode(text, add_eos=True) for text in texts]
+        returned = expect_tuple("train_names", call_student(
+            "train_names", train_student, sequences, V, n_a=n_a, num_iterations=iterations,
+            learning_rate=0.05, max_norm=1.0, seed=train_seed,
+        ), 2)
+        hint = ("at iteration j take sequences[order[j % len(sequences)]], build x, y with language_model_batch, "
+                "start from a zero state and call optimize once. (Also check optimize.)")
+        expect_close("losses (second value returned by train_names)", returned[1], history["loss"], hint)
+        expect_keys("parameters (first value returned by train_names)", returned[0], PARAMETER_NAMES)
+        for name in PARAMETER_NAMES:
+            expect_close(f"parameters['{name}'] after training", returned[0][name], expected[name], hint)
+
+
+GRADED_TESTS = [
+    GradedTest("clip_by_global_norm", ("clip_by_global_norm",), 2, check_clip_by_global_norm),
+    GradedTest("sample", ("sample",), 2, check_sample),
+    GradedTest("sample_temperature", ("sample",), 1, check_sample_temperature),
+    GradedTest("optimize_gradients", ("optimize",), 2, check_optimize_gradients),
+    GradedTest("optimize_update", ("optimize",), 1, check_optimize_update),
+    GradedTest("train_names", ("train_names",), 2, check_train_names),
+]
