@@ -21,7 +21,14 @@ $(STAMP): pyproject.toml
 
 site: book releases
 
-book: $(STAMP)
+# MathJax, served from the site itself so the book reads offline (pinned in package.json)
+MATHJAX := node_modules/mathjax/package.json
+
+$(MATHJAX): package.json package-lock.json
+	bash scripts/vendor_mathjax.sh
+	touch $@
+
+book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
 releases: $(STAMP)
