@@ -29,7 +29,20 @@ from .rnn import (
     rnn_cell_backward,
     rnn_cell_forward,
     rnn_forward,
+    rnn_layer_forward,
 )
+from .gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, initialize_gru_parameters
+from .lstm import initialize_lstm_parameters, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from .recurrent_layer import CELLS, flatten_parameters, initialize_layer_parameters, layer_backward, layer_forward
+from .bidirectional import (
+    bidirectional_backward,
+    bidirectional_forward,
+    brnn_backward,
+    brnn_forward,
+    initialize_bidirectional_parameters,
+    initialize_brnn_parameters,
+)
+from .deep import deep_backward, deep_forward, deep_rnn_backward, deep_rnn_forward, initialize_deep_parameters
 from .rnn_model import rnn_model_backward, rnn_model_forward
 from .sampling import sample
 from .text import EOS, UNK, Vocabulary, one_hot, tokenize
