@@ -1,0 +1,62 @@
+"""Adversarial submissions: no trick inflates a grade, no honest answer loses points.
+
+Each module of tests/adversarial/ is one submission with the score it must
+get; the checks run in this process, the student's code in the sandbox.
+"""
+import os
+
+import nbformat
+import pytest
+
+from grading.external import score_notebook
+from grading.sandbox import Session, isolation_level
+from grading_fixtures import ASSIGNMENT, SOURCE, TEST_LIMITS, TRICKS, build_submission, expected_score
+
+
+@pytest.mark.parametrize("name", TRICKS)
+def test_trick_gets_exactly_the_points_of_its_honest_parts(name):
+    result = score_notebook(ASSIGNMENT, build_submission(name), nbformat.read(SOURCE, 4), TEST_LIMITS)
+    failed = {part.grade_id: part.message for part in result.parts if part.points < part.max_points}
+    assert result.score == expected_score(name), failed
+    assert all(message for message in failed.values()), "every failed part says why"
+
+
+def test_the_grader_survives_a_submission_that_signals_everything():
+    # kill_kernel sends SIGKILL to its parent and to -1; this process must still be here
+    score_notebook(ASSIGNMENT, build_submission("kill_kernel"), nbformat.read(SOURCE, 4), TEST_LIMITS)
+    assert os.getpid() > 0
+
+
+@pytest.mark.skipif(isolation_level() != "jail", reason="the jail needs root; without it only the audit hook applies")
+def test_the_sandbox_sees_no_course_file_no_gradebook_and_no_network():
+    walk = (
+        "import os\n"
+        "def files():\n"
+        "    return [os.path.join(d, f) for top in ('/',) for d, _, fs in os.walk(top) for f in fs]\n"
+        "def identity():\n"
+        "    return os.getuid(), os.getcwd()\n"
+    )
+    with Session([walk], TEST_LIMITS) as session:
+        assert session.run_cells() == {}
+        visible = session.call("files")
+        uid, cwd = session.call("identity")
+    leaks = [p for p in visible if any(s in p for s in ("reference_impl", "grading", "gradebook", "solutions",
+                                                        "submitted", "nbgrader", ".ipynb"))]
+    assert leaks == []
+    assert uid != 0 and uid != os.getuid()
+    assert cwd.startswith("/work/")
+
+
+def test_a_function_that_returns_an_object_cannot_reach_the_grader():
+    code = (
+        "class Evil:\n"
+        "    def __reduce__(self):\n"
+        "        import os\n"
+        "        return (os.system, ('touch /tmp/owned',))\n"
+        "def rnn_cell_forward(xt, a_prev, parameters):\n"
+        "    return Evil(), Evil(), Evil()\n"
+    )
+    with Session([code], TEST_LIMITS) as session:
+        session.run_cells()
+        with pytest.raises(Exception, match="cannot be graded|only numbers"):
+            session.call("rnn_cell_forward", 1, 2, {})
