@@ -171,6 +171,16 @@ def assert_structured_gradients_match(torch_grads, numpy_grads):
         assert_structured_gradients_match(ours, theirs)
 
 
+def assert_layer_matches(layer, x, da, a_expected, dx_expected, parameter_gradients_expected):
+    """Run the torch layer on x with upstream gradient da and compare with the NumPy results."""
+    x_t = leaf(x)
+    a, _ = layer(x_t)
+    (a * torch.tensor(da)).sum().backward()
+    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
+    assert_equal_to_1e10(x_t.grad.numpy(), dx_expected, "dx")
+    assert_structured_gradients_match(layer_gradients(layer), parameter_gradients_expected)
+
+
 @pytest.mark.parametrize("cell,options,numpy_options", STACK_FORMS)
 def test_bidirectional_layer_matches_numpy(rng, cell, options, numpy_options):
     parameters = initialize_bidirectional_parameters(cell, N_X, N_A, seed=7, **options)
@@ -178,15 +188,9 @@ def test_bidirectional_layer_matches_numpy(rng, cell, options, numpy_options):
     x, da = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((2 * N_A, M, T_X))
     layer = numpy_to_layer(parameters, make_recurrent(cell, N_X, N_A, bidirectional=True, device="cpu",
                                                       dtype=torch.float64, **options))
-    x_t = leaf(x)
-    a, _ = layer(x_t)
-    (a * torch.tensor(da)).sum().backward()
-
     a_expected, cache = bidirectional_forward(cell, x, parameters, **numpy_options)
     expected = bidirectional_backward(da, cache)
-    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
-    assert_equal_to_1e10(x_t.grad.numpy(), expected["dx"], "dx")
-    assert_structured_gradients_match(layer_gradients(layer), expected["dparameters"])
+    assert_layer_matches(layer, x, da, a_expected, expected["dx"], expected["dparameters"])
 
 
 @pytest.mark.parametrize("cell,options,numpy_options", STACK_FORMS)
@@ -198,12 +202,6 @@ def test_deep_stack_matches_numpy(rng, cell, options, numpy_options, bidirection
     x, da = rng.standard_normal((N_X, M, T_X)), rng.standard_normal((width, M, T_X))
     stack = numpy_to_layer(layers, make_recurrent(cell, N_X, N_A, num_layers=3, bidirectional=bidirectional,
                                                   device="cpu", dtype=torch.float64, **options))
-    x_t = leaf(x)
-    a, _ = stack(x_t)
-    (a * torch.tensor(da)).sum().backward()
-
     a_expected, cache = deep_forward(cell, x, layers, **numpy_options)
     expected = deep_backward(da, cache)
-    assert_equal_to_1e10(a.detach().numpy(), a_expected, "a")
-    assert_equal_to_1e10(x_t.grad.numpy(), expected["dx"], "dx")
-    assert_structured_gradients_match(layer_gradients(stack), expected["dlayers"])
+    assert_layer_matches(stack, x, da, a_expected, expected["dx"], expected["dlayers"])

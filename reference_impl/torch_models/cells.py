@@ -80,9 +80,24 @@ class _Cell(nn.Module):
         return self.step(self.input_projection(xt), state, self.recurrent_weights())
 
 
-def _split_columns(W, n_a):
-    """W acts on [a_prev; x]: its first n_a columns see a_prev, the rest see x."""
-    return W[:, :n_a], W[:, n_a:]
+class _GatedCell(_Cell):
+    """Gates g with Wg (n_a, n_a + n_x) acting on [a_prev; x] and bg (n_a, 1)."""
+
+    gates = ()
+
+    def _gate_parameters(self):
+        for g in self.gates:
+            self._weight("W" + g, self.n_a + self.n_x, self.n_a, self.n_a + self.n_x)
+            self._bias("b" + g)
+
+    def stacked_columns(self, gates, part):
+        """The gates' matrices stacked row-wise, columns seeing a_prev (part 0) or x (part 1)."""
+        columns = slice(0, self.n_a) if part == 0 else slice(self.n_a, None)
+        return torch.cat([getattr(self, "W" + g)[:, columns] for g in gates])
+
+    def input_projection(self, x):
+        """W[:, n_a:] x + b of every gate, stacked in self.gates order: (..., k n_a, m) for x (..., n_x, m)."""
+        return self.stacked_columns(self.gates, 1) @ x + torch.cat([getattr(self, "b" + g) for g in self.gates])
 
 
 class RNNCell(_Cell):
@@ -106,7 +121,7 @@ class RNNCell(_Cell):
         return (torch.tanh(Waa @ a_prev + x_proj),)
 
 
-class GRUCell(_Cell):
+class GRUCell(_GatedCell):
     """Gated recurrent unit, state c<t> (= a<t>).
 
     Γu = σ(Wu [c<t-1>; x<t>] + bu)           update gate
@@ -123,24 +138,14 @@ class GRUCell(_Cell):
         super().__init__(n_x, n_a, device, dtype)
         self.variant = variant
         self.gates = ("u", "c") if variant == "simplified" else ("u", "r", "c")
-        for g in self.gates:
-            self._weight("W" + g, n_a + n_x, n_a, n_a + n_x)
-            self._bias("b" + g)
+        self._gate_parameters()
 
     def extra_repr(self):
         return f"n_x={self.n_x}, n_a={self.n_a}, variant={self.variant!r}"
 
-    def input_projection(self, x):
-        """[Wu; Wr; Wc][:, n_a:] x + [bu; br; bc], shape (..., k n_a, m) with k gates."""
-        W_x = torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[1] for g in self.gates])
-        b = torch.cat([getattr(self, "b" + g) for g in self.gates])
-        return W_x @ x + b
-
     def recurrent_weights(self):
         """(rows of the sigmoid gates acting on c<t-1>, Wc's block acting on c<t-1>)."""
-        sigmoid_gates = [g for g in self.gates if g != "c"]
-        W_gates_c = torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[0] for g in sigmoid_gates])
-        return W_gates_c, _split_columns(self.Wc, self.n_a)[0]
+        return self.stacked_columns([g for g in self.gates if g != "c"], 0), self.stacked_columns(["c"], 0)
 
     def step(self, x_proj, state, weights):
         (c_prev,) = state
@@ -160,7 +165,7 @@ class GRUCell(_Cell):
         return (gamma_u * c_tilde + (1.0 - gamma_u) * c_prev,)
 
 
-class LSTMCell(_Cell):
+class LSTMCell(_GatedCell):
     """Long short-term memory, state (a<t>, c<t>).
 
     Γf = σ(Wf [a<t-1>; x<t>] + bf (+ pf * c<t-1>))     forget gate
@@ -179,9 +184,7 @@ class LSTMCell(_Cell):
     def __init__(self, n_x, n_a, peepholes=False, forget_bias=1.0, device=None, dtype=torch.float32):
         super().__init__(n_x, n_a, device, dtype)
         self.peepholes = bool(peepholes)
-        for g in self.gates:
-            self._weight("W" + g, n_a + n_x, n_a, n_a + n_x)
-            self._bias("b" + g)
+        self._gate_parameters()
         if self.peepholes:
             for name in ("pf", "pi", "po"):
                 self._weight(name, 1, n_a, 1)
@@ -191,14 +194,8 @@ class LSTMCell(_Cell):
     def extra_repr(self):
         return f"n_x={self.n_x}, n_a={self.n_a}, peepholes={self.peepholes}"
 
-    def input_projection(self, x):
-        """[Wf; Wi; Wc; Wo][:, n_a:] x + [bf; bi; bc; bo], shape (..., 4 n_a, m)."""
-        W_x = torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[1] for g in self.gates])
-        b = torch.cat([getattr(self, "b" + g) for g in self.gates])
-        return W_x @ x + b
-
     def recurrent_weights(self):
-        return torch.cat([_split_columns(getattr(self, "W" + g), self.n_a)[0] for g in self.gates])
+        return self.stacked_columns(self.gates, 0)
 
     def step(self, x_proj, state, W_a):
         a_prev, c_prev = state

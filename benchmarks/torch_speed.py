@@ -1,0 +1,173 @@
+"""Forward + backward time of the recurrent layers: NumPy reference vs torch scratch vs torch.nn.
+
+Three implementations of the same layer, timed in the same run:
+- NumPy: reference_impl.recurrent_layer (layer_forward + layer_backward), float64, CPU;
+- torch scratch: reference_impl.torch_models (the cells' Python loop, autograd), float32;
+- torch.nn: torch.nn.RNN/GRU/LSTM with the same weights (oneDNN on CPU, cuDNN on GPU), float32.
+The GRU is the reset_after variant, the one torch.nn computes. Each time is the
+median of --repeats runs after one warm-up. Ratios above 1 mean the second
+named implementation is faster.
+
+Then the throughput of training the character language model (characters
+per second) and, with --lm-steps, a longer training run on the names corpus
+with its validation perplexity.
+
+    .venv/bin/python benchmarks/torch_speed.py                  # CPU sizes, a few minutes
+    .venv/bin/python benchmarks/torch_speed.py --sizes full     # every size, for a GPU
+    .venv/bin/python benchmarks/torch_speed.py --lm-steps 1500  # plus the perplexity run
+"""
+import argparse
+import platform
+import statistics
+import time
+
+import numpy as np
+import torch
+
+from reference_impl.datasets import load_names
+from reference_impl.recurrent_layer import initialize_layer_parameters, layer_backward, layer_forward
+from reference_impl.text import Vocabulary
+from reference_impl.torch_models import (
+    LanguageModel,
+    LanguageModelTrainer,
+    make_recurrent,
+    numpy_to_layer,
+    resolve_device,
+    split_texts,
+    to_torch_nn,
+)
+
+CELLS = [("rnn", {}), ("gru", {"variant": "reset_after"}), ("lstm", {})]
+SIZES = {  # (m, T_x, n_a)
+    "cpu": [(64, 50, 128), (256, 50, 128), (256, 100, 512)],
+    "full": [(m, T, n_a) for m in (64, 256) for T in (50, 100) for n_a in (128, 512)],
+}
+N_X = 64
+
+
+def device_name(device):
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    model = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as info:
+            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return f"{model}, {torch.get_num_threads()} torch threads"
+
+
+def median_seconds(run, repeats, device):
+    def timed():
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        start = time.perf_counter()
+        run()
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        return time.perf_counter() - start
+
+    timed()  # warm-up: allocations, kernel selection
+    return statistics.median(timed() for _ in range(repeats))
+
+
+def time_layer(cell, options, m, T_x, n_a, device, repeats, with_numpy):
+    rng = np.random.default_rng(0)
+    parameters = initialize_layer_parameters(cell, N_X, n_a, seed=0, **options)
+    x = rng.standard_normal((N_X, m, T_x))
+    da = rng.standard_normal((n_a, m, T_x))
+
+    def numpy_step():
+        _, cache = layer_forward(cell, x, None, parameters, **options)
+        layer_backward(da, cache)
+
+    layer = numpy_to_layer(parameters, make_recurrent(cell, N_X, n_a, device=device, **options))
+    builtin = to_torch_nn(layer)
+    x_t = torch.tensor(x, dtype=torch.float32, device=device)
+    da_t = torch.tensor(da, dtype=torch.float32, device=device)
+    x_tm, da_tm = x_t.permute(2, 1, 0).contiguous(), da_t.permute(2, 1, 0).contiguous()
+
+    def scratch_step():
+        layer.zero_grad(set_to_none=True)
+        a, _ = layer(x_t)
+        (a * da_t).sum().backward()
+
+    def builtin_step():
+        builtin.zero_grad(set_to_none=True)
+        a, _ = builtin(x_tm)
+        (a * da_tm).sum().backward()
+
+    numpy_s = median_seconds(numpy_step, repeats, torch.device("cpu")) if with_numpy else float("nan")
+    return numpy_s, median_seconds(scratch_step, repeats, device), median_seconds(builtin_step, repeats, device)
+
+
+def speed_table(device, sizes, repeats, with_numpy):
+    rows = ["| cell | m | T_x | n_a | NumPy ms | torch scratch ms | torch.nn ms | scratch / torch.nn | NumPy / scratch |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for cell, options in CELLS:
+        for m, T_x, n_a in sizes:
+            numpy_s, scratch_s, builtin_s = time_layer(cell, options, m, T_x, n_a, device, repeats, with_numpy)
+            rows.append(f"| {cell} | {m} | {T_x} | {n_a} | {1e3 * numpy_s:.1f} | {1e3 * scratch_s:.1f} | "
+                        f"{1e3 * builtin_s:.1f} | {scratch_s / builtin_s:.2f} | {numpy_s / scratch_s:.1f} |")
+            print(rows[-1], flush=True)
+    return rows
+
+
+def names_trainer(cell, n_a, device, batch_size, seed=0):
+    names = load_names()
+    vocab = Vocabulary.from_texts(names)
+    train, valid = split_texts(names, valid_fraction=0.1, seed=seed)
+    model = LanguageModel(len(vocab), n_a, cell=cell, n_e=32, seed=seed, device=device)
+    return LanguageModelTrainer(model, vocab, train, valid, batch_size=batch_size, learning_rate=0.005,
+                                max_norm=5.0, seed=seed, progress=False), vocab
+
+
+def lm_throughput(device, steps, n_a=128, batch_size=64):
+    rows = ["| cell | n_a | batch | characters / s |", "|---|---:|---:|---:|"]
+    for cell, _ in CELLS:
+        trainer, _ = names_trainer(cell, n_a, device, batch_size)
+        trainer.train_step()  # warm-up
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        start, characters = time.perf_counter(), 0
+        for _ in range(steps):
+            characters += trainer.train_step()[1]
+        if device.type == "cuda":
+            torch.cuda.synchronize(device)
+        rows.append(f"| {cell} | {n_a} | {batch_size} | {characters / (time.perf_counter() - start):,.0f} |")
+        print(rows[-1], flush=True)
+    return rows
+
+
+def lm_perplexity_run(device, steps, cell="lstm", n_a=128, batch_size=64):
+    trainer, vocab = names_trainer(cell, n_a, device, batch_size)
+    start = time.perf_counter()
+    history = trainer.train(steps, eval_every=max(1, steps // 10))
+    print(f"\n{cell} n_a={n_a} batch={batch_size}: {steps} steps in {time.perf_counter() - start:.0f} s; "
+          f"uniform baseline perplexity V = {len(vocab)}")
+    print("| step | train perplexity | validation perplexity |\n|---:|---:|---:|")
+    for step, train_ppl, valid_ppl in zip(history["step"], history["train_perplexity"], history["valid_perplexity"]):
+        print(f"| {step} | {train_ppl:.2f} | {valid_ppl:.2f} |")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--device", default=None, help="cpu or cuda (default: cuda when available)")
+    parser.add_argument("--sizes", choices=sorted(SIZES), default="cpu")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--no-numpy", action="store_true", help="skip the (slow) NumPy column")
+    parser.add_argument("--lm-throughput-steps", type=int, default=20)
+    parser.add_argument("--lm-steps", type=int, default=0, help="also train the names LM this many steps")
+    args = parser.parse_args()
+    device = resolve_device(args.device)
+    torch.manual_seed(0)
+    print(f"device: {device} ({device_name(device)}); torch {torch.__version__}; NumPy {np.__version__}\n")
+    speed_table(device, SIZES[args.sizes], args.repeats, not args.no_numpy)
+    print()
+    lm_throughput(device, args.lm_throughput_steps)
+    if args.lm_steps:
+        lm_perplexity_run(device, args.lm_steps)
+
+
+if __name__ == "__main__":
+    main()
