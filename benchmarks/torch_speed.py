@@ -17,6 +17,7 @@ with its validation perplexity.
     .venv/bin/python benchmarks/torch_speed.py --lm-steps 1500  # plus the perplexity run
 """
 import argparse
+import os
 import platform
 import statistics
 import time
@@ -139,12 +140,13 @@ def lm_throughput(device, steps, n_a=128, batch_size=64):
     return rows
 
 
-def lm_perplexity_run(device, steps, cell="lstm", n_a=128, batch_size=64):
+def lm_perplexity_run(device, steps, cell, n_a, batch_size=64):
     trainer, vocab = names_trainer(cell, n_a, device, batch_size)
     start = time.perf_counter()
     history = trainer.train(steps, eval_every=max(1, steps // 10))
     print(f"\n{cell} n_a={n_a} batch={batch_size}: {steps} steps in {time.perf_counter() - start:.0f} s; "
-          f"uniform baseline perplexity V = {len(vocab)}")
+          f"uniform baseline perplexity V = {len(vocab)}; best validation perplexity "
+          f"{min(history['valid_perplexity']):.2f}; whole training set now {trainer.perplexity(trainer.train_sequences):.2f}")
     print("| step | train perplexity | validation perplexity |\n|---:|---:|---:|")
     for step, train_ppl, valid_ppl in zip(history["step"], history["train_perplexity"], history["valid_perplexity"]):
         print(f"| {step} | {train_ppl:.2f} | {valid_ppl:.2f} |")
@@ -158,15 +160,21 @@ def main():
     parser.add_argument("--no-numpy", action="store_true", help="skip the (slow) NumPy column")
     parser.add_argument("--lm-throughput-steps", type=int, default=20)
     parser.add_argument("--lm-steps", type=int, default=0, help="also train the names LM this many steps")
+    parser.add_argument("--lm-cell", default="lstm", choices=[c for c, _ in CELLS])
+    parser.add_argument("--lm-n-a", type=int, default=64)
+    parser.add_argument("--skip-speed", action="store_true", help="only the language model parts")
     args = parser.parse_args()
     device = resolve_device(args.device)
     torch.manual_seed(0)
-    print(f"device: {device} ({device_name(device)}); torch {torch.__version__}; NumPy {np.__version__}\n")
-    speed_table(device, SIZES[args.sizes], args.repeats, not args.no_numpy)
-    print()
-    lm_throughput(device, args.lm_throughput_steps)
+    print(f"device: {device} ({device_name(device)}); torch {torch.__version__}; NumPy {np.__version__}; "
+          f"load average at start {os.getloadavg()[0]:.1f}\n")
+    if not args.skip_speed:
+        speed_table(device, SIZES[args.sizes], args.repeats, not args.no_numpy)
+        print()
+        lm_throughput(device, args.lm_throughput_steps)
     if args.lm_steps:
-        lm_perplexity_run(device, args.lm_steps)
+        lm_perplexity_run(device, args.lm_steps, args.lm_cell, args.lm_n_a)
+    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -158,3 +158,15 @@ def test_bad_language_model_settings_are_refused(vocab):
         model(torch.tensor([[len(vocab)]]))
     with pytest.raises(ValueError, match="vocabulary has"):
         LanguageModelTrainer(model, Vocabulary(list("ab")), TEXTS, TEXTS)
+
+
+def test_deep_one_hot_model_samples_and_rebuilds_from_its_checkpoint(vocab, tmp_path):
+    model = LanguageModel(len(vocab), 6, cell="lstm", num_layers=2, input="one_hot", seed=0, device="cpu",
+                          peepholes=True)
+    trainer = LanguageModelTrainer(model, vocab, TEXTS, TEXTS, batch_size=4, progress=False)
+    trainer.train(2, eval_every=2)
+    trainer.save(tmp_path / "deep.ckpt")
+    rebuilt = load_checkpoint(tmp_path / "deep.ckpt", device="cpu")["model"]
+    assert rebuilt.config == model.config
+    draws = [sample(m, vocab, n_samples=3, generator=torch.Generator().manual_seed(1)) for m in (model, rebuilt)]
+    assert draws[0] == draws[1] and len(draws[0]) == 3
