@@ -4,22 +4,22 @@ Three implementations of the same layer, timed in the same run:
 - NumPy: reference_impl.recurrent_layer (layer_forward + layer_backward), float64, CPU;
 - torch scratch: reference_impl.torch_models (the cells' Python loop, autograd), float32;
 - torch.nn: torch.nn.RNN/GRU/LSTM with the same weights (oneDNN on CPU, cuDNN on GPU), float32.
-The GRU is the reset_after variant, the one torch.nn computes. Each time is the
-median of --repeats runs after one warm-up. Ratios above 1 mean the second
-named implementation is faster.
+The GRU is the reset_after variant, the one torch.nn computes. Each time is
+the best of --repeats runs after one warm-up, the three implementations
+alternating so that a change in the machine's load hits all of them. A
+ratio a / b above 1 means b is faster.
 
 Then the throughput of training the character language model (characters
 per second) and, with --lm-steps, a longer training run on the names corpus
 with its validation perplexity.
 
-    .venv/bin/python benchmarks/torch_speed.py                  # CPU sizes, a few minutes
-    .venv/bin/python benchmarks/torch_speed.py --sizes full     # every size, for a GPU
-    .venv/bin/python benchmarks/torch_speed.py --lm-steps 1500  # plus the perplexity run
+    OMP_NUM_THREADS=1 .venv/bin/python benchmarks/torch_speed.py  # CPU sizes, one thread, a few minutes
+    .venv/bin/python benchmarks/torch_speed.py --sizes full       # every size, for a GPU
+    .venv/bin/python benchmarks/torch_speed.py --skip-speed --lm-steps 800  # the perplexity run
 """
 import argparse
 import os
 import platform
-import statistics
 import time
 
 import numpy as np
@@ -40,7 +40,7 @@ from reference_impl.torch_models import (
 
 CELLS = [("rnn", {}), ("gru", {"variant": "reset_after"}), ("lstm", {})]
 SIZES = {  # (m, T_x, n_a)
-    "cpu": [(64, 50, 128), (256, 50, 128), (256, 100, 512)],
+    "cpu": [(64, 50, 128), (256, 50, 128), (256, 100, 128), (64, 50, 512)],
     "full": [(m, T, n_a) for m in (64, 256) for T in (50, 100) for n_a in (128, 512)],
 }
 N_X = 64
@@ -58,8 +58,9 @@ def device_name(device):
     return f"{model}, {torch.get_num_threads()} torch threads"
 
 
-def median_seconds(run, repeats, device):
-    def timed():
+def best_seconds(runs, repeats, device):
+    """Best of `repeats` timings of each run; the runs alternate, so a change in load hits all of them."""
+    def timed(run):
         if device.type == "cuda":
             torch.cuda.synchronize(device)
         start = time.perf_counter()
@@ -68,8 +69,10 @@ def median_seconds(run, repeats, device):
             torch.cuda.synchronize(device)
         return time.perf_counter() - start
 
-    timed()  # warm-up: allocations, kernel selection
-    return statistics.median(timed() for _ in range(repeats))
+    for run in runs:
+        timed(run)  # warm-up: allocations, kernel selection
+    times = [[timed(run) for run in runs] for _ in range(repeats)]
+    return [min(column) for column in zip(*times)]
 
 
 def time_layer(cell, options, m, T_x, n_a, device, repeats, with_numpy):
@@ -98,8 +101,9 @@ def time_layer(cell, options, m, T_x, n_a, device, repeats, with_numpy):
         a, _ = builtin(x_tm)
         (a * da_tm).sum().backward()
 
-    numpy_s = median_seconds(numpy_step, repeats, torch.device("cpu")) if with_numpy else float("nan")
-    return numpy_s, median_seconds(scratch_step, repeats, device), median_seconds(builtin_step, repeats, device)
+    if not with_numpy:
+        return (float("nan"), *best_seconds([scratch_step, builtin_step], repeats, device))
+    return tuple(best_seconds([numpy_step, scratch_step, builtin_step], repeats, device))
 
 
 def speed_table(device, sizes, repeats, with_numpy):
