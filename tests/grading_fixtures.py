@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import nbformat
+import pytest
 
 from grading.checks import graded_tests
 from grading.sandbox import Limits
@@ -93,3 +94,24 @@ def gradebook_scores(course, db_url=None):
                 scores[submission.student.id] = (sum(g.auto_score or 0 for g in grades),
                                                  sum(g.max_score for g in grades))
     return scores
+
+
+@pytest.fixture(scope="session")
+def course_template(tmp_path_factory):
+    """Assignment 1 released into a fresh SQLite gradebook, built once and shared by the xdist workers."""
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent  # the same folder for every worker of one run
+    with open(shared / "grading-course-template.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        target = shared / "grading-course-template"
+        if not (target / "assignments").is_dir():
+            shutil.rmtree(target, ignore_errors=True)
+            make_course(target)
+    return target
+
+
+@pytest.fixture
+def course(course_template, tmp_path):
+    """A private copy of the template course (its own gradebook)."""
+    return copy_course(course_template, tmp_path / "course")

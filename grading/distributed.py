@@ -1,0 +1,39 @@
+"""The same grading jobs on a Dask cluster, for more submissions than one machine grades in time.
+
+Dask distributed runs plain Python functions on worker processes of one or
+many machines and ships in a local mode (``LocalCluster``) that the tests
+use; Ray or Celery would also do, but Dask needs no broker and no extra
+service. Each task is :func:`grading.batch.grade_one`, unchanged: scoring in
+a sandbox on the worker, then recording through nbgrader. Workers on several
+machines need the course folder at the same path (a shared file system) and
+a gradebook they can all reach: PostgreSQL (``--db postgresql://...``); the
+SQLite file lock only serialises writers on one machine.
+"""
+from .batch import default_db_url, grade_one, pending
+from .sandbox import Limits
+
+
+def local_cluster(workers=2):
+    """A Dask cluster of ``workers`` single-threaded worker processes on this machine; close it after use."""
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    return Client(cluster)
+
+
+def grade_all_dask(client, course_dir, assignment, db_url=None, limits=Limits(), force=False, students=None,
+                   progress=True):
+    """grading.batch.grade_all on the workers of ``client`` (a distributed.Client); return the outcomes."""
+    from distributed import as_completed
+    from tqdm import tqdm
+
+    db_url = db_url or default_db_url(course_dir)
+    todo = pending(course_dir, assignment, db_url, force, students)
+    futures = [client.submit(grade_one, str(course_dir), assignment, student, db_url, limits, pure=False)
+               for student in todo]
+    outcomes = []
+    with tqdm(total=len(futures), desc=f"grading {assignment} on Dask", unit="submission", disable=not progress) as bar:
+        for future in as_completed(futures):
+            outcomes.append(future.result())
+            bar.update()
+    return outcomes
