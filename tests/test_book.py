@@ -277,3 +277,12 @@ def test_built_site_has_a_current_page_for_every_toc_entry():
             stale.append(page)
     assert not missing, f"pages of _toc.yml missing from _build/html: {missing}"
     assert not stale, f"pages changed since the last build (run `make book`): {stale}"
+
+
+def test_built_site_holds_no_page_outside_the_toc():
+    html = REPO / "_build" / "html"
+    assert html.is_dir(), "no _build/html: build the site first (`make book`, which `make test` runs before pytest)"
+    expected = {f"{page}.html" for page in PAGES} | {"index.html", "genindex.html", "search.html"}
+    built = {str(p.relative_to(html)) for p in html.rglob("*.html") if not p.relative_to(html).parts[0].startswith("_")}
+    extra = sorted(built - expected)
+    assert not extra, f"the build parsed files that _toc.yml does not list (add them to exclude_patterns): {extra}"
