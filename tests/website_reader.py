@@ -1,0 +1,280 @@
+"""Serving the built website and reading its pages in headless Chromium.
+
+The fixtures and helpers behind tests/test_website.py: the site in
+_build/html on a free localhost port, one browser per test worker that may
+reach nothing but that server, and a Reader that loads each page once, waits
+for its images and equations, and keeps what the checks need.
+"""
+import functools
+import http.server
+import os
+import re
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+from unittest import mock
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+SITE = REPO / "_build" / "html"
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMEDRIVER = Path("/usr/bin/chromedriver")
+PAGE_TIMEOUT_S = 30
+
+
+def read_book_config():
+    return yaml.safe_load((REPO / "_config.yml").read_text())
+
+
+def read_toc():
+    """Pages in reading order, and the chapter number of each numbered one.
+
+    Returns:
+    pages -- list of docnames ("book/chapters/09_gru") in _toc.yml order
+    numbers -- dict docname -> chapter number, for the numbered parts; the
+               numbering runs on across parts, as the book numbers them
+    """
+    toc = yaml.safe_load((REPO / "_toc.yml").read_text())
+    pages, numbers, chapter = [toc["root"]], {}, 0
+
+    def add_sections(entries, numbered, prefix):
+        for position, entry in enumerate((e for e in entries or [] if "file" in e), start=1):
+            pages.append(entry["file"])
+            if numbered:
+                numbers[entry["file"]] = ".".join(map(str, prefix + (position,)))
+            add_sections(entry.get("sections"), numbered, prefix + (position,))
+
+    for part in toc.get("parts", []):
+        numbered = bool(part.get("numbered"))
+        for entry in (e for e in part.get("chapters", []) if "file" in e):
+            pages.append(entry["file"])
+            if numbered:
+                chapter += 1
+                numbers[entry["file"]] = str(chapter)
+            add_sections(entry.get("sections"), numbered, (chapter,))
+    return pages, numbers
+
+
+PAGES, CHAPTER_NUMBERS = read_toc()
+NOTEBOOK_PAGES = [page for page in PAGES if (REPO / f"{page}.ipynb").is_file()]
+
+
+def page_id(docname):
+    return docname.removeprefix("book/")
+
+
+# --- the site on localhost -------------------------------------------------
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"no built site at {SITE}: build it first with `make book`")
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE)))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def driver(tmp_path_factory):
+    missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
+    if missing:
+        pytest.skip(f"website tests need Chromium and its driver; missing {', '.join(missing)} "
+                    "(scripts/install_system_packages.sh installs them with root and apt-get)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = str(CHROMIUM)
+    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
+                 # Nothing but the local server resolves: a page that needs the
+                 # internet (a CDN script, a web font) fails here as it would offline.
+                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    # Both paths are given, so Selenium Manager has nothing to look up;
+    # SE_OFFLINE forbids it to download should that ever change.
+    with mock.patch.dict(os.environ, {"SE_OFFLINE": "true"}):
+        browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    browser.set_page_load_timeout(PAGE_TIMEOUT_S)
+    browser.set_script_timeout(PAGE_TIMEOUT_S)
+    yield browser
+    browser.quit()
+
+
+# Runs in the page once it has loaded: waits for every image and for MathJax,
+# then reads what the checks need.
+SNAPSHOT_JS = r"""
+const done = arguments[arguments.length - 1];
+(async () => {
+  const images = [...document.images];
+  images.forEach(img => { img.loading = "eager"; });
+  await Promise.all(images.map(img => img.complete ? null : new Promise(resolve => {
+    img.addEventListener("load", resolve); img.addEventListener("error", resolve);
+  })));
+  if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
+    await MathJax.startup.promise;
+  }
+  const article = document.querySelector("article.bd-article") || document.body;
+  const text = el => el.textContent.replace(/\s+/g, " ").trim().slice(0, 120);
+  const hrefOf = sel => { const a = document.querySelector(sel); return a ? a.href : null; };
+  done({
+    url: location.href,
+    images: images.map(img => ({src: img.currentSrc || img.src, alt: img.getAttribute("alt"),
+                                width: img.naturalWidth, inArticle: article.contains(img)})),
+    math: [...article.querySelectorAll(".math")].map(el => ({
+      text: text(el), typeset: !!el.querySelector("mjx-container")})),
+    // A TeX error becomes <merror>; an undefined macro is shown as red text.
+    mathErrors: (window.MathJax && MathJax.startup && MathJax.startup.document)
+      ? Array.from(MathJax.startup.document.math).filter(item => {
+          const mml = MathJax.startup.toMML(item.root);
+          return /<merror/.test(mml) || /<mtext[^>]*mathcolor="red"[^>]*>\\/.test(mml);
+        }).map(item => item.math)
+      : [],
+    headings: [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => ({
+      level: +h.tagName[1], text: text(h)})),
+    sectionNumber: (article.querySelector("h1 .section-number") || {textContent: ""}).textContent.trim(),
+    sidebar: [...document.querySelectorAll(".bd-docs-nav a.reference.internal")].map(a => ({
+      href: a.href, text: text(a)})),
+    links: [...document.querySelectorAll("a[href]")].map(a => a.href)
+             .filter(href => href.startsWith(location.origin)),
+    resources: performance.getEntriesByType("resource").map(r => r.name),
+    previous: hrefOf(".prev-next-area a.left-prev"),
+    next: hrefOf(".prev-next-area a.right-next"),
+    binder: hrefOf("a.dropdown-item[href*='mybinder']"),
+    colab: hrefOf("a.dropdown-item[href*='colab']"),
+    sourceDownload: hrefOf("a.btn-download-source-button"),
+    printButton: !!document.querySelector(".btn-download-pdf-button[onclick*='print']"),
+    codeBlocks: [...article.querySelectorAll("div.highlight")].map(block => {
+      const button = block.querySelector("button.copybtn");
+      const target = button && document.querySelector(button.dataset.clipboardTarget);
+      return {text: text(block), copies: !!target && block.contains(target)};
+    }),
+    themeSwitch: !!document.querySelector(".theme-switch-button"),
+  });
+})().catch(error => done({error: String(error)}));
+"""
+
+
+class Reader:
+    """Loads pages in the shared browser, once each, and remembers them."""
+
+    def __init__(self, driver, site_url):
+        self.driver, self.site_url = driver, site_url
+        self.pages, self.statuses, self.anchors = {}, {}, {}
+
+    def url(self, docname):
+        return urllib.parse.urljoin(self.site_url, f"{docname}.html")
+
+    def docname(self, url):
+        """The docname a URL of this site points at, or None."""
+        if not url or not url.startswith(self.site_url):
+            return None
+        path = urllib.parse.urlsplit(url).path.lstrip("/")
+        return path.removesuffix(".html")
+
+    def load(self, docname):
+        """Open the page, wait until its images and equations are done, read it."""
+        if not (SITE / f"{docname}.html").is_file():
+            pytest.fail(f"{docname} is in _toc.yml but {docname}.html was not built")
+        self.driver.get_log("browser")  # drop what earlier pages logged
+        self.driver.get(self.url(docname))
+        snapshot = self.driver.execute_async_script(SNAPSHOT_JS)
+        assert "error" not in snapshot, f"{docname}: reading the page failed: {snapshot['error']}"
+        snapshot["console"] = self.driver.get_log("browser")
+        self.pages[docname] = snapshot
+        return snapshot
+
+    def visit(self, docname):
+        """What load() read from the page, loading it only the first time."""
+        return self.pages[docname] if docname in self.pages else self.load(docname)
+
+    def status(self, url):
+        """HTTP status of a URL on the local server, without its fragment."""
+        url = urllib.parse.urldefrag(url).url
+        if url not in self.statuses:
+            try:
+                with urllib.request.urlopen(url, timeout=10) as response:
+                    self.statuses[url] = response.status
+                    if url.endswith(".html") or url.endswith("/"):
+                        page = response.read().decode("utf-8", "replace")
+                        self.anchors[url] = set(re.findall(r'\b(?:id|name)="([^"]+)"', page))
+            except urllib.error.HTTPError as error:
+                self.statuses[url] = error.code
+        return self.statuses[url]
+
+    def has_anchor(self, url):
+        base, fragment = urllib.parse.urldefrag(url)
+        fragment = urllib.parse.unquote(fragment)
+        if not fragment or base not in self.anchors:
+            return True
+        return fragment in self.anchors[base]
+
+
+@pytest.fixture(scope="session")
+def reader(driver, site_url):
+    return Reader(driver, site_url)
+
+
+def srgb_luminance(rgb):
+    channels = []
+    for value in rgb[:3]:
+        c = value / 255
+        channels.append(c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4)
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def contrast_ratio(foreground, background):
+    lighter, darker = sorted((srgb_luminance(foreground), srgb_luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def one_worker_per_page(docnames):
+    """Parameters that keep every test of a page on one xdist worker, which
+    then loads the page once (pyproject.toml runs pytest with --dist loadgroup)."""
+    return [pytest.param(d, id=page_id(d), marks=pytest.mark.xdist_group(d)) for d in docnames]
+
+
+def read_colours(driver):
+    """Body text, link and heading colours with the background behind them, as RGB."""
+    return driver.execute_script(r"""
+      const canvas = document.createElement("canvas"); canvas.width = canvas.height = 1;
+      const ctx = canvas.getContext("2d", {willReadFrequently: true});
+      const rgba = colour => { ctx.clearRect(0, 0, 1, 1); ctx.fillStyle = colour;
+                               ctx.fillRect(0, 0, 1, 1); return [...ctx.getImageData(0, 0, 1, 1).data]; };
+      const background = el => { for (; el; el = el.parentElement) {
+          const c = rgba(getComputedStyle(el).backgroundColor); if (c[3] > 0) return c; }
+        return [255, 255, 255, 255]; };
+      const article = document.querySelector("article.bd-article");
+      const pick = sel => article.querySelector(sel);
+      const out = {};
+      for (const [name, el] of [["text", pick("p")], ["link", pick("p a.reference")], ["heading", pick("h1")]]) {
+        if (el) out[name] = {fg: rgba(getComputedStyle(el).color), bg: background(el)};
+      }
+      return out;""")
+
+
+def set_theme(driver, wanted):
+    """Click the light/dark switch until the page shows the wanted theme."""
+    for _ in range(3):
+        if driver.execute_script("return document.documentElement.dataset.theme") == wanted:
+            return True
+        driver.find_element("css selector", ".theme-switch-button").click()
+    return driver.execute_script("return document.documentElement.dataset.theme") == wanted
