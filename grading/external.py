@@ -257,6 +257,10 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
     config.CourseDirectory.root = str(course_dir)
     if db_url:
         config.CourseDirectory.db_url = db_url
+    if not str(config.CourseDirectory.db_url).startswith("sqlite") and not config.CourseDirectory.get("course_id"):
+        # nbgrader's default course id "" has no row in its course table; SQLite does not enforce
+        # that foreign key, PostgreSQL does
+        config.CourseDirectory.course_id = "course"
     config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
                                                 SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     if results_json is not None:
