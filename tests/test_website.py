@@ -94,6 +94,15 @@ def test_internal_links_resolve(reader, docname):
 
 
 @pages
+def test_page_names_its_title_and_language_for_screen_readers(reader, docname):
+    page = reader.visit(docname)
+    assert page["language"] == "en", f"{docname}: <html lang> is {page['language']!r}"
+    heading = page["headings"][0]["text"] if page["headings"] else ""
+    assert heading and heading.removeprefix(page["sectionNumber"]).strip() in page["title"], (
+        f"{docname}: the <title> {page['title']!r} does not name the page's heading {heading!r}")
+
+
+@pages
 def test_headings_are_in_order(reader, docname):
     headings = reader.visit(docname)["headings"]
     assert headings and headings[0]["level"] == 1, f"{docname}: the page must open with one h1"

@@ -7,6 +7,7 @@ for its images and equations, and keeps what the checks need.
 """
 import functools
 import http.server
+import importlib.util
 import os
 import re
 import threading
@@ -31,36 +32,35 @@ def read_book_config():
     return yaml.safe_load((REPO / "_config.yml").read_text())
 
 
-def read_toc():
-    """Pages in reading order, and the chapter number of each numbered one.
+def chapter_numbers():
+    """The number the book shows for each page of a numbered part of _toc.yml.
 
-    Returns:
-    pages -- list of docnames ("book/chapters/09_gru") in _toc.yml order
-    numbers -- dict docname -> chapter number, for the numbered parts; the
-               numbering runs on across parts, as the book numbers them
+    Returns a dict docname ("book/chapters/09_gru") -> "9", or "9.1" for a
+    section page; the numbering runs on across numbered parts.
     """
     toc = yaml.safe_load((REPO / "_toc.yml").read_text())
-    pages, numbers, chapter = [toc["root"]], {}, 0
+    numbers, chapter = {}, 0
 
-    def add_sections(entries, numbered, prefix):
+    def number_sections(entries, prefix):
         for position, entry in enumerate((e for e in entries or [] if "file" in e), start=1):
-            pages.append(entry["file"])
-            if numbered:
-                numbers[entry["file"]] = ".".join(map(str, prefix + (position,)))
-            add_sections(entry.get("sections"), numbered, prefix + (position,))
+            numbers[entry["file"]] = ".".join(map(str, prefix + (position,)))
+            number_sections(entry.get("sections"), prefix + (position,))
 
-    for part in toc.get("parts", []):
-        numbered = bool(part.get("numbered"))
+    for part in (p for p in toc.get("parts", []) if p.get("numbered")):
         for entry in (e for e in part.get("chapters", []) if "file" in e):
-            pages.append(entry["file"])
-            if numbered:
-                chapter += 1
-                numbers[entry["file"]] = str(chapter)
-            add_sections(entry.get("sections"), numbered, (chapter,))
-    return pages, numbers
+            chapter += 1
+            numbers[entry["file"]] = str(chapter)
+            number_sections(entry.get("sections"), (chapter,))
+    return numbers
 
 
-PAGES, CHAPTER_NUMBERS = read_toc()
+# The toc is read the way scripts/execute_book.py reads it for every other book check.
+_spec = importlib.util.spec_from_file_location("execute_book", REPO / "scripts" / "execute_book.py")
+execute_book = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute_book)
+
+PAGES = execute_book.toc_files()
+CHAPTER_NUMBERS = chapter_numbers()
 NOTEBOOK_PAGES = [page for page in PAGES if (REPO / f"{page}.ipynb").is_file()]
 
 
@@ -149,7 +149,9 @@ const done = arguments[arguments.length - 1];
         }).map(item => item.math)
       : [],
     headings: [...article.querySelectorAll("h1, h2, h3, h4, h5, h6")].map(h => ({
-      level: +h.tagName[1], text: text(h)})),
+      level: +h.tagName[1],
+      text: [...h.childNodes].filter(n => !(n.classList && n.classList.contains("headerlink")))
+              .map(n => n.textContent).join("").replace(/\s+/g, " ").trim()})),
     sectionNumber: (article.querySelector("h1 .section-number") || {textContent: ""}).textContent.trim(),
     sidebar: [...document.querySelectorAll(".bd-docs-nav a.reference.internal")].map(a => ({
       href: a.href, text: text(a)})),
@@ -168,6 +170,8 @@ const done = arguments[arguments.length - 1];
       return {text: text(block), copies: !!target && block.contains(target)};
     }),
     themeSwitch: !!document.querySelector(".theme-switch-button"),
+    language: document.documentElement.lang,
+    title: document.title,
   });
 })().catch(error => done({error: String(error)}));
 """
