@@ -39,7 +39,9 @@ from ._gates import (
 from ._validate import require_shape
 from .activations import sigmoid
 
-LSTM_GATES = ("f", "i", "c", "o")  # order of the stacked gate rows
+# Order of the stacked gate rows: the three sigmoid gates together, so that
+# without peepholes one sigmoid call covers them all, then the candidate.
+LSTM_GATES = ("f", "i", "o", "c")
 PEEPHOLE_KEYS = ("pf", "pi", "po")
 
 
@@ -92,18 +94,17 @@ def _lstm_step(x_proj, a_prev, c_prev, weights):
     """
     n_a = a_prev.shape[0]
     z = x_proj + weights["W_a"] @ a_prev
-    z_f, z_i, z_c, z_o = z[:n_a], z[n_a:2 * n_a], z[2 * n_a:3 * n_a], z[3 * n_a:]
-    if weights["peepholes"] is not None:
+    c_tilde = np.tanh(z[3 * n_a:])
+    if weights["peepholes"] is None:
+        gates = sigmoid(z[:3 * n_a])
+        gamma_f, gamma_i, gamma_o = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:]
+        c_next = gamma_f * c_prev + gamma_i * c_tilde
+    else:
         pf, pi, po = weights["peepholes"]
-        z_f = z_f + pf * c_prev
-        z_i = z_i + pi * c_prev
-    gamma_f = sigmoid(z_f)
-    gamma_i = sigmoid(z_i)
-    c_tilde = np.tanh(z_c)
-    c_next = gamma_f * c_prev + gamma_i * c_tilde
-    if weights["peepholes"] is not None:
-        z_o = z_o + po * c_next
-    gamma_o = sigmoid(z_o)
+        gamma_f = sigmoid(z[:n_a] + pf * c_prev)
+        gamma_i = sigmoid(z[n_a:2 * n_a] + pi * c_prev)
+        c_next = gamma_f * c_prev + gamma_i * c_tilde
+        gamma_o = sigmoid(z[2 * n_a:3 * n_a] + po * c_next)  # the output gate sees the new memory
     tanh_c = np.tanh(c_next)
     a_next = gamma_o * tanh_c
     return a_next, c_next, (a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_i, c_tilde, gamma_o, weights)
@@ -129,8 +130,8 @@ def _lstm_step_backward(da_next, dc_next, step_cache):
         dpeep["dpo"] = np.sum(dz_o * c_next, axis=1, keepdims=True)
     dz[:n_a] = dc * c_prev * gamma_f * (1.0 - gamma_f)
     dz[n_a:2 * n_a] = dc * c_tilde * gamma_i * (1.0 - gamma_i)
-    dz[2 * n_a:3 * n_a] = dc * gamma_i * (1.0 - c_tilde**2)
-    dz[3 * n_a:] = dz_o
+    dz[2 * n_a:3 * n_a] = dz_o
+    dz[3 * n_a:] = dc * gamma_i * (1.0 - c_tilde**2)
     dc_prev = dc * gamma_f
     if weights["peepholes"] is not None:
         dc_prev = dc_prev + pf * dz[:n_a] + pi * dz[n_a:2 * n_a]

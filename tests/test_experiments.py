@@ -12,19 +12,26 @@ from reference_impl.experiments import (
 )
 
 
+# One worker runs every test that reads the agreement results, so they are computed once.
+in_agreement_group = pytest.mark.xdist_group("agreement")
+
+
 @pytest.fixture(scope="module")
 def agreement():
     return agreement_accuracy_by_gap(gaps=(5, 30))
 
 
+@in_agreement_group
 def test_plain_rnn_solves_agreement_over_a_short_gap(agreement):
     assert agreement["rnn"][0] >= 0.9
 
 
+@in_agreement_group
 def test_plain_rnn_is_near_chance_over_a_long_gap(agreement):
     assert agreement["rnn"][1] <= 0.65
 
 
+@in_agreement_group
 @pytest.mark.parametrize("cell", ["gru", "lstm"])
 def test_gated_cells_keep_high_accuracy_over_a_long_gap(agreement, cell):
     assert agreement[cell][1] >= 0.9
