@@ -5,6 +5,9 @@
     autograde ASSIGNMENT [--student ID]      run the notebooks and record the points
     feedback ASSIGNMENT [--student ID]       HTML feedback into feedback/
     export [--to grades.csv]                 the gradebook as CSV
+    grade ASSIGNMENT [--workers N] [--dask ADDRESS|local] [--force] [--student ID ...]
+                                             hardened autograde: checks outside the student's
+                                             process, limits, parallel, resumable (grading.batch)
 
 Every command takes ``--course DIR`` (default: this repository) and
 ``--db URL`` (default: the SQLite gradebook.db of the course).
@@ -37,6 +40,16 @@ def build_parser():
 
     export = commands.add_parser("export", parents=[common], help="export the grades as CSV")
     export.add_argument("--to", default="grades.csv", help="CSV file to write")
+
+    grade = commands.add_parser("grade", parents=[common], help="hardened autograde (sandboxed, parallel, resumable)")
+    grade.add_argument("assignment", choices=ASSIGNMENTS)
+    grade.add_argument("--student", action="append", help="only these students (repeat; default: all pending)")
+    grade.add_argument("--workers", type=int, default=1, help="parallel worker processes on this machine")
+    grade.add_argument("--dask", help="a Dask scheduler address, or 'local' for a local cluster of --workers")
+    grade.add_argument("--force", action="store_true", help="grade again the submissions already finished")
+    grade.add_argument("--cell-seconds", type=float, default=30.0, help="time limit of one cell or call")
+    grade.add_argument("--notebook-seconds", type=float, default=300.0, help="time limit of one submission")
+    grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit of one submission")
     return parser
 
 
@@ -45,11 +58,13 @@ def main(argv=None):
     extra = ["--db", args.db] if args.db else []
     try:
         if args.command == "release":
-            pipeline.release(args.assignments or ASSIGNMENTS, args.course, extra)
+            pipeline.release(args.assignments or None, args.course, extra)
         elif args.command == "place":
             print(pipeline.place(args.student, args.assignment, args.notebook, args.course))
         elif args.command == "autograde":
             print(pipeline.autograde(args.assignment, args.student, args.course, extra))
+        elif args.command == "grade":
+            return _grade(args)
         elif args.command == "feedback":
             print(pipeline.feedback(args.assignment, args.student, args.course, extra))
         else:
@@ -58,6 +73,31 @@ def main(argv=None):
         print(error, file=sys.stderr)
         return 1
     return 0
+
+
+def _grade(args):
+    from .batch import grade_all
+    from .sandbox import Limits
+
+    limits = Limits(memory_bytes=args.memory_mb << 20, cell_seconds=args.cell_seconds,
+                    notebook_seconds=args.notebook_seconds)
+    options = dict(db_url=args.db, limits=limits, force=args.force, students=args.student)
+    if args.dask:
+        from distributed import Client
+
+        from .distributed import grade_all_dask, local_cluster
+
+        client = local_cluster(args.workers) if args.dask == "local" else Client(args.dask)
+        try:
+            outcomes = grade_all_dask(client, args.course, args.assignment, **options)
+        finally:
+            client.close()
+    else:
+        outcomes = grade_all(args.course, args.assignment, workers=args.workers, **options)
+    for outcome in sorted(outcomes, key=lambda o: o["student"]):
+        score = "-" if outcome["score"] is None else f"{outcome['score']:g}/{outcome['max_score']:g}"
+        print(f"{outcome['student']}\t{outcome['status']}\t{score}\t{outcome['message'][:200]}")
+    return 1 if any(o["status"] != "graded" for o in outcomes) else 0
 
 
 if __name__ == "__main__":

@@ -98,11 +98,11 @@ def grade_one(course_dir, assignment, student, db_url=None, limits=Limits()):
         result = score_file(course_dir, assignment, path, limits, shared_jail())
         outcome.update(score=result.score, max_score=result.max_score, message="; ".join(result.notes))
         with gradebook_lock(db_url):
-            if path.is_file():
+            if not path.is_file():
+                outcome["message"] = f"no notebook {path.name} in the submission"
+            elif result.readable:
                 record(course_dir, assignment, student, result, db_url)
                 outcome["status"] = "graded"
-            else:
-                outcome["message"] = f"no notebook {path.name} in the submission"
             _mark(db_url, assignment, student, outcome["status"], outcome["message"], result.score, result.max_score)
     except Exception as error:  # the batch records the failure and goes on with the next student
         outcome["message"] = f"{type(error).__name__}: {error}"[:2000]

@@ -56,6 +56,7 @@ class NotebookResult:
     assignment: str
     parts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
+    readable: bool = True  # False when the file was not a notebook at all
 
     @property
     def score(self):
@@ -71,7 +72,7 @@ class NotebookResult:
     @classmethod
     def from_json(cls, text):
         data = json.loads(text)
-        return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"])
+        return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"], data["readable"])
 
 
 def source_notebook_path(course_dir, assignment):
@@ -183,7 +184,7 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None):
 
 def unreadable_result(assignment, reason):
     """The result of a notebook that could not be read at all: every part 0, with the reason."""
-    result = NotebookResult(assignment, notes=[reason])
+    result = NotebookResult(assignment, notes=[reason], readable=False)
     for test in graded_tests(assignment).values():
         result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), reason))
     return result
