@@ -182,36 +182,37 @@ def test_search_finds_the_gru_chapter_for_update_gate(driver, site_url):
 
 
 @pytest.fixture
-def intro_page(driver, reader):
-    reader.load(PAGES[0])
+def chapter_page(driver, reader):
+    """A chapter with prose, links, inline code and equations, freshly loaded."""
+    reader.load(KEY_PAGES["rnn_forward"])
     yield driver
     # The switch remembers the choice in localStorage; later pages start afresh.
     driver.execute_script("localStorage.clear()")
 
 
-def test_dark_mode_switch_changes_the_theme(intro_page):
-    assert set_theme(intro_page, "light"), "the switch never shows the light theme"
-    light = read_colours(intro_page)["text"]["bg"]
-    assert set_theme(intro_page, "dark"), "the switch never shows the dark theme"
-    dark = read_colours(intro_page)["text"]["bg"]
+def test_dark_mode_switch_changes_the_theme(chapter_page):
+    assert set_theme(chapter_page, "light"), "the switch never shows the light theme"
+    light = read_colours(chapter_page)["text"]["bg"]
+    assert set_theme(chapter_page, "dark"), "the switch never shows the dark theme"
+    dark = read_colours(chapter_page)["text"]["bg"]
     assert srgb_luminance(dark) < srgb_luminance(light) / 10, (light, dark)
-    intro_page.refresh()
-    assert intro_page.execute_script("return document.documentElement.dataset.theme") == "dark", (
+    chapter_page.refresh()
+    assert chapter_page.execute_script("return document.documentElement.dataset.theme") == "dark", (
         "the chosen theme is not kept across pages")
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_text_contrast_meets_wcag_aa(intro_page, theme):
-    assert set_theme(intro_page, theme)
-    colours = read_colours(intro_page)
-    assert "text" in colours, "the intro page has no paragraph to measure"
+def test_text_contrast_meets_wcag_aa(chapter_page, theme):
+    assert set_theme(chapter_page, theme)
+    colours = read_colours(chapter_page)
+    assert set(colours) == {"text", "link", "code", "heading"}, f"found only {set(colours)} to measure"
     for name, pair in colours.items():
         ratio = contrast_ratio(pair["fg"], pair["bg"])
         assert ratio >= MIN_CONTRAST, f"{theme} theme: {name} contrast {ratio:.2f} < {MIN_CONTRAST}"
 
 
-def test_print_view_hides_controls_and_prints_light(intro_page):
-    driver = intro_page
+def test_print_view_hides_controls_and_prints_light(chapter_page):
+    driver = chapter_page
     assert set_theme(driver, "dark")
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     driver.execute_script("window.dispatchEvent(new Event('beforeprint'))")

@@ -257,7 +257,7 @@ def one_worker_per_page(docnames):
 
 
 def read_colours(driver):
-    """Body text, link and heading colours with the background behind them, as RGB."""
+    """Body text, link, inline code and heading colours with the background behind them, as RGB."""
     return driver.execute_script(r"""
       const canvas = document.createElement("canvas"); canvas.width = canvas.height = 1;
       const ctx = canvas.getContext("2d", {willReadFrequently: true});
@@ -269,7 +269,8 @@ def read_colours(driver):
       const article = document.querySelector("article.bd-article");
       const pick = sel => article.querySelector(sel);
       const out = {};
-      for (const [name, el] of [["text", pick("p")], ["link", pick("p a.reference")], ["heading", pick("h1")]]) {
+      for (const [name, el] of [["text", pick("p")], ["link", pick("p a.reference, li a.reference")],
+                                ["code", pick("p code.literal")], ["heading", pick("h1")]]) {
         if (el) out[name] = {fg: rgba(getComputedStyle(el).color), bg: background(el)};
       }
       return out;""")
