@@ -69,7 +69,10 @@ def layer_forward(cell, x, a0, parameters, **options):
     """
     _check_cell(cell, options)
     if a0 is None:
-        n_a = np.shape(parameters["Waa"] if cell == "rnn" else parameters["bc"])[0]
+        size_key = "Waa" if cell == "rnn" else "bc"  # a parameter whose first axis is n_a
+        if size_key not in parameters:
+            raise ValueError(f"parameters is missing {size_key!r}, which a {cell!r} layer needs")
+        n_a = np.shape(parameters[size_key])[0]
         a0 = np.zeros((n_a, np.shape(x)[1] if np.ndim(x) == 3 else 0))
     if cell == "rnn":
         a, caches = rnn_layer_forward(x, a0, parameters)

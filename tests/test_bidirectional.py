@@ -83,3 +83,10 @@ def test_bidirectional_rejects_an_unknown_cell():
     parameters = initialize_bidirectional_parameters("rnn", N_X, N_A)
     with pytest.raises(ValueError, match="cell must be one of"):
         bidirectional_forward("transformer", np.zeros((N_X, M, T_X)), parameters)
+
+
+def test_bidirectional_reports_a_missing_parameter():
+    forward_parameters, backward_parameters = initialize_bidirectional_parameters("lstm", N_X, N_A)
+    del backward_parameters["bc"]
+    with pytest.raises(ValueError, match="missing 'bc'"):
+        bidirectional_forward("lstm", np.zeros((N_X, M, T_X)), (forward_parameters, backward_parameters))
