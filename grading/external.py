@@ -95,12 +95,13 @@ def _strip_magics(source):
 
 
 def extract_cells(submitted, template):
-    """The code to run for a submission, in the template's order.
+    """The code to run for a submission, in the template's order, as (label, source) pairs.
 
     Solution cells come from the submission (matched by grade_id), locked
     cells that are not tests from the template, and code cells the student
     added (no nbgrader metadata) follow the graded cell they were placed
-    after. Test cells are never run in the student's process.
+    after. Test cells are never run in the student's process. Labels name
+    the cells in messages the student reads.
     """
     answers, added, anchor = {}, {}, None
     for cell in submitted.cells:
@@ -114,19 +115,24 @@ def extract_cells(submitted, template):
         else:
             added.setdefault(anchor, []).append(cell.source)
     cells = []
+
+    def add_students(key):
+        where = f"after cell {key}" if key else "at the top"
+        cells.extend((f"your added cell {where}", source) for source in added.pop(key, []))
+
     for cell in template.cells:
         meta = _nbgrader(cell)
         if cell.cell_type != "code":
             continue
         grade_id = meta.get("grade_id")
         if meta.get("solution"):
-            cells.append(answers.get(grade_id, ""))
+            cells.append((f"your cell {grade_id}", answers.get(grade_id, "")))
         elif not meta.get("grade"):
-            cells.append(cell.source)
+            cells.append((f"the notebook's cell {grade_id or len(cells)}", cell.source))
         if grade_id:
-            cells += added.get(grade_id, [])
-        cells += added.pop(None, [])  # cells added before any graded cell run after the first (imports)
-    return [_strip_magics(source) for source in cells]
+            add_students(grade_id)
+        add_students(None)  # cells added before any graded cell run after the first (imports)
+    return [(label, _strip_magics(source)) for label, source in cells]
 
 
 def provided_modules(template):
@@ -166,7 +172,8 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None):
     message saying why.
     """
     result = NotebookResult(assignment)
-    with Session(extract_cells(submitted, template), limits, jail, provided_modules(template)) as session:
+    labels, cells = zip(*extract_cells(submitted, template))
+    with Session(cells, limits, jail, provided_modules(template), labels) as session:
         try:
             errors = session.run_cells()
         except DeadlineExceeded as error:

@@ -386,8 +386,9 @@ class Session:
     is skipped from then on. The whole session shares ``limits.notebook_seconds``.
     """
 
-    def __init__(self, cells, limits=Limits(), jail=None, provided=None):
+    def __init__(self, cells, limits=Limits(), jail=None, provided=None, labels=None):
         self.cells = list(cells)
+        self.labels = list(labels) if labels else [f"cell {i}" for i in range(len(self.cells))]
         self.limits = limits
         self.jail = jail or shared_jail()
         self._extra_path = [self.jail.provide(provided)] if provided else []
@@ -422,17 +423,17 @@ class Session:
             if index in self._killers:
                 continue
             try:
-                reply = self._request({"op": "exec", "index": index, "source": source})
+                reply = self._request({"op": "exec", "index": self.labels[index], "source": source})
             except DeadlineExceeded as error:
                 if "budget" in str(error):
                     raise
-                self._record_killer(index, f"cell {index} did not finish within {self.limits.cell_seconds:.0f} s")
+                self._record_killer(index, f"{self.labels[index]} did not finish within {self.limits.cell_seconds:.0f} s")
                 return self._ensure_started()
             except SandboxDied as error:
-                self._record_killer(index, f"cell {index} stopped the process: {error}")
+                self._record_killer(index, f"{self.labels[index]} stopped the process: {error}")
                 return self._ensure_started()
             if not reply["ok"]:
-                self.cell_errors[index] = f"cell {index} raised {reply['error']['message']}"
+                self.cell_errors[index] = f"{self.labels[index]} raised {reply['error']['message']}"
 
     def _record_killer(self, index, message):
         self._killers.add(index)

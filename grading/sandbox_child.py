@@ -195,13 +195,14 @@ def serve(requests, replies, read_roots, workdir):
     import numpy  # noqa: F401  (imported before the guard so that its files can be read)
 
     namespace = {"__name__": "__main__", "__builtins__": builtins}
+    cell_names = set()
     sys.addaudithook(_make_guard(read_roots, os.path.realpath(workdir)))
 
     def describe(error):
         try:
             text = f"{type(error).__name__}: {error}"[:2000]
-            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename.startswith("<cell")]
-            where = f" (at {frames[-1].filename[1:-1]}, line {frames[-1].lineno})" if frames else ""
+            frames = [f for f in traceback.extract_tb(error.__traceback__) if f.filename in cell_names]
+            where = f" (in {frames[-1].filename[1:-1]}, line {frames[-1].lineno})" if frames else ""
             return {"type": type(error).__name__, "message": text + where}
         except BaseException:
             return {"type": "Exception", "message": "an exception whose message could not be printed"}
@@ -213,7 +214,8 @@ def serve(requests, replies, read_roots, workdir):
         request = decode(body)
         try:
             if request["op"] == "exec":
-                code = compile(request["source"], f"<cell {request['index']}>", "exec")
+                cell_names.add(f"<{request['index']}>")
+                code = compile(request["source"], f"<{request['index']}>", "exec")
                 exec(code, namespace)
                 reply = {"ok": True}
             elif request["op"] == "call":
