@@ -41,10 +41,7 @@ from .activations import sigmoid
 
 # Order of the stacked gate rows: the three sigmoid gates together, so that
 # without peepholes one sigmoid call covers them all, then the candidate.
-LSTM_GATES = ("f", "i", "o", "c")
-# Order of the keys in a parameter dict and of the random draws of initialize_lstm_parameters
-# (the order of the equations, and of reference_impl.torch_models' LSTM).
-_PARAMETER_ORDER = ("f", "i", "c", "o")
+LSTM_GATES = ("f", "i", "o", "c")  # also the key order of initialize_lstm_parameters, as in the GRU
 PEEPHOLE_KEYS = ("pf", "pi", "po")
 
 
@@ -74,7 +71,7 @@ def initialize_lstm_parameters(n_x, n_a, n_y=None, seed=0, peepholes=False, forg
     parameters -- dict with Wf, Wi, Wc, Wo (n_a, n_a + n_x), bf, bi, bc, bo (n_a, 1),
                   [pf, pi, po (n_a, 1)], [Wy (n_y, n_a), by (n_y, 1)]
     """
-    shapes = gate_parameter_shapes(_PARAMETER_ORDER, n_x, n_a, n_y, PEEPHOLE_KEYS if peepholes else ())
+    shapes = gate_parameter_shapes(LSTM_GATES, n_x, n_a, n_y, PEEPHOLE_KEYS if peepholes else ())
     return initialize_from_shapes(shapes, seed, {"bf": forget_bias})
 
 
