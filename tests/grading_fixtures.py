@@ -46,8 +46,8 @@ def expected_score(name):
     return sum(t.points for t in graded_tests(ASSIGNMENT).values() if set(t.functions) <= passing)
 
 
-def make_course(target):
-    """A course folder with assignment 1 released and registered in a new SQLite gradebook."""
+def make_course(target, db_url=None):
+    """A course folder with assignment 1 released and registered in a new gradebook (SQLite by default)."""
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
@@ -57,7 +57,7 @@ def make_course(target):
     (target / "solutions").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", target)
     shutil.copytree(SOURCE.parent, target / "solutions" / ASSIGNMENT)
-    config = nbgrader_config(target)
+    config = nbgrader_config(target, db_url)
     result = NbGraderAPI(CourseDirectory(config=config), config=config).generate_assignment(ASSIGNMENT, force=True)
     assert result["success"], result["log"]
     return target
