@@ -2,8 +2,8 @@
 
     release [ASSIGNMENT ...]                 student versions into assignments/
     place STUDENT ASSIGNMENT NOTEBOOK        put a submission where nbgrader looks for it
-    autograde ASSIGNMENT [--student ID]      run the notebooks and record the points
-    feedback ASSIGNMENT [--student ID]       HTML feedback into feedback/
+    autograde [ASSIGNMENT] [--student ID]    run the notebooks and record the points
+    feedback [ASSIGNMENT] [--student ID]     HTML feedback into feedback/
     export [--to grades.csv]                 the gradebook as CSV
     grade ASSIGNMENT [--workers N] [--dask ADDRESS|local] [--force] [--student ID ...]
                                              hardened autograde: checks outside the student's
@@ -35,7 +35,7 @@ def build_parser():
 
     for name, help_text in (("autograde", "autograde the submissions"), ("feedback", "generate HTML feedback")):
         command = commands.add_parser(name, parents=[common], help=help_text)
-        command.add_argument("assignment", choices=ASSIGNMENTS)
+        command.add_argument("assignment", nargs="?", choices=ASSIGNMENTS, help="default: every assignment")
         command.add_argument("--student", help="only this student (default: all)")
 
     export = commands.add_parser("export", parents=[common], help="export the grades as CSV")

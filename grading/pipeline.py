@@ -39,9 +39,13 @@ def run_nbgrader(args, course_dir=COURSE_ROOT, extra_args=()):
     return log
 
 
-def release(assignments=ASSIGNMENTS, course_dir=COURSE_ROOT, extra_args=()):
+def release(assignments=None, course_dir=COURSE_ROOT, extra_args=()):
     """Generate the student version of each assignment into the release directory
-    (``assignments/``) and register it in the gradebook."""
+    (``assignments/``) and register it in the gradebook; None releases every
+    assignment of ``solutions/`` in one nbgrader run."""
+    if assignments is None:
+        run_nbgrader(["generate_assignment", "*", "--force"], course_dir, extra_args)
+        return
     for assignment in assignments:
         _require_assignment(assignment)
         run_nbgrader(["generate_assignment", assignment, "--force"], course_dir, extra_args)
@@ -64,20 +68,27 @@ def place(student, assignment, notebook, course_dir=COURSE_ROOT):
     return target
 
 
-def autograde(assignment, student=None, course_dir=COURSE_ROOT, extra_args=()):
-    """Autograde the submissions of one assignment: every student's in one run,
-    or only ``student``'s. Re-grading replaces earlier results."""
+def _assignment_or_all(assignment):
+    """nbgrader's assignment argument: the name, or "*" (every assignment) for None."""
+    if assignment is None:
+        return "*"
     _require_assignment(assignment)
-    args = ["autograde", assignment, "--force"]
+    return assignment
+
+
+def autograde(assignment=None, student=None, course_dir=COURSE_ROOT, extra_args=()):
+    """Autograde the submissions of one assignment (None: of all) in one run: every
+    student's, or only ``student``'s. Re-grading replaces earlier results."""
+    args = ["autograde", _assignment_or_all(assignment), "--force"]
     if student is not None:
         args.append(f"--student={student}")
     return run_nbgrader(args, course_dir, extra_args)
 
 
-def feedback(assignment, student=None, course_dir=COURSE_ROOT, extra_args=()):
-    """Write one HTML feedback file per autograded notebook into ``feedback/``."""
-    _require_assignment(assignment)
-    args = ["generate_feedback", assignment, "--force"]
+def feedback(assignment=None, student=None, course_dir=COURSE_ROOT, extra_args=()):
+    """Write one HTML feedback file per autograded notebook (of one assignment, or
+    of all for None) into ``feedback/``."""
+    args = ["generate_feedback", _assignment_or_all(assignment), "--force"]
     if student is not None:
         args.append(f"--student={student}")
     return run_nbgrader(args, course_dir, extra_args)

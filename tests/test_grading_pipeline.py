@@ -1,6 +1,6 @@
 """The instructor pipeline end to end, with real nbgrader runs.
 
-For each assignment, one autograde run grades a batch of submissions in a
+One autograde run grades, for every assignment, a batch of submissions in a
 temporary copy of the course: the instructor's solution, the blank release,
 a correct submission written differently, and one submission per realistic
 mistake. Each must lose the points of exactly the test cells it breaks.
@@ -19,18 +19,7 @@ from grading.checks import graded_tests
 from submissions import make_submission, submission_cases
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _available(assignment):
-    return (REPO / "solutions" / assignment / f"{assignment}.ipynb").exists()
-
-
-def _course_copy(tmp_path, assignment):
-    course = tmp_path / "course"
-    (course / "solutions").mkdir(parents=True)
-    shutil.copytree(REPO / "solutions" / assignment, course / "solutions" / assignment)
-    shutil.copy(REPO / "nbgrader_config.py", course)
-    return course
+SOURCES = [name for name in ASSIGNMENTS if (REPO / "solutions" / name / f"{name}.ipynb").exists()]
 
 
 def _autograded_cells(notebook):
@@ -42,52 +31,60 @@ def _autograded_cells(notebook):
     }
 
 
-def _scores(course, assignment, student):
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
-        notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-        return {grade.name: grade.auto_score for grade in notebook.grades if grade.cell.cell_type == "code"}
-
-
-@pytest.mark.parametrize("assignment", ASSIGNMENTS)
-def test_each_submission_loses_the_points_of_exactly_the_parts_it_breaks(assignment, tmp_path):
-    if not _available(assignment):
-        pytest.skip(f"{assignment} has no source notebook yet")
-    course = _course_copy(tmp_path, assignment)
-    pipeline.release([assignment], course)
+def _submissions(course, assignment):
+    """student -> (notebook, grade_ids it must fail) for one assignment."""
     source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
     release = nbformat.read(course / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
-    points = _autograded_cells(source)
-    assert points == {test.grade_id: test.points for test in graded_tests(assignment).values()}
-
     wrong, alternative = submission_cases(assignment)
-    # student -> (submitted notebook, grade_ids that must get 0)
     students = {
         "reference": (source, set()),
-        "blank": (release, set(points)),
+        "blank": (release, set(_autograded_cells(source))),
         "alternative": (make_submission(source, release, alternative), set()),
     }
     for name, (edits, broken) in wrong.items():
         students[name] = (make_submission(source, release, edits), broken)
-    for student, (notebook, _) in students.items():
-        path = pipeline.submission_path(student, assignment, course)
-        path.parent.mkdir(parents=True)
-        nbformat.write(notebook, path)
+    return students
 
-    pipeline.autograde(assignment, course_dir=course)
 
-    for student, (_, broken) in students.items():
-        expected = {grade_id: 0.0 if grade_id in broken else float(p) for grade_id, p in points.items()}
-        assert _scores(course, assignment, student) == expected, student
+@pytest.mark.parametrize("assignment", SOURCES)
+def test_hidden_test_table_matches_the_notebook_cells(assignment):
+    source = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    table = {test.grade_id: test.points for test in graded_tests(assignment).values()}
+    assert _autograded_cells(source) == table
 
-    pipeline.feedback(assignment, course_dir=course)
-    for student in students:
+
+def test_each_submission_loses_the_points_of_exactly_the_parts_it_breaks(tmp_path):
+    # One course and one nbgrader run per command for every assignment and student:
+    # nbgrader's start-up, not the notebooks, is most of the time.
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "solutions", course / "solutions")
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    pipeline.release(None, course)
+    expected = {}
+    for assignment in SOURCES:
+        points = _autograded_cells(nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4))
+        for student, (notebook, broken) in _submissions(course, assignment).items():
+            path = pipeline.submission_path(student, assignment, course)
+            path.parent.mkdir(parents=True)
+            nbformat.write(notebook, path)
+            expected[student, assignment] = {gid: 0.0 if gid in broken else float(p) for gid, p in points.items()}
+
+    pipeline.autograde(None, course_dir=course)
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for (student, assignment), scores in expected.items():
+            notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+            recorded = {grade.name: grade.auto_score for grade in notebook.grades if grade.cell.cell_type == "code"}
+            assert recorded == scores, f"{assignment}: {student}"
+
+    pipeline.feedback(None, course_dir=course)
+    for student, assignment in expected:
         html = (course / "feedback" / student / assignment / f"{assignment}.html").read_text()
         assert "run_hidden_check" not in html and "HIDDEN TESTS" not in html
 
     with open(pipeline.export(tmp_path / "grades.csv", course)) as handle:
-        rows = list(csv.DictReader(handle))
-    assert sorted((row["student_id"], row["assignment"]) for row in rows) == sorted(
-        (student, assignment) for student in students
-    )
-    reference_row = next(row for row in rows if row["student_id"] == "reference")
-    assert float(reference_row["score"]) == sum(points.values())
+        rows = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
+    students = {student for student, _ in expected}
+    assert sorted(rows) == sorted((student, assignment) for student in students for assignment in SOURCES)
+    for (student, assignment), scores in expected.items():
+        assert float(rows[student, assignment]["score"]) == sum(scores.values())
