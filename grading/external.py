@@ -34,7 +34,8 @@ import nbformat
 from traitlets import Unicode
 
 from .checks import CheckFailed, graded_tests
-from .sandbox import DeadlineExceeded, Limits, SandboxDied, Session
+from .sandbox import DeadlineExceeded, Limits, SandboxDied
+from .session import Session
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from grading.external import score_notebook
-from grading.sandbox import Session, isolation_level
+from grading.sandbox import isolation_level
+from grading.session import Session
 from grading_fixtures import ASSIGNMENT, SOURCE, TEST_LIMITS, TRICKS, build_submission, expected_score
 
 

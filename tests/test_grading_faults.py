@@ -81,7 +81,7 @@ def test_the_whole_notebook_deadline_stops_grading_and_keeps_what_passed():
 
 @pytest.mark.parametrize("limit", ["cell_seconds", "memory_bytes"])
 def test_each_limit_ends_only_the_code_that_exceeds_it(limit):
-    from grading.sandbox import Session
+    from grading.session import Session
 
     cells = ["x = 1", "import time\ntime.sleep(30)" if limit == "cell_seconds" else "b = bytearray(2 << 30)", "y = x + 1"]
     cells.append("def result():\n    return x, y")
