@@ -9,6 +9,9 @@ c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 # The course directory is the folder of this file, wherever it is copied.
 c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+# The gradebook's assignments belong to this course; PostgreSQL requires its row
+# to exist (nbgrader's default, "", has none), and the exchange commands need it.
+c.CourseDirectory.course_id = "sequence-models"
 c.CourseDirectory.source_directory = "solutions"
 c.CourseDirectory.release_directory = "assignments"
 c.CourseDirectory.submitted_directory = "submitted"

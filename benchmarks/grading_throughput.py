@@ -54,6 +54,8 @@ def main():
     print(f"{'pipeline':40s} {'seconds':>8s} {'s/submission':>13s} {'speed-up':>9s}")
     for name, seconds in timings.items():
         print(f"{name:40s} {seconds:8.1f} {seconds / args.submissions:13.2f} {baseline / seconds:8.2f}x")
+    one, two = timings["hardened, 1 worker"], timings["hardened, 2 workers"]
+    print(f"hardened, 2 workers against 1 worker: {one / two:.2f}x")
     shutil.rmtree(workdir, ignore_errors=True)
 
 

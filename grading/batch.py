@@ -10,20 +10,26 @@ submissions already finished, so an interrupted batch resumes where it
 stopped; ``force`` grades everything again. Rows are keyed by
 (assignment, student) and replaced, never appended, so nothing is duplicated.
 
-The embedded SQLite gradebook takes one writer at a time: workers take an
-exclusive file lock around their writes (scoring is outside the lock), so
-parallel grading never meets "database is locked". PostgreSQL needs no lock.
+The embedded SQLite gradebook takes one writer at a time. SQLite lets a
+transaction that began by reading wait for nobody when it tries to write
+while another writer is active: it fails at once with "database is locked".
+So every SQLite transaction of a grading process begins with ``BEGIN
+IMMEDIATE`` (it takes the write lock first, or waits for it for up to
+``SQLITE_WAIT_SECONDS``): writers queue instead of failing. nbgrader opens a
+short transaction per step of its bookkeeping, so workers interleave, and
+everything else (scoring, nbgrader's notebook conversion) runs in parallel.
+PostgreSQL needs none of this.
 """
-import contextlib
 import datetime
-import fcntl
 import multiprocessing
 import os
+import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete, select
+from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete, event, select
+from sqlalchemy.engine import Engine
 
-from .external import record, score_file
+from .external import assignment_packages, record, score_file
 from .sandbox import Limits, shared_jail
 
 _metadata = MetaData()
@@ -39,37 +45,38 @@ STATUS = Table(
 )
 
 
+SQLITE_WAIT_SECONDS = 300
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_connect(dbapi_connection, _):
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.isolation_level = None  # the driver's own BEGIN off: _sqlite_begin emits it
+        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_WAIT_SECONDS * 1000}")
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def default_db_url(course_dir):
     return "sqlite:///" + os.path.join(os.path.abspath(course_dir), "gradebook.db")
 
 
 def _engine(db_url):
-    engine = create_engine(db_url, connect_args={"timeout": 60} if db_url.startswith("sqlite") else {})
+    engine = create_engine(db_url)
     _metadata.create_all(engine, checkfirst=True)
     return engine
 
 
-@contextlib.contextmanager
-def gradebook_lock(db_url):
-    """One writer at a time for a SQLite gradebook (across processes); nothing for a server database."""
-    if not db_url.startswith("sqlite:///"):
-        yield
-        return
-    with open(db_url[len("sqlite:///"):] + ".lock", "a") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
 def finished(db_url, assignment):
     """{student: row} of the submissions of ``assignment`` already finished (graded or error)."""
-    with gradebook_lock(db_url):
-        engine = _engine(db_url)
-        with engine.connect() as connection:
-            rows = connection.execute(select(STATUS).where(STATUS.c.assignment == assignment)).mappings().all()
-        engine.dispose()
+    engine = _engine(db_url)
+    with engine.connect() as connection:
+        rows = connection.execute(select(STATUS).where(STATUS.c.assignment == assignment)).mappings().all()
+    engine.dispose()
     return {row["student"]: dict(row) for row in rows}
 
 
@@ -95,20 +102,18 @@ def grade_one(course_dir, assignment, student, db_url=None, limits=Limits()):
     path = Path(course_dir) / "submitted" / student / assignment / f"{assignment}.ipynb"
     outcome = {"student": student, "status": "error", "score": None, "max_score": None, "message": ""}
     try:
-        result = score_file(course_dir, assignment, path, limits, shared_jail())
+        result = score_file(course_dir, assignment, path, limits)
         outcome.update(score=result.score, max_score=result.max_score, message="; ".join(result.notes))
-        with gradebook_lock(db_url):
-            if not path.is_file():
-                outcome["message"] = f"no notebook {path.name} in the submission"
-            elif result.readable:
-                record(course_dir, assignment, student, result, db_url)
-                outcome["status"] = "graded"
-            _mark(db_url, assignment, student, outcome["status"], outcome["message"], result.score, result.max_score)
+        if not path.is_file():
+            outcome["message"] = f"no notebook {path.name} in the submission"
+        elif result.readable:
+            record(course_dir, assignment, student, result, db_url)
+            outcome["status"] = "graded"
+        _mark(db_url, assignment, student, outcome["status"], outcome["message"], result.score, result.max_score)
     except Exception as error:  # the batch records the failure and goes on with the next student
         outcome["message"] = f"{type(error).__name__}: {error}"[:2000]
         try:
-            with gradebook_lock(db_url):
-                _mark(db_url, assignment, student, "error", outcome["message"])
+            _mark(db_url, assignment, student, "error", outcome["message"])
         except Exception as second:
             outcome["message"] += f" (and it could not be recorded: {second})"
     return outcome
@@ -134,7 +139,7 @@ def grade_all(course_dir, assignment, workers=1, db_url=None, limits=Limits(), f
 
     db_url = db_url or default_db_url(course_dir)
     todo = pending(course_dir, assignment, db_url, force, students)
-    shared_jail()  # built once here, inherited by the forked workers
+    shared_jail(assignment_packages(course_dir, assignment))  # built once here, inherited by the forked workers
     jobs = [(str(course_dir), assignment, student, db_url, limits) for student in todo]
     outcomes = []
     bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress)

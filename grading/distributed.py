@@ -6,8 +6,8 @@ use; Ray or Celery would also do, but Dask needs no broker and no extra
 service. Each task is :func:`grading.batch.grade_one`, unchanged: scoring in
 a sandbox on the worker, then recording through nbgrader. Workers on several
 machines need the course folder at the same path (a shared file system) and
-a gradebook they can all reach: PostgreSQL (``--db postgresql://...``); the
-SQLite file lock only serialises writers on one machine.
+a gradebook they can all reach: PostgreSQL (``--db postgresql://...``); SQLite's
+locks do not work across machines on a network file system.
 """
 from .batch import default_db_url, grade_one, pending
 from .sandbox import Limits

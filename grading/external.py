@@ -21,8 +21,6 @@ themselves. Here:
    in the same run, so there is no moment when the gradebook holds points
    that did not come from the checks, and feedback shows messages, not code.
 """
-import ast
-import importlib.util
 import json
 import os
 import re
@@ -34,7 +32,8 @@ import nbformat
 from traitlets import Unicode
 
 from .checks import CheckFailed, graded_tests
-from .sandbox import DeadlineExceeded, Limits, SandboxDied
+from .provided import provided_files, required_packages
+from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
@@ -136,27 +135,6 @@ def extract_cells(submitted, template):
     return [(label, _strip_magics(source)) for label, source in cells]
 
 
-def provided_modules(template):
-    """Course modules the template's locked cells import (``from reference_impl.x import y``).
-
-    They are the helpers the assignment hands out; the sandbox gets these
-    modules and no other part of the course, so a student cannot call the
-    reference implementation of what they are graded on.
-    """
-    modules = {}
-    for cell in template.cells:
-        meta = _nbgrader(cell)
-        if cell.cell_type != "code" or meta.get("solution") or meta.get("grade"):
-            continue
-        for node in ast.walk(ast.parse(cell.source)):
-            names = [node.module] if isinstance(node, ast.ImportFrom) and node.module else []
-            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
-            for name in names:
-                if name.startswith("reference_impl."):
-                    modules[name] = Path(importlib.util.find_spec(name).origin).read_text()
-    return modules
-
-
 def _failure_message(error):
     if isinstance(error, CheckFailed):
         return str(error)
@@ -174,7 +152,11 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None):
     """
     result = NotebookResult(assignment)
     labels, cells = zip(*extract_cells(submitted, template))
-    with Session(cells, limits, jail, provided_modules(template), labels) as session:
+    provided = provided_files(template)
+    packages = required_packages(template, provided)
+    if jail is None or not set(packages) <= set(jail.packages):
+        jail = shared_jail(packages)
+    with Session(cells, limits, jail, provided, labels) as session:
         try:
             errors = session.run_cells()
         except DeadlineExceeded as error:
@@ -196,6 +178,12 @@ def unreadable_result(assignment, reason):
     for test in graded_tests(assignment).values():
         result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), reason))
     return result
+
+
+def assignment_packages(course_dir, assignment):
+    """The third-party packages a sandbox grading ``assignment`` carries (its jail's packages)."""
+    template = nbformat.read(source_notebook_path(course_dir, assignment), as_version=4)
+    return required_packages(template, provided_files(template))
 
 
 def score_file(course_dir, assignment, path, limits=Limits(), jail=None):
@@ -266,10 +254,6 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
     config.CourseDirectory.root = str(course_dir)
     if db_url:
         config.CourseDirectory.db_url = db_url
-    if not str(config.CourseDirectory.db_url).startswith("sqlite") and not config.CourseDirectory.get("course_id"):
-        # nbgrader's default course id "" has no row in its course table; SQLite does not enforce
-        # that foreign key, PostgreSQL does
-        config.CourseDirectory.course_id = "course"
     config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
                                                 SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     if results_json is not None:

@@ -24,10 +24,13 @@ grading.session.Session builds on it: a notebook's cells and calls of the
 functions they define, surviving sandboxes that die.
 """
 import ctypes
+import importlib.util
+import json
 import os
 import select
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -73,14 +76,15 @@ def isolation_level():
     return "jail" if os.geteuid() == 0 else "audit-hook"
 
 
-def _link_tree(source, target, skip=()):
+def _link_tree(source, target, skip=(), allowed_extensions=()):
     for folder, dirs, files in os.walk(source):
         dirs[:] = [d for d in dirs if d not in skip]
         destination = Path(target) / os.path.relpath(folder, source)
         destination.mkdir(parents=True, exist_ok=True, mode=0o755)
         os.chmod(destination, 0o755)
         for name in files:
-            if name.endswith(".so") and name.startswith(_DENIED_EXTENSIONS) and "lib-dynload" in folder:
+            if name.endswith(".so") and name.startswith(_DENIED_EXTENSIONS) and "lib-dynload" in folder \
+                    and name not in allowed_extensions:
                 continue
             _link_file(Path(folder) / name, destination / name)
 
@@ -114,22 +118,92 @@ def _mirror(path, jail):
     _link_file(Path(path), jail / str(path).lstrip("/"))
 
 
-class Jail:
-    """A folder holding exactly what a sandbox may see; built once, shared by sandboxes."""
+_MEASURE = """
+import json, sys
+for name in sys.argv[1].split(","):
+    __import__(name)
+files = [getattr(m, "__file__", None) for m in list(sys.modules.values())]
+mapped = [line.split(None, 5)[-1].strip() for line in open("/proc/self/maps") if "/" in line]
+print(json.dumps({"modules": [f for f in files if f], "mapped": sorted(set(mapped))}))
+"""
 
-    def __init__(self, packages=("numpy",), root=None):
-        self.packages = tuple(packages)
+
+def _measure_imports(interpreter, packages, path):
+    """Files of the modules and shared libraries that importing ``packages`` loads, in a fresh interpreter."""
+    environment = {"PATH": "/nonexistent", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    command = [interpreter, "-I", "-S", "-c", f"import sys; sys.path += {list(path)!r}\n{_MEASURE}", ",".join(packages)]
+    finished = subprocess.run(command, capture_output=True, text=True, env=environment)
+    if finished.returncode != 0:
+        raise RuntimeError(f"the grader cannot import {', '.join(packages)}: {finished.stderr.strip()[-500:]}")
+    return json.loads(finished.stdout)
+
+
+def _distribution_roots(packages):
+    """Top-level files and folders of the distributions of ``packages`` and of all they require.
+
+    What an import loads at once is measured; this adds what the packages may
+    import later (torch imports sympy when it builds an optimizer).
+    """
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    providers = metadata.packages_distributions()
+    pending = [name for package in packages for name in providers.get(package, [])]
+    seen, roots = set(), set()
+    while pending:
+        name = pending.pop().lower().replace("_", "-")
+        if name in seen:
+            continue
+        seen.add(name)
+        try:
+            distribution = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        for file in distribution.files or ():
+            top = file.parts[0]
+            if top not in ("..", "__pycache__") and not top.endswith((".dist-info", ".egg-info", ".pth")):
+                roots.add(os.path.realpath(distribution.locate_file(top)))
+        for text in distribution.requires or ():
+            requirement = Requirement(text)
+            if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
+                pending.append(requirement.name)
+    return {root for root in roots if os.path.exists(root)}
+
+
+class Jail:
+    """A folder holding exactly what a sandbox may see; built once, shared by sandboxes.
+
+    ``packages`` are the third-party packages the notebook imports. A fresh
+    interpreter imports them once to see what they load: the folders of the
+    packages (and of what they import in turn) are linked in, and so are the
+    standard-library extension modules they load, even those that student
+    code may not import itself (torch loads ``_ctypes`` and ``_socket``).
+    The sandbox imports the packages before its audit hook is installed.
+    ``jailed=False`` gives the fallback used without root (no chroot, no own
+    uid); it is the default only when the grader is not root.
+    """
+
+    def __init__(self, packages=("numpy",), root=None, jailed=None):
+        self.packages = tuple(sorted(set(packages) | {"numpy"}))  # numpy carries the wire format's arrays
         self.interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
         stdlib = os.path.dirname(os.__file__)
-        # stdlib, its extension modules, then each package's folder (and its bundled libraries)
-        self.read_roots = [stdlib, os.path.join(stdlib, "lib-dynload")]
-        self.package_dirs = []
-        for name in self.packages:
-            module = __import__(name)
-            folder = os.path.dirname(os.path.realpath(module.__file__))
-            self.package_dirs.append(os.path.dirname(folder))
-            self.read_roots += [folder] + [folder + ".libs"] * os.path.isdir(folder + ".libs")
-        self.jailed = isolation_level() == "jail"
+        site_dirs = sorted({os.path.dirname(os.path.dirname(os.path.realpath(importlib.util.find_spec(name).origin)))
+                            for name in self.packages})
+        loaded = _measure_imports(self.interpreter, self.packages, site_dirs)
+        self.package_dirs = site_dirs
+        self.allowed_extensions = {Path(f).name for f in loaded["modules"] if "lib-dynload" in f}
+        roots = set()
+        for file in loaded["modules"] + loaded["mapped"]:
+            real = os.path.realpath(file)
+            for site in site_dirs:
+                if real.startswith(site + os.sep):
+                    roots.add(os.path.join(site, os.path.relpath(real, site).split(os.sep)[0]))
+        roots |= _distribution_roots(self.packages)
+        self.mapped = [f for f in loaded["mapped"] if os.path.isfile(f)]
+        # the standard library, its extension modules, then each package's top-level folder or file
+        self.read_roots = [stdlib, os.path.join(stdlib, "lib-dynload"), *sorted(roots)]
+        self.jailed = isolation_level() == "jail" if jailed is None else jailed
         self.root = Path(root or tempfile.mkdtemp(prefix="grading-jail-"))
         os.chmod(self.root, 0o755)
         (self.root / "work").mkdir(exist_ok=True)
@@ -140,39 +214,44 @@ class Jail:
     def _populate(self):
         inside = lambda path: self.root / str(path).lstrip("/")  # noqa: E731
         stdlib, dynload = self.read_roots[:2]
-        _link_tree(stdlib, inside(stdlib), _SKIPPED_STDLIB)
+        _link_tree(stdlib, inside(stdlib), _SKIPPED_STDLIB, self.allowed_extensions)
         for root in self.read_roots[2:]:
-            _link_tree(root, inside(root))
+            if os.path.isdir(root):
+                _link_tree(root, inside(root))
+            else:
+                _mirror(root, self.root)
         _mirror(self.interpreter, self.root)
-        # the libraries the interpreter, the kept extension modules and the packages' bundled libraries load
-        shared = [self.interpreter, *map(str, inside(dynload).glob("*.so"))]
-        shared += [str(p) for root in self.read_roots[2:] for p in Path(root).glob("*.so*")]
-        shared += [str(p) for root in self.read_roots[2:] for p in Path(root).glob("_core/_multiarray_umath*.so")]
-        shared = [str(p).replace(str(self.root), "", 1) if str(p).startswith(str(self.root)) else p for p in shared]
+        (self.root / "dev").mkdir(exist_ok=True)
+        for name, minor in (("null", 3), ("zero", 5), ("urandom", 9)):  # torch reads /dev/urandom at import
+            if not (self.root / "dev" / name).exists():
+                os.mknod(self.root / "dev" / name, 0o666 | stat.S_IFCHR, os.makedev(1, minor))
+                os.chmod(self.root / "dev" / name, 0o666)
+        # the libraries the interpreter and the kept extension modules load, and those the packages mapped
+        # (by the names the loader looks for: ldd prints the symbolic links the maps resolved)
+        shared = [self.interpreter, *(str(p).replace(str(self.root), "", 1) for p in inside(dynload).glob("*.so"))]
+        shared += [f for f in self.mapped if ".so" in os.path.basename(f)]
         listing = subprocess.run(["ldd", *shared], capture_output=True, text=True).stdout
-        for word in listing.split():
-            if word.startswith("/") and not word.endswith(":") and os.path.exists(word):
-                _mirror(word, self.root)
+        for library in [w for w in listing.split() if w.startswith("/") and not w.endswith(":")] + self.mapped:
+            if os.path.exists(library):
+                _mirror(library, self.root)
 
-    def provide(self, modules):
-        """Make course modules a notebook's locked cells import available, and only those.
+    def provide(self, files):
+        """Put the course files a notebook's locked cells import where the sandbox can import them.
 
-        ``modules`` maps a dotted name (``reference_impl.activations``) to its
-        source. Returns the folder to put on the sandbox's sys.path, as the
-        sandbox sees it.
+        ``files`` maps a path (``reference_impl/activations.py``) to its text
+        or bytes (grading.provided.provided_files). Returns the folder to put
+        on the sandbox's sys.path, as the sandbox sees it.
         """
         import hashlib
 
-        digest = hashlib.sha256(repr(sorted(modules.items())).encode()).hexdigest()[:16]
+        digest = hashlib.sha256(repr(sorted(files.items())).encode()).hexdigest()[:16]
         folder = self.root / "provided" / digest
         if not folder.exists():
             staging = Path(tempfile.mkdtemp(dir=self.root))
-            for name, source in modules.items():
-                path = staging.joinpath(*name.split(".")).with_suffix(".py")
+            for name, content in files.items():
+                path = staging / name
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(source)
-                for package in path.relative_to(staging).parents:
-                    (staging / package / "__init__.py").touch()
+                path.write_bytes(content if isinstance(content, bytes) else content.encode())
             for item in [staging, *staging.rglob("*")]:
                 os.chmod(item, 0o755 if item.is_dir() else 0o644)
             folder.parent.mkdir(exist_ok=True)
@@ -192,6 +271,7 @@ _shared_jails = {}
 
 def shared_jail(packages=("numpy",)):
     """The jail of this process for ``packages``, built on first use and removed at exit."""
+    packages = tuple(sorted(set(packages) | {"numpy"}))
     if packages not in _shared_jails:
         import atexit
 
@@ -214,7 +294,7 @@ class Sandbox:
         path = os.pathsep.join(self.jail.read_roots[:2] + self.jail.package_dirs + list(extra_path))
         roots = os.pathsep.join([os.path.realpath(r) for r in self.jail.read_roots] + list(extra_path))
         command = [self.jail.interpreter, "-I", "-S", "-B", "-X", "utf8", "-c", _CHILD_SOURCE,
-                   path, roots, str(requests_read), str(replies_write)]
+                   path, roots, str(requests_read), str(replies_write), ",".join(self.jail.packages)]
         environment = {"PATH": "/nonexistent", "HOME": "/nonexistent", "LANG": "C.UTF-8",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         try:

@@ -4,12 +4,13 @@ Each module of tests/adversarial/ is one submission with the score it must
 get; the checks run in this process, the student's code in the sandbox.
 """
 import os
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from grading.external import score_notebook
-from grading.sandbox import isolation_level
+from grading.sandbox import Jail, isolation_level
 from grading.session import Session
 from grading_fixtures import ASSIGNMENT, SOURCE, TEST_LIMITS, TRICKS, build_submission, expected_score
 
@@ -61,3 +62,33 @@ def test_a_function_that_returns_an_object_cannot_reach_the_grader():
         session.run_cells()
         with pytest.raises(Exception, match="cannot be graded|only numbers"):
             session.call("rnn_cell_forward", 1, 2, {})
+
+
+@pytest.fixture(scope="module")
+def fallback_jail():
+    """The sandbox a grader without root gets: rlimits, the isolated interpreter and the audit hook, no chroot."""
+    jail = Jail(jailed=False)
+    yield jail
+    jail.close()
+
+
+@pytest.mark.parametrize("name", TRICKS)
+def test_without_root_the_audit_hook_alone_still_stops_every_trick(name, fallback_jail):
+    result = score_notebook(ASSIGNMENT, build_submission(name), nbformat.read(SOURCE, 4), TEST_LIMITS, fallback_jail)
+    failed = {part.grade_id: part.message for part in result.parts if part.points < part.max_points}
+    assert result.score == expected_score(name), failed
+
+
+def test_without_root_the_sandbox_cannot_open_course_files(fallback_jail):
+    probe = ("def read(path):\n"
+             "    try:\n"
+             "        with open(path, 'rb') as handle:\n"
+             "            return len(handle.read())\n"
+             "    except PermissionError as error:\n"
+             "        return str(error)\n")
+    course_file = str(Path(__file__).resolve().parent.parent / "grading" / "checks" / f"{ASSIGNMENT}.py")
+    with Session([probe], TEST_LIMITS, fallback_jail) as session:
+        assert session.run_cells() == {}
+        assert "not allowed while grading" in session.call("read", course_file)
+        assert "not allowed while grading" in session.call("read", "/etc/hostname")
+        assert isinstance(session.call("read", os.__file__), int)  # the standard library stays readable

@@ -1,6 +1,8 @@
 """Scale: parallel workers on SQLite, PostgreSQL for concurrent graders, a Dask local cluster."""
 import pytest
 
+from grading.checks import graded_tests
+
 from grading.batch import finished, grade_all
 from grading_fixtures import (ASSIGNMENT, TEST_LIMITS, build_submission, course, course_template,  # noqa: F401
                               expected_score, gradebook_scores, make_course, submit)
@@ -60,3 +62,32 @@ def test_batch_workers_and_a_dask_cluster_grade_into_one_postgresql_gradebook(po
     assert sorted(finished(postgres_url, ASSIGNMENT)) == sorted(expected)
     config = nbgrader_config(course, postgres_url)
     assert NbGraderAPI(CourseDirectory(config=config), config=config).get_submission(ASSIGNMENT, "dask_honest")
+
+
+def test_the_plain_nbgrader_commands_work_on_a_postgresql_gradebook(postgres_url, tmp_path):
+    # nbgrader_config.py names the course: PostgreSQL, unlike SQLite, enforces that the
+    # course row a gradebook's assignments point to exists
+    import csv
+    import shutil
+
+    from sqlalchemy import create_engine, text
+
+    from grading import pipeline
+    from grading_fixtures import ROOT, SOURCE
+
+    with create_engine(postgres_url, isolation_level="AUTOCOMMIT").connect() as connection:
+        connection.execute(text("CREATE DATABASE plain_commands"))
+    url = postgres_url.replace("/gradebook?", "/plain_commands?")
+    course = tmp_path / "course"
+    shutil.copytree(SOURCE.parent, course / "solutions" / ASSIGNMENT)
+    shutil.copy(ROOT / "nbgrader_config.py", course)
+    database = ["--db", url]
+    pipeline.release([ASSIGNMENT], course, database)
+    pipeline.place("honest", ASSIGNMENT, SOURCE, course)
+    pipeline.place("blank", ASSIGNMENT, course / "assignments" / ASSIGNMENT / SOURCE.name, course)
+    pipeline.autograde(ASSIGNMENT, course_dir=course, extra_args=database)
+    pipeline.feedback(ASSIGNMENT, course_dir=course, extra_args=database)
+    with open(pipeline.export(tmp_path / "grades.csv", course, database)) as handle:
+        scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
+    assert scores == {"honest": float(sum(t.points for t in graded_tests(ASSIGNMENT).values())), "blank": 0.0}
+    assert (course / "feedback" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()
