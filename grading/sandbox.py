@@ -12,11 +12,13 @@ a process that
   process it manages to start can be found and killed by that uid;
 - has its own empty network namespace, no new privileges, and rlimits on
   address space, CPU seconds, processes, file size and open files;
+- cannot start a thread or a process: a seccomp filter (grading.seccomp)
+  refuses clone and fork, as root or not;
 - runs ``python -I -S`` with an audit hook (grading.sandbox_child) that
   refuses forks, signals, sockets, ctypes and opening files outside the jail.
 
-Without root only the rlimits, the isolated interpreter and the audit hook
-apply: good against mistakes, not a security boundary (an audit hook can be
+Without root only the rlimits, the seccomp filter, the isolated interpreter
+and the audit hook apply: good against mistakes, not a security boundary (an audit hook can be
 bypassed by code that corrupts the interpreter). ``isolation_level()`` says
 which applies; the instructor README says to grade as root.
 
@@ -39,6 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import sandbox_child
+from .seccomp import ThreadFilter
 from .sandbox_child import WireError, decode, encode, frame
 
 UID_BASE = 1_000_000_000
@@ -49,6 +52,7 @@ _DENIED_EXTENSIONS = ("_socket", "_ssl", "_ctypes", "_posixsubprocess", "_multip
 _SKIPPED_STDLIB = {"site-packages", "test", "tests", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3",
                    "distutils", "pydoc_data", "sqlite3", "config-3.11-x86_64-linux-gnu"}
 _libc = ctypes.CDLL(None, use_errno=True)
+_THREAD_FILTER = ThreadFilter()  # built before any fork: the child only calls prctl
 
 
 @dataclass(frozen=True)
@@ -336,6 +340,8 @@ class Sandbox:
             os.setuid(uid)
             resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
         _libc.prctl(38, 1, 0, 0, 0)  # PR_SET_NO_NEW_PRIVS
+        if limits.processes <= 1:
+            _THREAD_FILTER.install(_libc)
         _libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (after setuid, which clears it)
 
     def request(self, message, timeout):

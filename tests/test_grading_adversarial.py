@@ -92,3 +92,17 @@ def test_without_root_the_sandbox_cannot_open_course_files(fallback_jail):
         assert "not allowed while grading" in session.call("read", course_file)
         assert "not allowed while grading" in session.call("read", "/etc/hostname")
         assert isinstance(session.call("read", os.__file__), int)  # the standard library stays readable
+
+
+def test_without_root_the_sandbox_cannot_start_a_thread(fallback_jail):
+    # RLIMIT_NPROC never binds root, and these tests run as root: only the seccomp filter stops this
+    probe = ("import threading\n"
+             "def start():\n"
+             "    try:\n"
+             "        threading.Thread(target=print).start()\n"
+             "    except RuntimeError as error:\n"
+             "        return str(error)\n"
+             "    return 'started'\n")
+    with Session([probe], TEST_LIMITS, fallback_jail) as session:
+        assert session.run_cells() == {}
+        assert session.call("start") == "can't start new thread"
