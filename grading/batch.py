@@ -10,25 +10,17 @@ submissions already finished, so an interrupted batch resumes where it
 stopped; ``force`` grades everything again. Rows are keyed by
 (assignment, student) and replaced, never appended, so nothing is duplicated.
 
-The embedded SQLite gradebook takes one writer at a time. SQLite lets a
-transaction that began by reading wait for nobody when it tries to write
-while another writer is active: it fails at once with "database is locked".
-So every SQLite transaction of a grading process begins with ``BEGIN
-IMMEDIATE`` (it takes the write lock first, or waits for it for up to
-``SQLITE_WAIT_SECONDS``): writers queue instead of failing. nbgrader opens a
-short transaction per step of its bookkeeping, so workers interleave, and
-everything else (scoring, nbgrader's notebook conversion) runs in parallel.
-PostgreSQL needs none of this.
+Several workers share the embedded SQLite gradebook without "database is
+locked" losses: see grading.sqlite_writers.
 """
 import datetime
 import multiprocessing
 import os
-import sqlite3
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete, event, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete, select
 
+from . import sqlite_writers  # noqa: F401 (installs the SQLite listeners)
 from .external import assignment_packages, record, score_file
 from .sandbox import Limits, shared_jail
 
@@ -43,22 +35,6 @@ STATUS = Table(
     Column("message", Text),
     Column("finished_at", DateTime, nullable=False),
 )
-
-
-SQLITE_WAIT_SECONDS = 300
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_connect(dbapi_connection, _):
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.isolation_level = None  # the driver's own BEGIN off: _sqlite_begin emits it
-        dbapi_connection.execute(f"PRAGMA busy_timeout = {SQLITE_WAIT_SECONDS * 1000}")
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_begin(connection):
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def default_db_url(course_dir):

@@ -103,6 +103,20 @@ def test_checkpoint_round_trip_and_resumed_training_are_exact(vocab, tmp_path):
     assert rebuilt["model"].config == uninterrupted.model.config
 
 
+def test_the_best_checkpoint_holds_the_lowest_validation_perplexity(vocab, tmp_path):
+    trainer = small_trainer(vocab)
+    history = trainer.train(40, eval_every=4, best_path=tmp_path / "best.ckpt", checkpoint_path=tmp_path / "last.ckpt")
+    best = min(range(len(history["step"])), key=history["valid_perplexity"].__getitem__)
+    assert best != len(history["step"]) - 1, "the test needs a run whose last evaluation is not its best"
+    kept = load_checkpoint(tmp_path / "best.ckpt", vocab=vocab, device="cpu")
+    assert kept["step"] == history["step"][best]
+    assert kept["extra"]["valid_perplexity"] == history["valid_perplexity"][best]
+    assert load_checkpoint(tmp_path / "last.ckpt", vocab=vocab, device="cpu")["step"] == 40
+    restored = small_trainer(vocab, seed=3)
+    restored.resume(tmp_path / "best.ckpt")
+    assert restored.perplexity() == pytest.approx(history["valid_perplexity"][best], rel=1e-6)
+
+
 def test_loaded_tensors_equal_the_saved_ones(vocab, tmp_path):
     trainer = small_trainer(vocab)
     trainer.train(2, eval_every=2)

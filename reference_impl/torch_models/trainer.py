@@ -53,6 +53,7 @@ class LanguageModelTrainer:
         self.optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
         self.generator = torch.Generator().manual_seed(seed)  # on the CPU: the same batches on every device
         self.step = 0
+        self.best_valid_perplexity = math.inf  # of the checkpoints train() kept at best_path
 
     def _batch(self, sequences):
         return pad_sequences(sequences, device=self.device)
@@ -82,8 +83,13 @@ class LanguageModelTrainer:
             count += int(lengths.sum())
         return math.exp(total / count)
 
-    def train(self, steps, eval_every=100, checkpoint_path=None):
-        """Run `steps` updates, evaluating (and checkpointing) every eval_every updates and at the end.
+    def train(self, steps, eval_every=100, checkpoint_path=None, best_path=None):
+        """Run `steps` updates, evaluating every eval_every updates and at the end.
+
+        Arguments:
+        checkpoint_path -- if given, the latest state is saved there at every evaluation (to resume from)
+        best_path -- if given, the state with the lowest validation perplexity so far is kept there,
+                     with {"valid_perplexity": ...} in its extra (the model to use afterwards)
 
         Returns:
         history -- dict of lists, one entry per evaluation: step, train_perplexity
@@ -96,14 +102,18 @@ class LanguageModelTrainer:
             nll, n_tokens, norm = self.train_step()
             total, count = total + nll, count + n_tokens
             if (i + 1) % eval_every == 0 or i + 1 == steps:
+                valid = self.perplexity()
                 history["step"].append(self.step)
                 history["train_perplexity"].append(math.exp(total / count))
-                history["valid_perplexity"].append(self.perplexity())
+                history["valid_perplexity"].append(valid)
                 history["grad_norm"].append(norm)
-                bar.set_postfix(valid_perplexity=f"{history['valid_perplexity'][-1]:.2f}")
+                bar.set_postfix(valid_perplexity=f"{valid:.2f}")
                 total, count = 0.0, 0
                 if checkpoint_path is not None:
                     self.save(checkpoint_path)
+                if best_path is not None and valid < self.best_valid_perplexity:
+                    self.best_valid_perplexity = valid
+                    self.save(best_path, extra={"valid_perplexity": valid})
         return history
 
     def save(self, path, extra=None):
