@@ -35,6 +35,7 @@ from .checks import CheckFailed, graded_tests
 from .provided import provided_files, required_packages
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
+from .sqlite_writers import read_only
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
@@ -240,10 +241,21 @@ class ExternalResults(NbGraderPreprocessor):
         return cell, resources
 
 
+def _reading_only(preprocessor):
+    """``preprocessor`` with its gradebook session in sqlite_writers.read_only(): it takes no write lock."""
+
+    def preprocess(self, nb, resources):
+        with read_only():
+            return preprocessor.preprocess(self, nb, resources)
+
+    return type(preprocessor.__name__, (preprocessor,), {"preprocess": preprocess, "__doc__": preprocessor.__doc__})
+
+
 def nbgrader_config(course_dir, db_url=None, results_json=None):
     """The course's nbgrader_config.py with kernel execution replaced by ExternalResults."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import AssignLatePenalties, CheckCellMetadata, LimitOutput, SaveAutoGrades
+    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
+                                        LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
     from traitlets.config.loader import PyFileConfigLoader
 
     # nbgrader creates a new gradebook by running its environment's `alembic` script by name
@@ -254,6 +266,8 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
     config.CourseDirectory.root = str(course_dir)
     if db_url:
         config.CourseDirectory.db_url = db_url
+    config.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, _reading_only(OverwriteKernelspec),
+                                               _reading_only(OverwriteCells), CheckCellMetadata]
     config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
                                                 SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
     if results_json is not None:

@@ -23,9 +23,17 @@ well they scale:
   after its COMMIT or ROLLBACK. Other programs on the gradebook (nbgrader's
   own commands) do not take it and are still covered by ``BEGIN IMMEDIATE``.
 
+A step known to only read (nbgrader's OverwriteCells restoring the locked
+cells) runs inside ``read_only()``: its transactions begin deferred and take
+no lock, since a WAL reader neither waits for a writer nor fails because of
+one; a write attempted there raises at once instead of risking "database is
+locked".
+
 Importing this module installs the listeners for every SQLAlchemy engine of
 the process, nbgrader's included; PostgreSQL connections are left alone.
 """
+import contextlib
+import contextvars
 import fcntl
 import os
 import sqlite3
@@ -36,6 +44,17 @@ from sqlalchemy.pool import Pool
 
 SQLITE_WAIT_SECONDS = 300
 _LOCK = "writer_lock"
+_read_only = contextvars.ContextVar("gradebook_read_only", default=False)
+
+
+@contextlib.contextmanager
+def read_only():
+    """SQLite transactions begun inside only read: deferred, without the writer lock."""
+    token = _read_only.set(True)
+    try:
+        yield
+    finally:
+        _read_only.reset(token)
 
 
 @event.listens_for(Engine, "connect")
@@ -61,6 +80,9 @@ def _close(dbapi_connection, record):
 @event.listens_for(Engine, "begin")
 def _begin(connection):
     if connection.dialect.name != "sqlite":
+        return
+    if _read_only.get():
+        connection.exec_driver_sql("BEGIN")
         return
     lock = connection.info.get(_LOCK)
     if lock is not None:
@@ -99,3 +121,10 @@ def _commit(connection):
 @event.listens_for(Engine, "rollback")
 def _rollback(connection):
     _finish(connection, "ROLLBACK")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes_when_read_only(connection, cursor, statement, parameters, context, executemany):
+    if _read_only.get() and connection.dialect.name == "sqlite" \
+            and statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE"):
+        raise RuntimeError(f"a write in a step marked read-only: {statement[:200]}")

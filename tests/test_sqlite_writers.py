@@ -65,3 +65,19 @@ def test_processes_that_read_then_write_all_commit(tmp_path):
         scores = sorted(connection.execute(text("SELECT score FROM grades")).scalars())
     assert scores == list(range(600)), "every row counted the rows committed before it"
     engine.dispose()
+
+
+def test_a_read_only_step_takes_no_lock_and_may_not_write(tmp_path):
+    path = tmp_path / "gradebook.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        connection.execute(text("CREATE TABLE grades (student TEXT PRIMARY KEY, score REAL)"))
+    with sqlite_writers.read_only():
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM grades")).scalar() == 0
+            assert _lock_is_free(path), "a reader must not keep writers waiting"
+            with pytest.raises(RuntimeError, match="read-only"):
+                connection.execute(text("INSERT INTO grades VALUES ('ann', 1)"))
+    with engine.begin() as connection:  # outside, writing works again
+        connection.execute(text("INSERT INTO grades VALUES ('ann', 1)"))
+    engine.dispose()
