@@ -241,9 +241,9 @@ def test_notebook_outputs_are_current_and_page_runs_within_budget(notebook, tmp_
     ]
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     start = time.perf_counter()
-    # the same hash seed as scripts/execute_book.py, which wrote the stored outputs
+    # the kernel settings of scripts/execute_book.py, which wrote the stored outputs,
     # and only the nbval plugin, to keep the start-up short
-    env = dict(os.environ, PYTHONHASHSEED="0", PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
+    env = dict(os.environ, **execute_book.KERNEL_ENVIRONMENT, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1")
     result = subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=10 * PAGE_BUDGET_S)
     wall = time.perf_counter() - start
     cases = ET.parse(junit).getroot().iter("testcase") if junit.exists() else []
