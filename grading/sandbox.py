@@ -18,8 +18,8 @@ a process that
   refuses forks, signals, sockets, ctypes and opening files outside the jail.
 
 Without root only the rlimits, the seccomp filter, the isolated interpreter
-and the audit hook apply: good against mistakes, not a security boundary (an audit hook can be
-bypassed by code that corrupts the interpreter). ``isolation_level()`` says
+and the audit hook apply: good against mistakes, not a security boundary (an
+audit hook can be bypassed by code that corrupts the interpreter). ``isolation_level()`` says
 which applies; the instructor README says to grade as root.
 
 grading.session.Session builds on it: a notebook's cells and calls of the
@@ -175,6 +175,11 @@ def _distribution_roots(packages):
     return {root for root in roots if os.path.exists(root)}
 
 
+def _with_numpy(packages):
+    """The packages as a sorted tuple, numpy always among them: it carries the wire format's arrays."""
+    return tuple(sorted(set(packages) | {"numpy"}))
+
+
 class Jail:
     """A folder holding exactly what a sandbox may see; built once, shared by sandboxes.
 
@@ -189,7 +194,7 @@ class Jail:
     """
 
     def __init__(self, packages=("numpy",), root=None, jailed=None):
-        self.packages = tuple(sorted(set(packages) | {"numpy"}))  # numpy carries the wire format's arrays
+        self.packages = _with_numpy(packages)
         self.interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
         stdlib = os.path.dirname(os.__file__)
         site_dirs = sorted({os.path.dirname(os.path.dirname(os.path.realpath(importlib.util.find_spec(name).origin)))
@@ -275,7 +280,7 @@ _shared_jails = {}
 
 def shared_jail(packages=("numpy",)):
     """The jail of this process for ``packages``, built on first use and removed at exit."""
-    packages = tuple(sorted(set(packages) | {"numpy"}))
+    packages = _with_numpy(packages)
     if packages not in _shared_jails:
         import atexit
 

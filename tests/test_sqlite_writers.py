@@ -9,6 +9,18 @@ from sqlalchemy import create_engine, text
 from grading import sqlite_writers  # noqa: F401 (installs the listeners)
 
 
+@pytest.fixture
+def gradebook(tmp_path):
+    """(path, engine) of a new SQLite database holding an empty table of grades."""
+    path = tmp_path / "gradebook.db"
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        connection.execute(text("CREATE TABLE grades (student TEXT PRIMARY KEY, score REAL)"))
+    yield path, engine
+    engine.dispose()
+
+
 def _lock_is_free(path):
     fd = os.open(str(path) + ".writer-lock", os.O_RDWR)
     try:
@@ -20,12 +32,10 @@ def _lock_is_free(path):
         os.close(fd)
 
 
-def test_the_writer_lock_is_held_exactly_while_a_transaction_is_open(tmp_path):
-    path = tmp_path / "gradebook.db"
-    engine = create_engine(f"sqlite:///{path}")
+def test_the_writer_lock_is_held_exactly_while_a_transaction_is_open(gradebook):
+    path, engine = gradebook
     with engine.begin() as connection:
-        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
-        connection.execute(text("CREATE TABLE grades (student TEXT PRIMARY KEY, score REAL)"))
+        connection.execute(text("INSERT INTO grades VALUES ('bob', 2)"))
         assert not _lock_is_free(path)
     assert _lock_is_free(path)
 
@@ -35,8 +45,7 @@ def test_the_writer_lock_is_held_exactly_while_a_transaction_is_open(tmp_path):
             raise RuntimeError("the transaction rolls back")
     assert _lock_is_free(path)
     with engine.connect() as connection:
-        assert connection.execute(text("SELECT count(*) FROM grades")).scalar() == 0
-    engine.dispose()
+        assert connection.execute(text("SELECT student FROM grades")).scalars().all() == ["bob"]
 
 
 def _read_then_write(path, student, rounds):
@@ -48,11 +57,8 @@ def _read_then_write(path, student, rounds):
     engine.dispose()
 
 
-def test_processes_that_read_then_write_all_commit(tmp_path):
-    path = tmp_path / "gradebook.db"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE grades (student TEXT PRIMARY KEY, score REAL)"))
+def test_processes_that_read_then_write_all_commit(gradebook):
+    path, engine = gradebook
     context = multiprocessing.get_context("fork")
     workers = [context.Process(target=_read_then_write, args=(path, f"w{n}-", 200), daemon=True)
                for n in range(3)]
@@ -64,14 +70,10 @@ def test_processes_that_read_then_write_all_commit(tmp_path):
     with engine.connect() as connection:
         scores = sorted(connection.execute(text("SELECT score FROM grades")).scalars())
     assert scores == list(range(600)), "every row counted the rows committed before it"
-    engine.dispose()
 
 
-def test_a_read_only_step_takes_no_lock_and_may_not_write(tmp_path):
-    path = tmp_path / "gradebook.db"
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as connection:
-        connection.execute(text("CREATE TABLE grades (student TEXT PRIMARY KEY, score REAL)"))
+def test_a_read_only_step_takes_no_lock_and_may_not_write(gradebook):
+    path, engine = gradebook
     with sqlite_writers.read_only():
         with engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM grades")).scalar() == 0
@@ -80,4 +82,3 @@ def test_a_read_only_step_takes_no_lock_and_may_not_write(tmp_path):
                 connection.execute(text("INSERT INTO grades VALUES ('ann', 1)"))
     with engine.begin() as connection:  # outside, writing works again
         connection.execute(text("INSERT INTO grades VALUES ('ann', 1)"))
-    engine.dispose()
