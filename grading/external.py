@@ -31,7 +31,7 @@ from pathlib import Path
 import nbformat
 from traitlets import Unicode
 
-from .checks import CheckFailed, graded_tests
+from .checks import CheckFailed, graded_tests, submission_seed
 from .provided import provided_files, required_packages
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
@@ -58,6 +58,7 @@ class NotebookResult:
     parts: list = field(default_factory=list)
     notes: list = field(default_factory=list)
     readable: bool = True  # False when the file was not a notebook at all
+    seed: int = None  # the seed the checks drew their inputs from (checks.submission_seed); None if none ran
 
     @property
     def score(self):
@@ -73,7 +74,8 @@ class NotebookResult:
     @classmethod
     def from_json(cls, text):
         data = json.loads(text)
-        return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"], data["readable"])
+        return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"], data["readable"],
+                   data.get("seed"))
 
 
 def source_notebook_path(course_dir, assignment):
@@ -144,14 +146,19 @@ def _failure_message(error):
     return f"the returned values could not be checked ({type(error).__name__}: {error})"
 
 
-def score_notebook(assignment, submitted, template, limits=Limits(), jail=None):
+def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, student="", seed=None):
     """Run the hidden checks of ``assignment`` on a submission; return a NotebookResult.
 
     ``submitted`` and ``template`` are nbformat notebooks. No exception from
     the student's code escapes: each failure is a part with 0 points and a
-    message saying why.
+    message saying why. The checks draw their inputs from ``seed``, by default
+    checks.submission_seed of the submission's content, the assignment and
+    ``student``, so grading the same file again gives the same points and
+    messages; ``result.seed`` records it.
     """
-    result = NotebookResult(assignment)
+    if seed is None:
+        seed = submission_seed(nbformat.writes(submitted), assignment, student)
+    result = NotebookResult(assignment, seed=seed)
     labels, cells = zip(*extract_cells(submitted, template))
     provided = provided_files(template)
     packages = required_packages(template, provided)
@@ -165,7 +172,7 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None):
         result.notes += [message for _, message in sorted(errors.items(), key=lambda item: str(item[0]))]
         for test in graded_tests(assignment).values():
             try:
-                test.check(*[session.function(name) for name in test.functions])
+                test.check(*[session.function(name) for name in test.functions], seed=seed)
             except Exception as error:  # every failure of a check, of any kind, is a failed part
                 result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), _failure_message(error)))
             else:
