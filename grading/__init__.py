@@ -1,6 +1,37 @@
 """The instructor pipeline: nbgrader wrappers (``grading.pipeline``), the
 hidden checks (``grading.checks``) and the public tests students run
-(``grading.public_tests``)."""
+(``grading.public_tests``).
 
-# In release order; each is solutions/<name>/<name>.ipynb.
-ASSIGNMENTS = ("rnn_step_by_step", "char_language_model", "gru_lstm", "bidirectional_deep", "torch_lstm_lm")
+An assignment is declared in one place: its checks module
+``grading/checks/<name>.py``, whose ``GRADED_TESTS`` table states its parts and
+their points and whose docstring starts "Hidden checks of assignment N, ..."
+(N orders the assignments), next to its source notebook
+``solutions/<name>/<name>.ipynb``. Nothing else lists assignment names.
+"""
+import ast
+import re
+from pathlib import Path
+
+_CHECKS = Path(__file__).resolve().parent / "checks"
+_NUMBER = re.compile(r"assignment\s+(\d+)", re.I)
+
+
+def _declared_assignments():
+    """(number, name) of every checks module that defines GRADED_TESTS, read without importing it
+    (importing the torch assignment's checks would load torch)."""
+    found = []
+    for path in _CHECKS.glob("*.py"):
+        if path.stem.startswith("_"):
+            continue
+        module = ast.parse(path.read_text())
+        names = {target.id for node in module.body if isinstance(node, ast.Assign)
+                 for target in node.targets if isinstance(target, ast.Name)}
+        if "GRADED_TESTS" not in names:
+            continue
+        number = _NUMBER.search(ast.get_docstring(module) or "")
+        found.append((int(number.group(1)) if number else 10**6, path.stem))
+    return [name for _, name in sorted(found)]
+
+
+# In release order (the number in each checks module's docstring).
+ASSIGNMENTS = tuple(_declared_assignments())

@@ -1,0 +1,186 @@
+"""Where the term stands: one record per roster student and assignment, read from the gradebook.
+
+``status`` prints them, one line per student; ``export`` writes them as CSV
+(one row per roster student; a column per graded part and per written answer)
+or as a Canvas grade-import CSV. The numbers come from nbgrader's gradebook
+(the parts' automatic scores, the written answers' manual scores, nbgrader's
+late penalty), the submission time from ``timestamp.txt`` and the grading time
+and errors from the hardened grader's table ``hardened_grading_status``.
+Parts marked ``extra_credit`` in the assignment's checks module add to the
+score but not to the maximum.
+"""
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .submissions import read_timestamp
+
+
+@dataclass
+class Record:
+    """One student's standing on one assignment."""
+
+    student: str
+    assignment: str
+    submitted_at: datetime.datetime = None
+    graded_at: datetime.datetime = None
+    parts: dict = field(default_factory=dict)      # grade_id -> automatic points (None: not graded)
+    written: dict = field(default_factory=dict)    # grade_id -> manual points (None: waiting for a person)
+    auto_max: float = 0.0
+    written_max: float = 0.0
+    late_penalty: float = 0.0
+    seconds_late: float = 0.0
+    error: str = ""
+
+    @property
+    def missing(self):
+        return self.submitted_at is None and not self.parts and not self.error
+
+    @property
+    def auto_score(self):
+        return sum(points or 0.0 for points in self.parts.values())
+
+    @property
+    def manual_score(self):
+        return sum(points or 0.0 for points in self.written.values())
+
+    @property
+    def waiting(self):
+        return sum(points is None for points in self.written.values())
+
+    @property
+    def max_score(self):
+        return self.auto_max + self.written_max
+
+    @property
+    def total(self):
+        return max(0.0, self.auto_score + self.manual_score - self.late_penalty)
+
+
+_REASONS = [
+    (re.compile(r"No assignment with ID '?([\w-]+)'? exists", re.I),
+     lambda m: f"{m.group(1)} is not in the gradebook: release it first (python -m grading release {m.group(1)})"),
+    (re.compile(r"Cell '?([\w-]+)'? does not exist|No (?:grade|solution|source) cell with name '?([\w-]+)'?", re.I),
+     lambda m: f"this looks like another assignment's notebook (cell {m.group(1) or m.group(2)} "
+               "is not one of this assignment's)"),
+    (re.compile(r"no notebook ([\w.-]+) in the submission", re.I),
+     lambda m: f"the submission folder holds no {m.group(1)} (import or place it again)"),
+    (re.compile(r"could not be read \((\w+)", re.I),
+     lambda m: f"the submitted file is not a readable notebook ({m.group(1)})"),
+]
+
+
+def explain(message):
+    """The real reason in a grading error, in one line an instructor can act on."""
+    if not message:
+        return ""
+    for pattern, say in _REASONS:
+        match = pattern.search(message)
+        if match:
+            return say(match)
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    errors = [line for line in lines if "[ERROR]" in line or "Error" in line]
+    return re.sub(r"\s+", " ", (errors or lines)[-1])[:300]
+
+
+def extra_credit_parts(assignment):
+    from .checks import graded_tests
+
+    return {gid for gid, test in graded_tests(assignment).items() if getattr(test, "extra_credit", False)}
+
+
+def records(course_dir, assignment, db_url):
+    """{student: Record} of every roster student and everyone with a submission of ``assignment``."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    from .batch import finished
+
+    course_dir = Path(course_dir)
+    extra = extra_credit_parts(assignment)
+    hardened = finished(db_url, assignment)
+    submitted_root = course_dir / "submitted"
+    with_folder = {p.parent.name for p in submitted_root.glob(f"*/{assignment}") if p.is_dir()}
+    result = {}
+    with Gradebook(db_url) as gradebook:
+        try:
+            cells = [cell for notebook in gradebook.find_assignment(assignment).notebooks
+                     for cell in notebook.grade_cells]
+        except MissingEntry:
+            cells = []
+        for student in sorted({s.id for s in gradebook.students} | with_folder | set(hardened)):
+            record = Record(student, assignment)
+            record.auto_max = sum(c.max_score for c in cells if c.cell_type == "code" and c.name not in extra)
+            record.written_max = sum(c.max_score for c in cells if c.cell_type == "markdown")
+            if student in with_folder:
+                folder = submitted_root / student / assignment
+                record.submitted_at = read_timestamp(folder) or _mtime(folder)
+            row = hardened.get(student)
+            if row:
+                record.graded_at = row["finished_at"]
+                if row["status"] != "graded":
+                    record.error = explain(row["message"])
+            try:
+                submission = gradebook.find_submission(assignment, student)
+            except MissingEntry:
+                result[student] = record
+                continue
+            record.seconds_late = submission.total_seconds_late
+            record.late_penalty = submission.late_submission_penalty or 0.0
+            for notebook in submission.notebooks:
+                for grade in notebook.grades:
+                    if grade.cell.cell_type == "markdown":
+                        record.written[grade.name] = grade.manual_score
+                    else:
+                        score = grade.manual_score if grade.manual_score is not None else grade.auto_score
+                        record.parts[grade.name] = (score or 0.0) + (grade.extra_credit or 0.0)
+            if record.graded_at is None:
+                autograded = course_dir / "autograded" / student / assignment
+                record.graded_at = _mtime(autograded) if autograded.exists() else None
+            result[student] = record
+    return result
+
+
+def _mtime(path):
+    return datetime.datetime.fromtimestamp(Path(path).stat().st_mtime, datetime.timezone.utc).replace(tzinfo=None)
+
+
+def _when(moment):
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else "-"
+
+
+def _points(value):
+    return f"{value:g}"
+
+
+def status_columns(record):
+    """student, submitted at, graded at, automatic score, written answers, late penalty, state."""
+    if record.missing:
+        state = "missing: no submission"
+    elif record.error:
+        state = f"error: {record.error}"
+    elif record.graded_at is None:
+        state = "not graded yet: run python -m grading grade " + record.assignment
+    elif record.submitted_at and record.submitted_at > record.graded_at:
+        state = "resubmitted after grading: run python -m grading grade " + record.assignment + " again"
+    elif record.waiting:
+        state = f"{record.waiting} written answer(s) waiting for a grader"
+    else:
+        state = "done"
+    auto = f"{_points(record.auto_score)}/{_points(record.auto_max)}" if record.parts else "-"
+    written = (f"{len(record.written) - record.waiting}/{len(record.written)} graded"
+               if record.written else "-")
+    late = "-"
+    if record.seconds_late > 0:
+        late = f"-{_points(record.late_penalty)} ({record.seconds_late / 86400:.1f} days late)"
+    return [record.student, _when(record.submitted_at), _when(record.graded_at), auto, written, late, state]
+
+
+STATUS_HEADER = ["student", "submitted (UTC)", "graded (UTC)", "auto", "written", "late penalty", "state"]
+
+
+def status_lines(course_dir, assignment, db_url):
+    """The status table of ``assignment``: a header and one aligned line per student."""
+    rows = [STATUS_HEADER] + [status_columns(r) for r in records(course_dir, assignment, db_url).values()]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(STATUS_HEADER) - 1)]
+    return ["  ".join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]) for row in rows]
