@@ -39,3 +39,19 @@ c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--Interacti
 
 # Long tracebacks from student code are cut in the stored notebook and feedback.
 c.LimitOutput.max_traceback = 20
+
+# ---- The term ----------------------------------------------------------------------
+# Due dates (UTC unless a zone is named). `python -m grading release`, `import`,
+# `grade`, `status` and `export` copy them into the gradebook, where nbgrader's
+# late-submission step compares them with each submission's timestamp.txt.
+c.Term.due_dates = {}  # e.g. {"rnn_step_by_step": "2027-02-05 23:59 UTC"}
+# The late-penalty rule, applied by nbgrader's autograde through this plugin
+# (grading/late_penalty.py): a percentage of the score per started day late, capped,
+# and 0 points after a number of days (None: never).
+c.AssignLatePenalties.plugin_class = "grading.late_penalty.LatePenalty"
+c.LatePenalty.percent_per_day = 10
+c.LatePenalty.max_percent = 50
+c.LatePenalty.zero_after_days = 7
+# File names of LMS downloads (`python -m grading import`), nbgrader's zip_collect setting;
+# unset means Canvas's names, `--lms moodle` Moodle's (grading.submissions.LMS_PATTERNS).
+# c.FileNameCollectorPlugin.named_regexp = r"^(?P<name>[^_]+)_(?P<student_id>\d+)_assignsubmission_file_(?P<file_id>.+)$"

@@ -1,45 +1,73 @@
 """Command line of the instructor pipeline: ``python -m grading <command>``.
 
-    release [ASSIGNMENT ...]                 student versions into assignments/
-    place STUDENT ASSIGNMENT NOTEBOOK        put a submission where nbgrader looks for it
-    autograde [ASSIGNMENT] [--student ID]    run the notebooks and record the points
-    feedback [ASSIGNMENT] [--student ID]     HTML feedback into feedback/
-    export [--to grades.csv]                 the gradebook as CSV
+    release [ASSIGNMENT ...]                 student versions into assignments/ (and the gradebook)
+    roster ROSTER.csv                        the class list into the gradebook
+    import ASSIGNMENT ZIP_OR_FOLDER          an LMS download (Canvas, Moodle) or a folder of notebooks
+    place STUDENT ASSIGNMENT NOTEBOOK        one student's notebook among the submissions
     grade ASSIGNMENT [--workers N] [--dask ADDRESS|local] [--force] [--student ID ...]
                                              hardened autograde: checks outside the student's
                                              process, limits, parallel, resumable (grading.batch)
+    autograde [ASSIGNMENT]                   the same hardened grader, for one or every assignment
+    status [ASSIGNMENT]                      one line per student: submitted, graded, score, late, errors
+    feedback [ASSIGNMENT] [--student ID]     HTML feedback into feedback/ (--zip DIR: one zip per student)
+    export [ASSIGNMENT ...] [--to grades.csv] [--canvas]
+                                             one row per roster student, a column per part
 
-Every command takes ``--course DIR`` (default: this repository) and
-``--db URL`` (default: the SQLite gradebook.db of the course).
+Every command takes ``--course DIR`` (default: the current folder, which must
+hold nbgrader_config.py) and ``--db URL`` (default: the course's gradebook).
 """
 import argparse
 import sys
 
-from . import ASSIGNMENTS, pipeline
+from . import ASSIGNMENTS, course_config, pipeline
+from .term import TERM_COMMANDS
 
 
 def build_parser():
     parser = argparse.ArgumentParser(prog="python -m grading", description=__doc__.split("\n\n")[0])
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--course", default=pipeline.COURSE_ROOT, help="course directory (holds nbgrader_config.py)")
+    common.add_argument("--course", help="course folder, holding nbgrader_config.py (default: the current folder)")
     common.add_argument("--db", help="gradebook URL, e.g. sqlite:////path/gradebook.db")
     commands = parser.add_subparsers(dest="command", required=True)
 
     release = commands.add_parser("release", parents=[common], help="generate the student versions")
     release.add_argument("assignments", nargs="*", help=f"default: all of {', '.join(ASSIGNMENTS)}")
 
+    roster = commands.add_parser("roster", parents=[common], help="add the students of a CSV to the gradebook")
+    roster.add_argument("csv", help="columns id, first_name, last_name, email, lms_user_id (a header line)")
+
+    lms = commands.add_parser("import", parents=[common], help="import an LMS download (zip) or a folder")
+    lms.add_argument("assignment", choices=ASSIGNMENTS)
+    lms.add_argument("source", help="the LMS's zip of submissions, or a folder (STUDENT/*.ipynb or LMS file names)")
+    lms.add_argument("--lms", help="file-name pattern: canvas, moodle or a regular expression "
+                                   "(default: c.FileNameCollectorPlugin.named_regexp, else canvas)")
+    lms.add_argument("--replace", action="store_true", help="replace earlier submissions")
+
     place = commands.add_parser("place", parents=[common], help="place a student's notebook among the submissions")
     place.add_argument("student")
     place.add_argument("assignment", choices=ASSIGNMENTS)
     place.add_argument("notebook")
+    place.add_argument("--replace", action="store_true", help="replace an earlier submission")
+    place.add_argument("--submitted-at", help="submission time, e.g. '2027-02-05 23:10 UTC' (default: the file's)")
 
-    for name, help_text in (("autograde", "autograde the submissions"), ("feedback", "generate HTML feedback")):
-        command = commands.add_parser(name, parents=[common], help=help_text)
-        command.add_argument("assignment", nargs="?", choices=ASSIGNMENTS, help="default: every assignment")
-        command.add_argument("--student", help="only this student (default: all)")
+    autograde = commands.add_parser("autograde", parents=[common], help="hardened autograde of one or every assignment")
+    autograde.add_argument("assignment", nargs="?", choices=ASSIGNMENTS, help="default: every released assignment")
+    autograde.add_argument("--workers", type=int, default=1, help="parallel worker processes")
+
+    status = commands.add_parser("status", parents=[common], help="one line per student: where grading stands")
+    status.add_argument("assignment", nargs="?", choices=ASSIGNMENTS, help="default: every released assignment")
+
+    feedback = commands.add_parser("feedback", parents=[common], help="generate HTML feedback")
+    feedback.add_argument("assignment", nargs="?", choices=ASSIGNMENTS, help="default: every assignment")
+    feedback.add_argument("--student", help="only this student (default: all)")
+    feedback.add_argument("--zip", help="also write one zip per student into this folder (for an LMS upload)")
+    feedback.add_argument("--release", action="store_true",
+                          help="also hand it back through nbgrader's exchange (release_feedback)")
 
     export = commands.add_parser("export", parents=[common], help="export the grades as CSV")
+    export.add_argument("assignments", nargs="*", help=f"some of {', '.join(ASSIGNMENTS)} (default: every released one)")
     export.add_argument("--to", default="grades.csv", help="CSV file to write")
+    export.add_argument("--canvas", action="store_true", help="a Canvas grade-import CSV (totals per assignment)")
 
     grade = commands.add_parser("grade", parents=[common], help="hardened autograde (sandboxed, parallel, resumable)")
     grade.add_argument("assignment", choices=ASSIGNMENTS)
@@ -57,20 +85,17 @@ def main(argv=None):
     args = build_parser().parse_args(argv)
     extra = ["--db", args.db] if args.db else []
     try:
+        args.course = course_config.find_course(args.course)
         if args.command == "release":
             pipeline.release(args.assignments or None, args.course, extra)
-        elif args.command == "place":
-            print(pipeline.place(args.student, args.assignment, args.notebook, args.course))
-        elif args.command == "autograde":
-            print(pipeline.autograde(args.assignment, args.student, args.course, extra))
+            course_config.sync_due_dates(args.course, args.db)
         elif args.command == "grade":
+            course_config.sync_due_dates(args.course, args.db)
             return _grade(args)
-        elif args.command == "feedback":
-            print(pipeline.feedback(args.assignment, args.student, args.course, extra))
-        else:
-            print(pipeline.export(args.to, args.course, extra))
-    except pipeline.PipelineError as error:
-        print(error, file=sys.stderr)
+        else:  # the term's commands (grading.term)
+            return TERM_COMMANDS[args.command](args)
+    except (pipeline.PipelineError, course_config.CourseError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
         return 1
     return 0
 

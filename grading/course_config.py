@@ -11,7 +11,7 @@ late-submission step reads them.
 import os
 from pathlib import Path
 
-from traitlets import Dict, Unicode
+from traitlets import Dict
 from traitlets.config import Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -26,8 +26,6 @@ class Term(Configurable):
     """Settings of the term that nbgrader itself has no place for."""
 
     due_dates = Dict(help='assignment -> due date, e.g. {"rnn_step_by_step": "2027-02-05 23:59 UTC"}').tag(config=True)
-    roster = Unicode("", help="CSV of the students (id, first_name, last_name, email, lms_user_id), "
-                              "relative to the course folder").tag(config=True)
 
 
 def find_course(course=None):

@@ -84,6 +84,19 @@ def explain(message):
     return re.sub(r"\s+", " ", (errors or lines)[-1])[:300]
 
 
+def graded_cells(course_dir, assignment):
+    """(autograded part ids, written answer ids) of ``assignment``, in the order of its release notebook."""
+    import nbformat
+
+    path = Path(course_dir) / "assignments" / assignment / f"{assignment}.ipynb"
+    parts, written = [], []
+    for cell in nbformat.read(path, as_version=4).cells if path.is_file() else []:
+        meta = cell.metadata.get("nbgrader", {})
+        if meta.get("grade"):
+            (written if cell.cell_type == "markdown" else parts).append(meta["grade_id"])
+    return parts, written
+
+
 def extra_credit_parts(assignment):
     from .checks import graded_tests
 

@@ -16,7 +16,7 @@ total after the late penalty, after a "Points Possible" row; ID is the roster's
 import csv
 from pathlib import Path
 
-from .gradebook_report import records
+from .gradebook_report import Record, graded_cells, records
 from .roster import students
 
 
@@ -28,21 +28,12 @@ def _when(moment):
     return "" if moment is None else f"{moment:%Y-%m-%d %H:%M:%S}"
 
 
-def assignment_columns(record_list):
-    """(part ids, written ids) in gradebook order, the union over the students' records."""
-    parts, written = {}, {}
-    for record in record_list:
-        parts.update(dict.fromkeys(record.parts))
-        written.update(dict.fromkeys(record.written))
-    return list(parts), list(written)
-
-
 def _assignment_cells(record, parts, written):
     cells = {"missing": "1" if record.missing else "0", "submitted_at": _when(record.submitted_at)}
     for part in parts:
-        cells[part] = _number(record.parts.get(part, 0.0 if record.missing or not record.parts else None))
+        cells[part] = _number(record.parts.get(part, 0.0))
     for answer in written:
-        cells[answer] = _number(record.written.get(answer))
+        cells[answer] = _number(record.written.get(answer, 0.0 if record.missing else None))
     cells.update(auto_score=_number(record.auto_score), auto_max=_number(record.auto_max),
                  manual_score=_number(record.manual_score), manual_max=_number(record.written_max),
                  late_penalty=_number(record.late_penalty), total=_number(record.total),
@@ -62,13 +53,12 @@ def export_csv(course_dir, assignments, db_url, path):
             for student in everyone}
     for assignment, by_student in per_assignment.items():
         prefix = f"{assignment}:" if len(assignments) > 1 else ""
-        from .gradebook_report import Record
         full = {s: by_student.get(s) or Record(s, assignment) for s in everyone}
         maxima = next(iter(by_student.values()), None)
         for record in full.values():
             if maxima is not None:
                 record.auto_max, record.written_max = maxima.auto_max, maxima.written_max
-        parts, written = assignment_columns(full.values())
+        parts, written = graded_cells(course_dir, assignment)
         for student, record in full.items():
             rows[student].update({prefix + k: v for k, v in _assignment_cells(record, parts, written).items()})
         header += [prefix + k for k in _assignment_cells(Record("", assignment), parts, written)]

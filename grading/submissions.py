@@ -214,7 +214,7 @@ def find_notebooks(course_dir, source, pattern=None, lms_ids=None, workdir=None)
 def choose(course_dir, assignment, files):
     """The submission among one student's notebooks, and a note: the latest of those named after the
     assignment (renamed copies included), else the only notebook if it holds this assignment's cells."""
-    named = [f for f in files if base_name(f.name) == assignment.lower()]
+    named = [f for f in files if base_name(f.name) == base_name(assignment)]
     if not named and len(files) == 1:
         try:
             check_notebook(course_dir, assignment, files[0].path)
@@ -242,6 +242,7 @@ def import_submissions(course_dir, assignment, source, db_url, pattern=None, rep
     """
     from .roster import by_lms_id, students
 
+    roster = {s["id"] for s in students(db_url)}
     if assignment not in ASSIGNMENTS:
         raise SubmissionError(f"unknown assignment {assignment!r}; expected one of {list(ASSIGNMENTS)}")
     graded_ids(course_dir, assignment)  # released?
@@ -260,10 +261,12 @@ def import_submissions(course_dir, assignment, source, db_url, pattern=None, rep
                 status = "kept" if "already has a submission" in str(error) else "error"
                 report.append((student, status, str(error)))
                 continue
+            if roster and student not in roster:
+                notes.append("not in the roster (python -m grading roster adds students)")
             detail = "; ".join([f"submitted at {chosen.submitted_at:%Y-%m-%d %H:%M} UTC", *notes])
             report.append((student, "replaced" if existed else "imported", detail))
     seen = {student for student, _, _ in report}
-    report += [(s["id"], "missing", "no submission") for s in students(db_url)
-               if s["id"] not in seen and not submission_path(course_dir, s["id"], assignment).exists()]
+    report += [(student, "missing", "no submission") for student in sorted(roster)
+               if student not in seen and not submission_path(course_dir, student, assignment).exists()]
     report += [("-", "skipped", f"{name}: {why}") for name, why in skipped]
     return sorted(report, key=lambda row: (row[0] == "-", row[0]))

@@ -1,0 +1,118 @@
+"""The term's commands of ``python -m grading``: roster, import, place, autograde, status, feedback, export.
+
+Each takes the parsed arguments (``args.course`` already resolved by
+grading.course_config.find_course), prints what it did, one line per student
+where there are students, and returns the exit status: 1 when something
+needs the instructor's attention (an import error, a failed grading).
+"""
+from . import ASSIGNMENTS, course_config
+from .gradebook_report import status_lines
+from .submissions import SubmissionError, import_submissions, place
+
+
+def _db(args):
+    return course_config.db_url(args.course, args.db)
+
+
+def released(db_url):
+    """The assignments in the gradebook (released), in release order."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(db_url) as gradebook:
+        names = {assignment.name for assignment in gradebook.assignments}
+    return [name for name in ASSIGNMENTS if name in names]
+
+
+def _chosen(args, names):
+    """``names`` (checked) or, when empty, every released assignment."""
+    unknown = [name for name in names if name not in ASSIGNMENTS]
+    if unknown:
+        raise SubmissionError(f"unknown assignment(s) {unknown}; expected some of {list(ASSIGNMENTS)}")
+    chosen = list(names) or released(_db(args))
+    if not chosen:
+        raise SubmissionError("no assignment is released yet: run python -m grading release")
+    return chosen
+
+
+def _aligned(rows):
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([str(c).ljust(w) for c, w in zip(row, widths)] + [str(row[-1])]) for row in rows]
+
+
+def roster_command(args):
+    from .roster import import_roster
+
+    print(f"{import_roster(args.csv, _db(args))} students in the roster")
+    return 0
+
+
+def import_command(args):
+    course_config.sync_due_dates(args.course, args.db)
+    report = import_submissions(args.course, args.assignment, args.source, _db(args), args.lms, args.replace)
+    if report:
+        print("\n".join(_aligned(report)))
+    counts = {}
+    for _, status, _ in report:
+        counts[status] = counts.get(status, 0) + 1
+    print(f"{args.assignment}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
+    if counts.get("kept"):
+        print("earlier submissions were kept: pass --replace to replace them with these")
+    return 1 if counts.get("error") else 0
+
+
+def place_command(args):
+    from nbgrader.utils import parse_utc
+
+    when = None
+    if args.submitted_at:
+        try:
+            when = parse_utc(args.submitted_at)
+        except (ValueError, OverflowError):
+            raise SubmissionError(f"--submitted-at {args.submitted_at!r}: expected e.g. '2027-02-05 23:10 UTC'")
+    path = place(args.course, args.student, args.assignment, args.notebook, when, args.replace)
+    print(f"{args.student}: {args.assignment} placed at {path}")
+    return 0
+
+
+def autograde_command(args):
+    """The hardened grader (python -m grading grade) for one or every released assignment."""
+    from .__main__ import main
+
+    status = 0
+    for assignment in _chosen(args, [args.assignment] if args.assignment else []):
+        argv = ["grade", assignment, "--course", str(args.course), "--workers", str(args.workers)]
+        status |= main(argv + (["--db", args.db] if args.db else []))
+    return status
+
+
+def status_command(args):
+    course_config.sync_due_dates(args.course, args.db)
+    dates = course_config.due_dates(args.course)
+    rule = course_config.describe_late_rule(args.course)
+    for assignment in _chosen(args, [args.assignment] if args.assignment else []):
+        due = f"due {dates[assignment]:%Y-%m-%d %H:%M} UTC, late: {rule}" if assignment in dates else "no due date"
+        print(f"== {assignment} ({due})")
+        print("\n".join(status_lines(args.course, assignment, _db(args))))
+    return 0
+
+
+def feedback_command(args):
+    from .feedback import feedback
+
+    for line in feedback(args.course, args.assignment, args.student, _db(args), args.zip, args.release):
+        print(line)
+    return 0
+
+
+def export_command(args):
+    from .grades_csv import export_canvas, export_csv
+
+    course_config.sync_due_dates(args.course, args.db)
+    write = export_canvas if args.canvas else export_csv
+    print(write(args.course, _chosen(args, args.assignments), _db(args), args.to))
+    return 0
+
+
+TERM_COMMANDS = {"roster": roster_command, "import": import_command, "place": place_command,
+                 "autograde": autograde_command, "status": status_command, "feedback": feedback_command,
+                 "export": export_command}
