@@ -32,6 +32,7 @@ class Record:
     late_penalty: float = 0.0
     seconds_late: float = 0.0
     error: str = ""
+    placed_at: datetime.datetime = None            # when the file arrived in submitted/ (its mtime)
 
     @property
     def missing(self):
@@ -127,7 +128,9 @@ def records(course_dir, assignment, db_url):
             record.written_max = sum(c.max_score for c in cells if c.cell_type == "markdown")
             if student in with_folder:
                 folder = submitted_root / student / assignment
-                record.submitted_at = read_timestamp(folder) or _mtime(folder)
+                notebook_file = folder / f"{assignment}.ipynb"
+                record.placed_at = _mtime(notebook_file if notebook_file.exists() else folder)
+                record.submitted_at = read_timestamp(folder) or record.placed_at
             row = hardened.get(student)
             if row:
                 record.graded_at = row["finished_at"]
@@ -174,7 +177,7 @@ def status_columns(record):
         state = f"error: {record.error}"
     elif record.graded_at is None:
         state = "not graded yet: run python -m grading grade " + record.assignment
-    elif record.submitted_at and record.submitted_at > record.graded_at:
+    elif record.placed_at and record.placed_at > record.graded_at:
         state = "resubmitted after grading: run python -m grading grade " + record.assignment + " again"
     elif record.waiting:
         state = f"{record.waiting} written answer(s) waiting for a grader"
