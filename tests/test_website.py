@@ -18,9 +18,9 @@ import urllib.request
 
 import pytest
 
-from website_reader import (ARTIFACTS, CHAPTER_NUMBERS, NOTEBOOK_PAGES, PAGE_TIMEOUT_S, PAGES, REPO,
+from website_reader import (ARTIFACTS, CHAPTER_NUMBERS, DESKTOP, NOTEBOOK_PAGES, PAGE_TIMEOUT_S, PAGES, PHONE, REPO,
                             contrast_ratio, one_worker_per_page, read_book_config, read_colours,
-                            set_theme, srgb_luminance)
+                            set_theme, srgb_luminance, viewport)
 from website_reader import driver, reader, site_url  # noqa: F401  (fixtures)
 
 KEY_PAGES = {
@@ -251,3 +251,51 @@ def test_key_page_screenshot_and_pdf(driver, reader, name):
         pdfs = ARTIFACTS / "pdf"
         pdfs.mkdir(parents=True, exist_ok=True)
         (pdfs / f"{name}.pdf").write_bytes(pdf)
+
+
+# --- on a phone and on a laptop ------------------------------------------------
+
+def visible(driver, selector):
+    return [el for el in driver.find_elements("css selector", selector) if el.is_displayed()]
+
+
+def wait_for(driver, condition, message):
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.support.ui import WebDriverWait
+    try:
+        return WebDriverWait(driver, 5).until(lambda d: d.execute_script(condition))
+    except TimeoutException:
+        pytest.fail(message)
+
+
+@pytest.mark.parametrize("toggle, drawer, entry", [
+    (".primary-toggle", "#pst-primary-sidebar-modal", ".bd-docs-nav a.reference.internal"),
+    (".secondary-toggle", "#pst-secondary-sidebar-modal", "#pst-page-toc-nav a"),
+])
+def test_phone_reader_opens_the_chapter_list_and_the_page_contents(driver, reader, toggle, drawer, entry):
+    with viewport(driver, PHONE):
+        reader.load(KEY_PAGES["rnn_forward"])
+        assert driver.execute_script("return innerWidth") == PHONE["width"]
+        buttons = visible(driver, toggle)
+        assert len(buttons) == 1, f"{len(buttons)} visible {toggle} buttons at {PHONE['width']} px"
+        buttons[0].click()
+        wait_for(driver, f"return document.querySelector('{drawer}').open",
+                 f"clicking {toggle} at {PHONE['width']} px does not open {drawer}")
+        links = visible(driver, f"{drawer} {entry}")
+        assert len(links) >= 3, f"the open {drawer} shows {len(links)} links"
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+        ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+        wait_for(driver, f"return !document.querySelector('{drawer}').open", f"Escape does not close {drawer}")
+
+
+def test_desktop_reader_folds_the_chapter_list(driver, reader):
+    with viewport(driver, DESKTOP):
+        reader.load(KEY_PAGES["rnn_forward"])
+        sidebar = "document.querySelector('#pst-primary-sidebar').getBoundingClientRect().right > 0 " \
+                  "&& getComputedStyle(document.querySelector('#pst-primary-sidebar')).visibility == 'visible'"
+        assert driver.execute_script(f"return {sidebar}"), "the chapter list is not shown at 1366 px"
+        visible(driver, ".primary-toggle")[0].click()
+        wait_for(driver, f"return !({sidebar})", "the primary toggle does not fold the chapter list at 1366 px")
+        visible(driver, ".primary-toggle")[0].click()
+        wait_for(driver, f"return {sidebar}", "the primary toggle does not bring the chapter list back")

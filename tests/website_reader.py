@@ -5,11 +5,13 @@ _build/html on a free localhost port, one browser per test worker that may
 reach nothing but that server, and a Reader that loads each page once, waits
 for its images and equations, and keeps what the checks need.
 """
+import contextlib
 import functools
 import http.server
 import importlib.util
 import os
 import re
+import tempfile
 import threading
 import urllib.error
 import urllib.parse
@@ -75,8 +77,9 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url():
+@contextlib.contextmanager
+def serve_site():
+    """The built site on a free localhost port; yields its base URL."""
     if not (SITE / "index.html").is_file():
         pytest.fail(f"no built site at {SITE}: build it first with `make book`")
     server = http.server.ThreadingHTTPServer(
@@ -84,13 +87,16 @@ def site_url():
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
-@pytest.fixture(scope="session")
-def driver(tmp_path_factory):
+@contextlib.contextmanager
+def open_browser(profile_dir=None):
+    """Headless Chromium that may reach nothing but localhost, 1280 x 900 px."""
     missing = [str(p) for p in (CHROMIUM, CHROMEDRIVER) if not p.exists()]
     if missing:
         pytest.skip(f"website tests need Chromium and its driver; missing {', '.join(missing)} "
@@ -98,25 +104,40 @@ def driver(tmp_path_factory):
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--window-size=1280,900",
-                 f"--user-data-dir={tmp_path_factory.mktemp('chromium-profile')}",
-                 # Nothing but the local server resolves: a page that needs the
-                 # internet (a CDN script, a web font) fails here as it would offline.
-                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    # Both paths are given, so Selenium Manager has nothing to look up;
-    # SE_OFFLINE forbids it to download should that ever change.
-    with mock.patch.dict(os.environ, {"SE_OFFLINE": "true"}):
-        browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
-    browser.set_page_load_timeout(PAGE_TIMEOUT_S)
-    browser.set_script_timeout(PAGE_TIMEOUT_S)
-    yield browser
-    browser.quit()
+    with contextlib.ExitStack() as stack:
+        if profile_dir is None:
+            profile_dir = stack.enter_context(tempfile.TemporaryDirectory(prefix="chromium-profile-"))
+        options = webdriver.ChromeOptions()
+        options.binary_location = str(CHROMIUM)
+        for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-quic", "--no-first-run", "--disable-background-networking",
+                     "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                     f"--user-data-dir={profile_dir}",
+                     # Nothing but the local server resolves: a page that needs the
+                     # internet (a CDN script, a web font) fails here as it would offline.
+                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"):
+            options.add_argument(flag)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        # Both paths are given, so Selenium Manager has nothing to look up;
+        # SE_OFFLINE forbids it to download should that ever change.
+        with mock.patch.dict(os.environ, {"SE_OFFLINE": "true"}):
+            browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        stack.callback(browser.quit)
+        browser.set_page_load_timeout(PAGE_TIMEOUT_S)
+        browser.set_script_timeout(PAGE_TIMEOUT_S)
+        yield browser
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    with serve_site() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def driver(tmp_path_factory):
+    with open_browser(tmp_path_factory.mktemp("chromium-profile")) as browser:
+        yield browser
 
 
 # Runs in the page once it has loaded: waits for every image and for MathJax,
@@ -283,3 +304,20 @@ def set_theme(driver, wanted):
             return True
         driver.find_element("css selector", ".theme-switch-button").click()
     return driver.execute_script("return document.documentElement.dataset.theme") == wanted
+
+
+PHONE = {"width": 390, "height": 844, "deviceScaleFactor": 3, "mobile": True}
+DESKTOP = {"width": 1366, "height": 900, "deviceScaleFactor": 1, "mobile": False}
+
+
+@contextlib.contextmanager
+def viewport(driver, metrics):
+    """Lay pages out at a phone's or a laptop's size (CSS px) while inside the block.
+
+    Headless Chromium will not make its window narrower than 500 px, so the
+    width is emulated, as the browser's device toolbar does."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", metrics)
+    try:
+        yield driver
+    finally:
+        driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
