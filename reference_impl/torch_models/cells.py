@@ -150,15 +150,16 @@ class GRUCell(_GatedCell):
     def step(self, x_proj, state, weights):
         (c_prev,) = state
         W_gates_c, Wc_c = weights
-        n_gates = W_gates_c.shape[0]
-        gates = torch.sigmoid(x_proj[..., :n_gates, :] + W_gates_c @ c_prev)
-        gamma_u = gates[..., : self.n_a, :]
-        xc = x_proj[..., n_gates:, :]
+        # split, not slicing: autograd joins the parts' gradients once instead of zero-filling the whole per part
+        x_gates, xc = x_proj.split([W_gates_c.shape[0], self.n_a], dim=-2)
+        gates = torch.sigmoid(x_gates + W_gates_c @ c_prev)
+        if self.variant == "simplified":
+            gamma_u = gates
+        else:
+            gamma_u, gamma_r = gates.split(self.n_a, dim=-2)
         if self.variant == "notes":
-            gamma_r = gates[..., self.n_a :, :]
             c_tilde = torch.tanh(xc + Wc_c @ (gamma_r * c_prev))
         elif self.variant == "reset_after":
-            gamma_r = gates[..., self.n_a :, :]
             c_tilde = torch.tanh(xc + gamma_r * (Wc_c @ c_prev))
         else:
             c_tilde = torch.tanh(xc + Wc_c @ c_prev)
@@ -199,9 +200,8 @@ class LSTMCell(_GatedCell):
 
     def step(self, x_proj, state, W_a):
         a_prev, c_prev = state
-        n_a = self.n_a
         z = x_proj + W_a @ a_prev
-        z_f, z_i, z_c, z_o = (z[..., k * n_a : (k + 1) * n_a, :] for k in range(4))
+        z_f, z_i, z_c, z_o = z.split(self.n_a, dim=-2)  # one gradient join in backward, not four zero-filled copies
         if self.peepholes:
             z_f = z_f + self.pf * c_prev
             z_i = z_i + self.pi * c_prev

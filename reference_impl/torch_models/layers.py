@@ -16,6 +16,12 @@ from torch import nn
 from .cells import make_cell
 from .device import lengths_to_mask, seeded
 
+# The input projection of many steps is one product, but in blocks of at most this many bytes:
+# glibc serves an allocation above 32 MiB (its largest mmap threshold) with fresh pages from
+# the kernel every time, so one projection of a long sequence for a large batch paid page
+# faults on every pass that a short sequence did not.
+PROJECTION_BLOCK_BYTES = 8 << 20
+
 
 def _check_sequence(x, n_x):
     if not torch.is_tensor(x) or x.ndim != 3 or x.shape[0] != n_x or x.shape[2] == 0:
@@ -62,15 +68,19 @@ class Unidirectional(nn.Module):
 
     def run_time_major(self, x_tm, state, mask_tm):
         """The loop itself: x_tm (T_x, n_x, m) -> a (T_x, n_a, m), final state."""
-        x_proj = self.cell.input_projection(x_tm)  # every step's input half in one product
         weights = self.cell.recurrent_weights()
         outputs = []
-        for t in range(x_tm.shape[0]):
-            new_state = self.cell.step(x_proj[t], state, weights)
-            if mask_tm is not None:
-                new_state = tuple(torch.where(mask_tm[t], new, old) for new, old in zip(new_state, state))
-            state = new_state
-            outputs.append(self.cell.hidden(state))
+        steps = max(1, PROJECTION_BLOCK_BYTES // (4 * self.n_a * x_tm.shape[2] * x_tm.element_size()))  # 4 gates at most
+        for start, x_block in zip(range(0, x_tm.shape[0], steps), x_tm.split(steps)):
+            x_proj = self.cell.input_projection(x_block)  # the input half of many steps in one product
+            # unbind, not x_proj[t]: autograd then stacks the steps' gradients once, where indexing
+            # would zero-fill a gradient the size of x_proj for every step (quadratic in T_x)
+            for t, x_proj_t in enumerate(x_proj.unbind(0), start):
+                new_state = self.cell.step(x_proj_t, state, weights)
+                if mask_tm is not None:
+                    new_state = tuple(torch.where(mask_tm[t], new, old) for new, old in zip(new_state, state))
+                state = new_state
+                outputs.append(self.cell.hidden(state))
         a = torch.stack(outputs)
         if mask_tm is not None:
             a = a * mask_tm
