@@ -30,6 +30,19 @@ c.Execute.interrupt_on_timeout = True
 c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\s\S]*"
 
+# Every nbgrader autograde the course can reach (formgrader's "Autograde" button, a plain
+# `nbgrader autograde`) scores with the hardened grader instead of running the hidden
+# tests in the student's kernel (grading/nbgrader_autograde.py); `python -m grading grade`
+# is the same grader, parallel and resumable.
+from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,  # noqa: E402
+                                    LimitOutput, SaveAutoGrades)
+
+from grading.nbgrader_autograde import HardenedExecute  # noqa: E402
+
+c.Autograde.autograde_preprocessors = [HardenedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
+                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+
 # Feedback shows the outcome and message of each hidden test, not its source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 

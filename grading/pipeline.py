@@ -4,9 +4,13 @@ Every function runs one ``nbgrader`` command in the course directory (where
 ``nbgrader_config.py`` sets the folders, the gradebook, the timeouts and the
 stderr policy) and raises ``PipelineError`` with nbgrader's log when it
 fails. ``extra_args`` go to nbgrader unchanged, e.g. ``["--db", url]``.
+
+``release`` first writes each part's points from the assignment's checks
+module into the source notebook, so that points are declared in one place.
+``autograde`` is stock nbgrader's, hidden tests in the student's kernel: the
+tests' oracle only (the command line's ``autograde`` is the hardened grader).
 """
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -39,33 +43,54 @@ def run_nbgrader(args, course_dir=COURSE_ROOT, extra_args=()):
     return log
 
 
+def points_from_checks(course_dir, assignment):
+    """Write the points of ``grading.checks.<assignment>.GRADED_TESTS`` into the source notebook's test cells.
+
+    Returns the grade_ids whose points changed. A test cell without a check, or a
+    check without a test cell, is an error naming them.
+    """
+    import nbformat
+
+    from .checks import graded_tests
+
+    path = Path(course_dir) / "solutions" / assignment / f"{assignment}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    tests = graded_tests(assignment)
+    cells = {cell.metadata["nbgrader"]["grade_id"]: cell for cell in notebook.cells
+             if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+             and not cell.metadata["nbgrader"].get("solution")}
+    if set(cells) != set(tests):
+        raise PipelineError(f"{assignment}: test cells without a check in grading/checks/{assignment}.py: "
+                            f"{sorted(set(cells) - set(tests))}; checks without a test cell in {path.name}: "
+                            f"{sorted(set(tests) - set(cells))}")
+    changed = [gid for gid, cell in cells.items() if cell.metadata["nbgrader"]["points"] != tests[gid].points]
+    for gid in changed:
+        cells[gid].metadata["nbgrader"]["points"] = tests[gid].points
+    if changed:
+        nbformat.write(notebook, path)
+    return changed
+
+
 def release(assignments=None, course_dir=COURSE_ROOT, extra_args=()):
     """Generate the student version of each assignment into the release directory
     (``assignments/``) and register it in the gradebook; None releases every
     assignment of ``solutions/`` in one nbgrader run."""
+    names = assignments
+    if names is None:
+        names = [a for a in ASSIGNMENTS if (Path(course_dir) / "solutions" / a / f"{a}.ipynb").is_file()]
+    for assignment in names:
+        _require_assignment(assignment)
+        points_from_checks(course_dir, assignment)
     if assignments is None:
         run_nbgrader(["generate_assignment", "*", "--force"], course_dir, extra_args)
         return
     for assignment in assignments:
-        _require_assignment(assignment)
         run_nbgrader(["generate_assignment", assignment, "--force"], course_dir, extra_args)
 
 
 def submission_path(student, assignment, course_dir=COURSE_ROOT):
-    """Where nbgrader expects ``student``'s notebook for ``assignment``."""
+    """Where nbgrader expects ``student``'s notebook for ``assignment`` (grading.submissions.place puts it there)."""
     return Path(course_dir) / "submitted" / student / assignment / f"{assignment}.ipynb"
-
-
-def place(student, assignment, notebook, course_dir=COURSE_ROOT):
-    """Copy a student's notebook (e.g. downloaded from the course site) to the
-    submitted directory, as ``nbgrader collect`` would have left it."""
-    _require_assignment(assignment)
-    if not student or os.sep in student or student.startswith("."):
-        raise ValueError(f"student id must be a plain folder name, got {student!r}")
-    target = submission_path(student, assignment, course_dir)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(notebook, target)
-    return target
 
 
 def _assignment_or_all(assignment):
@@ -77,9 +102,10 @@ def _assignment_or_all(assignment):
 
 
 def autograde(assignment=None, student=None, course_dir=COURSE_ROOT, extra_args=()):
-    """Autograde the submissions of one assignment (None: of all) in one run: every
-    student's, or only ``student``'s. Re-grading replaces earlier results."""
-    args = ["autograde", _assignment_or_all(assignment), "--force"]
+    """Stock nbgrader autograde (hidden tests in the student's kernel, the tests' oracle) of the
+    submissions of one assignment (None: of all) in one run: every student's, or only ``student``'s.
+    Re-grading replaces earlier results."""
+    args = ["autograde", _assignment_or_all(assignment), "--force", "--HardenedExecute.stock=True"]
     if student is not None:
         args.append(f"--student={student}")
     return run_nbgrader(args, course_dir, extra_args)
