@@ -112,15 +112,17 @@ class PartTitles(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         from .checks import graded_tests
+        from .gradebook_report import extra_credit_parts
 
         tests = graded_tests(resources["nbgrader"]["assignment"])
+        extra_credit = extra_credit_parts(resources["nbgrader"]["assignment"])
         cells = []
         for cell in nb.cells:
             meta = _nbgrader(cell)
             test = tests.get(meta.get("grade_id"))
             if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and test is not None:
                 what = (test.check.__doc__ or "").strip().splitlines()
-                extra = " (extra credit)" if getattr(test, "extra_credit", False) else ""
+                extra = " (extra credit)" if test.grade_id in extra_credit else ""
                 title = f"#### Part {test.grade_id}{extra}: {what[0] if what else ''}".rstrip(": ")
                 cells.append(nbformat.v4.new_markdown_cell(f"{title} ({test.points:g} point(s))"))
             cells.append(cell)

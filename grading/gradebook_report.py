@@ -6,7 +6,7 @@ or as a Canvas grade-import CSV. The numbers come from nbgrader's gradebook
 (the parts' automatic scores, the written answers' manual scores, nbgrader's
 late penalty), the submission time from ``timestamp.txt`` and the grading time
 and errors from the hardened grader's table ``hardened_grading_status``.
-Parts marked ``extra_credit`` in the assignment's checks module add to the
+Parts listed in ``EXTRA_CREDIT`` of the assignment's checks module add to the
 score but not to the maximum.
 """
 import datetime
@@ -99,9 +99,10 @@ def graded_cells(course_dir, assignment):
 
 
 def extra_credit_parts(assignment):
-    from .checks import graded_tests
+    """The grade_ids in ``EXTRA_CREDIT`` of the assignment's checks module (they do not count toward the max)."""
+    import importlib
 
-    return {gid for gid, test in graded_tests(assignment).items() if getattr(test, "extra_credit", False)}
+    return set(getattr(importlib.import_module(f"grading.checks.{assignment}"), "EXTRA_CREDIT", ()))
 
 
 def records(course_dir, assignment, db_url):

@@ -180,3 +180,5 @@ GRADED_TESTS = [
     GradedTest("lstm_backward", ("lstm_backward",), 2, check_lstm_backward),
     GradedTest("lstm_peephole_cell_forward", ("lstm_peephole_cell_forward",), 1, check_lstm_peephole_cell_forward),
 ]
+# Parts that add to a student's score but not to the assignment's maximum (status, export, feedback).
+EXTRA_CREDIT = ("lstm_peephole_cell_forward",)
