@@ -3,26 +3,44 @@
 Each submission is one job (:func:`grade_one`): score it externally (the
 expensive part, in parallel), then record it through nbgrader and mark it
 finished in the table ``hardened_grading_status`` of the same gradebook
-database. A job never raises: a submission that cannot be graded (corrupt
-JSON, not a notebook, missing file, nbgrader refusing it) is recorded with
-status ``error`` and its reason, and the batch goes on. A re-run skips the
-submissions already finished, so an interrupted batch resumes where it
-stopped; ``force`` grades everything again. Rows are keyed by
-(assignment, student) and replaced, never appended, so nothing is duplicated.
+database, with the SHA-256 of the file graded and the seed of its checks. A
+job never raises: a submission that cannot be graded (corrupt JSON, not a
+notebook, missing file, nbgrader refusing it, its grading process killed) is
+recorded with status ``error`` and its reason, and the batch goes on.
 
-Several workers share the embedded SQLite gradebook without "database is
-locked" losses: see grading.sqlite_writers.
+A grading replaces all of the submission's grades: nbgrader's saving step
+writes every grade of the notebook in one transaction
+(grading.external.save_auto_grades_atomically), and a submission that ends in
+an error has all its grades set to 0 in the same transaction as its status
+row, so no points of an earlier grading survive a failed one.
+
+A re-run grades what is not finished, what ended in an error, and every
+submission whose file changed since it was graded (its hash differs), and
+says why; ``force`` grades everything again. Rows are keyed by
+(assignment, student) and replaced, never appended.
+
+Each job runs in a process of its own, forked from the command; a process
+that dies (killed for memory, a crash in C) ends as an error recorded for its
+submission, never as a hung batch. Several workers share the embedded SQLite
+gradebook without "database is locked" losses: see grading.sqlite_writers.
 """
 import datetime
+import hashlib
 import multiprocessing
+import multiprocessing.connection
 import os
+import signal
 from pathlib import Path
 
-from sqlalchemy import Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete, select
+from sqlalchemy import (BigInteger, Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete,
+                        inspect, select, text, update)
 
 from . import sqlite_writers  # noqa: F401 (installs the SQLite listeners)
 from .external import assignment_packages, record, score_file
 from .sandbox import Limits, shared_jail
+from .student_text import printable
+
+MESSAGE_CHARS = 4000  # a submission's message (its notes joined) is cut to this length
 
 _metadata = MetaData()
 STATUS = Table(
@@ -34,6 +52,8 @@ STATUS = Table(
     Column("max_score", Float),
     Column("message", Text),
     Column("finished_at", DateTime, nullable=False),
+    Column("sha256", String(64)),  # of the submitted file this row is about (None: there was no file)
+    Column("seed", BigInteger),  # the checks' seed (grading.checks.submission_seed)
 )
 
 
@@ -44,6 +64,13 @@ def default_db_url(course_dir):
 def _engine(db_url):
     engine = create_engine(db_url)
     _metadata.create_all(engine, checkfirst=True)
+    present = {column["name"] for column in inspect(engine).get_columns(STATUS.name)}
+    missing = [column for column in STATUS.columns if column.name not in present]
+    if missing:  # a gradebook from before these columns: add them (every added column is nullable)
+        with engine.begin() as connection:
+            for column in missing:
+                kind = column.type.compile(engine.dialect)
+                connection.execute(text(f"ALTER TABLE {STATUS.name} ADD COLUMN {column.name} {kind}"))
     return engine
 
 
@@ -56,13 +83,29 @@ def finished(db_url, assignment):
     return {row["student"]: dict(row) for row in rows}
 
 
-def _mark(db_url, assignment, student, status, message, score=None, max_score=None):
+def _zero_grades(connection, assignment, student):
+    """Set every grade of ``student``'s submission of ``assignment`` to 0, in ``connection``'s transaction."""
+    from nbgrader.api import Assignment, Grade, SubmittedAssignment, SubmittedNotebook
+
+    grades = (select(Grade.id).join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+              .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+              .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+              .where(Assignment.name == assignment, SubmittedAssignment.student_id == student))
+    connection.execute(update(Grade).where(Grade.id.in_(grades)).values(
+        auto_score=0.0, manual_score=None, extra_credit=None, needs_manual_grade=False))
+
+
+def record_status(db_url, assignment, student, outcome, sha256=None):
+    """Write ``outcome`` as the status row of the submission; an error also sets all its grades to 0, atomically."""
     engine = _engine(db_url)
     with engine.begin() as connection:
+        if outcome["status"] != "graded":
+            _zero_grades(connection, assignment, student)
         connection.execute(delete(STATUS).where((STATUS.c.assignment == assignment) & (STATUS.c.student == student)))
         connection.execute(STATUS.insert().values(
-            assignment=assignment, student=student, status=status, score=score, max_score=max_score,
-            message=message, finished_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)))
+            assignment=assignment, student=student, status=outcome["status"], score=outcome["score"],
+            max_score=outcome["max_score"], message=outcome["message"], sha256=sha256, seed=outcome.get("seed"),
+            finished_at=datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)))
     engine.dispose()
 
 
@@ -72,61 +115,178 @@ def submitted_students(course_dir, assignment):
     return sorted(p.name for p in root.iterdir() if (p / assignment).is_dir()) if root.is_dir() else []
 
 
-def grade_one(course_dir, assignment, student, db_url=None, limits=Limits()):
-    """Score and record one submission; return {student, status, score, max_score, message}. Never raises."""
-    db_url = db_url or default_db_url(course_dir)
-    path = Path(course_dir) / "submitted" / student / assignment / f"{assignment}.ipynb"
-    outcome = {"student": student, "status": "error", "score": None, "max_score": None, "message": ""}
+def submission_file(course_dir, assignment, student):
+    return Path(course_dir) / "submitted" / student / assignment / f"{assignment}.ipynb"
+
+
+def file_sha256(path):
+    """The SHA-256 of the file at ``path`` (hex), None when there is no such file."""
     try:
-        result = score_file(course_dir, assignment, path, limits)
-        outcome.update(score=result.score, max_score=result.max_score, message="; ".join(result.notes))
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def grade_one(course_dir, assignment, student, db_url=None, limits=Limits()):
+    """Score and record one submission; return {student, status, score, max_score, message, seed}. Never raises.
+
+    An error outcome scores 0: that is what the gradebook then holds.
+    """
+    db_url = db_url or default_db_url(course_dir)
+    path = submission_file(course_dir, assignment, student)
+    sha256 = file_sha256(path)
+    outcome = {"student": student, "status": "error", "score": 0.0, "max_score": None, "message": "", "seed": None}
+    try:
+        result = score_file(course_dir, assignment, path, limits, student=student)
+        outcome.update(max_score=result.max_score, message="; ".join(result.notes), seed=result.seed)
         if not path.is_file():
             outcome["message"] = f"no notebook {path.name} in the submission"
         elif result.readable:
             record(course_dir, assignment, student, result, db_url)
-            outcome["status"] = "graded"
-        _mark(db_url, assignment, student, outcome["status"], outcome["message"], result.score, result.max_score)
+            outcome.update(status="graded", score=result.score)
     except Exception as error:  # the batch records the failure and goes on with the next student
-        outcome["message"] = f"{type(error).__name__}: {error}"[:2000]
-        try:
-            _mark(db_url, assignment, student, "error", outcome["message"])
-        except Exception as second:
-            outcome["message"] += f" (and it could not be recorded: {second})"
+        outcome.update(status="error", score=0.0, message=f"{type(error).__name__}: {error}")
+    outcome["message"] = outcome["message"][:MESSAGE_CHARS]
+    try:
+        record_status(db_url, assignment, student, outcome, sha256)
+    except Exception as error:
+        outcome.update(status="error", message=f"{outcome['message']} (and it could not be recorded: {error})")
     return outcome
 
 
-def _job(arguments):
-    return grade_one(*arguments)
+def died_outcome(db_url, assignment, student, exitcode):
+    """Record and return the error outcome of a submission whose grading process ended without a result."""
+    if exitcode is not None and exitcode < 0:
+        name = signal.Signals(-exitcode).name if -exitcode in signal.valid_signals() else str(-exitcode)
+        how = f"was killed by signal {-exitcode} ({name})"
+        if -exitcode == signal.SIGKILL:
+            how += ", most likely for using too much memory"
+    else:
+        how = f"exited with status {exitcode}"
+    outcome = {"student": student, "status": "error", "score": 0.0, "max_score": None, "seed": None,
+               "message": f"the grader's process for this submission {how} before it finished; grade it again"}
+    try:
+        record_status(db_url, assignment, student, outcome)
+    except Exception as error:
+        outcome["message"] += f" (and it could not be recorded: {error})"
+    return outcome
+
+
+def todo(course_dir, assignment, db_url, force=False, students=None):
+    """[(student, why)] of the submissions to grade now, with the reason each one is graded.
+
+    A submission is graded when it was never graded, when its last grading
+    ended in an error, when its file changed since it was graded (the
+    SHA-256 differs), or always with ``force``.
+    """
+    students = submitted_students(course_dir, assignment) if students is None else list(students)
+    done = finished(db_url, assignment)
+    plan = []
+    for student in students:
+        row = done.get(student)
+        if row is None:
+            plan.append((student, "not graded before"))
+        elif row["status"] != "graded":
+            plan.append((student, "graded again: its last grading ended in an error"))
+        elif row["sha256"] is None:
+            plan.append((student, "graded again: the gradebook does not say which file was graded"))
+        elif row["sha256"] != file_sha256(submission_file(course_dir, assignment, student)):
+            when = row["finished_at"].strftime("%Y-%m-%d %H:%M UTC")
+            plan.append((student, f"regraded: the submitted file changed since it was graded at {when}"))
+        elif force:
+            plan.append((student, "graded again (--force)"))
+    return plan
 
 
 def pending(course_dir, assignment, db_url, force, students=None):
-    """The students still to grade: all of them with ``force``, else those not finished."""
-    students = submitted_students(course_dir, assignment) if students is None else list(students)
-    if force:
-        return students
-    done = finished(db_url, assignment)
-    return [s for s in students if s not in done or done[s]["status"] != "graded"]
+    """The students to grade now (see :func:`todo`)."""
+    return [student for student, _ in todo(course_dir, assignment, db_url, force, students)]
+
+
+def _grade_in_child(job, sender):
+    try:
+        outcome = grade_one(*job)
+    except BaseException as error:  # grade_one does not raise; a KeyboardInterrupt still gets reported
+        outcome = {"student": job[2], "status": "error", "score": 0.0, "max_score": None, "seed": None,
+                   "message": f"{type(error).__name__}: {error}"}
+    sender.send(outcome)
+    sender.close()
+
+
+def _preload():
+    """Import in the command what every job needs, so that each forked job starts with it loaded."""
+    import nbgrader.apps  # noqa: F401
+    import nbgrader.preprocessors  # noqa: F401
+    import nbconvert.exporters  # noqa: F401
+
+
+def run_jobs(jobs, workers):
+    """Yield the outcome of each job (grade_one's arguments), ``workers`` forked processes at a time.
+
+    Every job gets a process of its own. One that ends without sending its
+    outcome (killed by the kernel for memory, crashed) yields an error
+    outcome, recorded for its submission; the others go on.
+    """
+    context = multiprocessing.get_context("fork")
+    waiting, running, received = list(jobs), {}, {}
+    while waiting or running:
+        while waiting and len(running) < max(1, workers):
+            job = waiting.pop(0)
+            receiver, sender = context.Pipe(duplex=False)
+            process = context.Process(target=_grade_in_child, args=(job, sender), daemon=True)
+            process.start()
+            sender.close()
+            running[process.sentinel] = (process, receiver, job)
+        receivers = {receiver: sentinel for sentinel, (_, receiver, _) in running.items() if sentinel not in received}
+        for ready in multiprocessing.connection.wait([*running, *receivers]):
+            if ready in receivers:  # read the outcome as it comes: a large one must not block the sender's exit
+                if receivers[ready] not in running:  # its process was finished earlier in this round
+                    continue
+                try:
+                    received[receivers[ready]] = ready.recv()
+                except (EOFError, OSError):  # the process ended without sending: its sentinel says how
+                    received[receivers[ready]] = None
+                continue
+            process, receiver, job = running.pop(ready)
+            outcome = received.pop(ready, None)
+            if outcome is None and receiver.poll():
+                try:
+                    outcome = receiver.recv()
+                except (EOFError, OSError):
+                    pass
+            receiver.close()
+            process.join()
+            yield outcome if outcome is not None else died_outcome(job[3], job[1], job[2], process.exitcode)
 
 
 def grade_all(course_dir, assignment, workers=1, db_url=None, limits=Limits(), force=False, students=None,
               progress=True):
-    """Grade the pending submissions of ``assignment`` with ``workers`` processes; return their outcomes."""
+    """Grade the pending submissions of ``assignment`` with ``workers`` processes; return their outcomes.
+
+    Each outcome also says why it was graded now (``why``, see :func:`todo`).
+    """
     from tqdm import tqdm
 
     db_url = db_url or default_db_url(course_dir)
-    todo = pending(course_dir, assignment, db_url, force, students)
+    plan = todo(course_dir, assignment, db_url, force, students)
     shared_jail(assignment_packages(course_dir, assignment))  # built once here, inherited by the forked workers
-    jobs = [(str(course_dir), assignment, student, db_url, limits) for student in todo]
+    _preload()
+    reasons = dict(plan)
+    jobs = [(str(course_dir), assignment, student, db_url, limits) for student, _ in plan]
     outcomes = []
-    bar = tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress)
-    if workers <= 1:
-        for job in jobs:
-            outcomes.append(_job(job))
+    with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
+        for outcome in run_jobs(jobs, workers):
+            outcome["why"] = reasons[outcome["student"]]
+            outcomes.append(outcome)
             bar.update()
-    else:
-        with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=50) as pool:
-            for outcome in pool.imap_unordered(_job, jobs):
-                outcomes.append(outcome)
-                bar.update()
-    bar.close()
     return outcomes
+
+
+def summary_line(outcome):
+    """One line of the ``grade`` summary for ``outcome``; student text is escaped (student_text.printable)."""
+    score = "-" if outcome["max_score"] is None else f"{outcome['score']:g}/{outcome['max_score']:g}"
+    seed = "" if outcome.get("seed") is None else f"\tseed {outcome['seed']}"
+    why = outcome.get("why", "")
+    note = f"\t({why})" if why.startswith("regraded") else ""
+    return (f"{printable(outcome['student'])}\t{outcome['status']}\t{score}{seed}{note}\t"
+            f"{printable(outcome['message'], limit=200)}")

@@ -8,9 +8,14 @@ a sandbox on the worker, then recording through nbgrader. Workers on several
 machines need the course folder at the same path (a shared file system) and
 a gradebook they can all reach: PostgreSQL (``--db postgresql://...``); SQLite's
 locks do not work across machines on a network file system.
+
+A task whose workers keep dying (Dask gives up after its allowed failures and
+raises ``KilledWorker``) ends as an error recorded for its submission, like a
+dead worker of grading.batch, and the other tasks go on.
 """
-from .batch import default_db_url, grade_one, pending
+from .batch import default_db_url, grade_one, todo
 from .sandbox import Limits
+from .student_text import printable
 
 
 def local_cluster(workers=2):
@@ -21,6 +26,19 @@ def local_cluster(workers=2):
     return Client(cluster)
 
 
+def _failed_task_outcome(db_url, assignment, student, error):
+    from .batch import record_status
+
+    outcome = {"student": student, "status": "error", "score": 0.0, "max_score": None, "seed": None,
+               "message": printable(f"the grading task failed on the cluster ({type(error).__name__}: {error}); "
+                                    "grade it again", limit=2000)}
+    try:
+        record_status(db_url, assignment, student, outcome)
+    except Exception as second:
+        outcome["message"] += f" (and it could not be recorded: {second})"
+    return outcome
+
+
 def grade_all_dask(client, course_dir, assignment, db_url=None, limits=Limits(), force=False, students=None,
                    progress=True):
     """grading.batch.grade_all on the workers of ``client`` (a distributed.Client); return the outcomes."""
@@ -28,12 +46,18 @@ def grade_all_dask(client, course_dir, assignment, db_url=None, limits=Limits(),
     from tqdm import tqdm
 
     db_url = db_url or default_db_url(course_dir)
-    todo = pending(course_dir, assignment, db_url, force, students)
-    futures = [client.submit(grade_one, str(course_dir), assignment, student, db_url, limits, pure=False)
-               for student in todo]
+    plan = todo(course_dir, assignment, db_url, force, students)
+    futures = {client.submit(grade_one, str(course_dir), assignment, student, db_url, limits, pure=False):
+               (student, why) for student, why in plan}
     outcomes = []
     with tqdm(total=len(futures), desc=f"grading {assignment} on Dask", unit="submission", disable=not progress) as bar:
         for future in as_completed(futures):
-            outcomes.append(future.result())
+            student, why = futures[future]
+            try:
+                outcome = future.result()
+            except Exception as error:  # the task's workers died (KilledWorker) or the task could not run
+                outcome = _failed_task_outcome(db_url, assignment, student, error)
+            outcome["why"] = why
+            outcomes.append(outcome)
             bar.update()
     return outcomes

@@ -21,6 +21,7 @@ themselves. Here:
    in the same run, so there is no moment when the gradebook holds points
    that did not come from the checks, and feedback shows messages, not code.
 """
+import copy
 import json
 import os
 import re
@@ -33,9 +34,11 @@ from traitlets import Unicode
 
 from .checks import CheckFailed, graded_tests, submission_seed
 from .provided import provided_files, required_packages
+from .repair import RepairCells, missing_graded_cells, repair_metadata
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
 from .sqlite_writers import read_only
+from .student_text import notes_markdown, printable
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
@@ -59,6 +62,7 @@ class NotebookResult:
     notes: list = field(default_factory=list)
     readable: bool = True  # False when the file was not a notebook at all
     seed: int = None  # the seed the checks drew their inputs from (checks.submission_seed); None if none ran
+    skipped: list = field(default_factory=list)  # IPython lines (magics, shell escapes) not run when graded
 
     @property
     def score(self):
@@ -75,7 +79,7 @@ class NotebookResult:
     def from_json(cls, text):
         data = json.loads(text)
         return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"], data["readable"],
-                   data.get("seed"))
+                   data.get("seed"), data.get("skipped", []))
 
 
 def source_notebook_path(course_dir, assignment):
@@ -138,12 +142,28 @@ def extract_cells(submitted, template):
     return [(label, _strip_magics(source)) for label, source in cells]
 
 
+MESSAGE_CHARS = 2000  # a part's message or a note is cut to this length: it quotes student values
+
+
 def _failure_message(error):
     if isinstance(error, CheckFailed):
-        return str(error)
-    if isinstance(error, (DeadlineExceeded, SandboxDied)):
-        return f"your code did not finish: {error}"
-    return f"the returned values could not be checked ({type(error).__name__}: {error})"
+        message = str(error)
+    elif isinstance(error, (DeadlineExceeded, SandboxDied)):
+        message = f"your code did not finish: {error}"
+    else:
+        message = f"the returned values could not be checked ({type(error).__name__}: {error})"
+    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS] + "..."
+
+
+def _repair(submitted, template):
+    """A copy of ``submitted`` with its grading metadata repaired (grading.repair), and notes saying what changed."""
+    submitted = copy.deepcopy(submitted)
+    template_ids = [c.metadata["nbgrader"]["grade_id"] for c in template.cells
+                    if c.metadata.get("nbgrader", {}).get("grade_id")]
+    notes = repair_metadata(submitted, template_ids)
+    notes += [f"the graded cell {grade_id} was missing from your notebook: the grader restored it"
+              for grade_id in missing_graded_cells(submitted, template)]
+    return submitted, notes
 
 
 def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, student="", seed=None):
@@ -159,6 +179,7 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, 
     if seed is None:
         seed = submission_seed(nbformat.writes(submitted), assignment, student)
     result = NotebookResult(assignment, seed=seed)
+    submitted, result.notes = _repair(submitted, template)
     labels, cells = zip(*extract_cells(submitted, template))
     provided = provided_files(template)
     packages = required_packages(template, provided)
@@ -194,7 +215,7 @@ def assignment_packages(course_dir, assignment):
     return required_packages(template, provided_files(template))
 
 
-def score_file(course_dir, assignment, path, limits=Limits(), jail=None):
+def score_file(course_dir, assignment, path, limits=Limits(), jail=None, student=""):
     """score_notebook for a notebook file; a file that is missing or not a notebook scores 0 with the reason."""
     template = nbformat.read(source_notebook_path(course_dir, assignment), as_version=4)
     try:
@@ -203,7 +224,7 @@ def score_file(course_dir, assignment, path, limits=Limits(), jail=None):
     except Exception as error:  # corrupt JSON, wrong format, missing file: all mean "not gradable"
         return unreadable_result(assignment, f"the submitted notebook could not be read ({type(error).__name__}: "
                                               f"{str(error)[:300]})")
-    return score_notebook(assignment, submitted, template, limits, jail)
+    return score_notebook(assignment, submitted, template, limits, jail, student=student)
 
 
 # ---- recording through nbgrader ----------------------------------------------------
@@ -229,9 +250,14 @@ class ExternalResults(NbGraderPreprocessor):
         result = NotebookResult.from_json(self.results_json)
         self._parts = {part.grade_id: part for part in result.parts}
         nb, resources = super().preprocess(nb, resources)
-        if result.notes:
-            text = "**Grading notes.** " + " ".join(f"{note}." for note in result.notes)
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(text))
+        lines = list(result.notes)
+        if result.skipped:
+            lines.append("not run when graded (IPython magics and shell commands have no effect on the checks):")
+            lines += [f"    {line}" for line in result.skipped]
+        if result.seed is not None:
+            lines.append(f"the checks drew their inputs from seed {result.seed}")
+        if lines:
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(notes_markdown("Grading notes.", lines)))
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -240,12 +266,49 @@ class ExternalResults(NbGraderPreprocessor):
             cell.source = _HIDDEN.sub("# hidden checks: run by the grader, outcome below\n", cell.source)
             part = self._parts.get(meta.get("grade_id"))
             if part is None or part.points < part.max_points:
-                message = part.message if part else "no check is defined for this cell"
+                message = printable(part.message if part else "no check is defined for this cell")
                 cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
                                                        traceback=[f"CheckFailed: {message}"])]
             else:
                 cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hidden checks passed\n")]
         return cell, resources
+
+
+def save_auto_grades_atomically():
+    """nbgrader's SaveAutoGrades step, writing every grade of the submitted notebook in one transaction.
+
+    Stock SaveAutoGrades commits cell by cell and leaves alone the grade of a
+    cell the notebook lacks, so a regrade could keep old points and a reader
+    could see half of a grading. This step sets every grade of the notebook:
+    from its cell when the notebook has one, else 0 with no manual grading
+    pending; then commits once.
+    """
+    from nbgrader.api import Gradebook
+    from nbgrader.preprocessors import SaveAutoGrades
+
+    class SaveAutoGradesAtomically(SaveAutoGrades):
+        __doc__ = save_auto_grades_atomically.__doc__
+
+        def preprocess(self, nb, resources):
+            info = resources["nbgrader"]
+            self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
+            self.student_id, self.db_url = info["student"], info["db_url"]
+            with Gradebook(self.db_url) as gradebook:
+                self.gradebook = gradebook
+                commit, gradebook.db.commit = gradebook.db.commit, gradebook.db.flush  # the cells' commits: flushes
+                try:
+                    nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
+                    present = {_nbgrader(cell).get("grade_id") for cell in nb.cells if _nbgrader(cell).get("grade")}
+                    notebook = gradebook.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
+                    for grade in notebook.grades:
+                        if grade.name not in present:
+                            grade.auto_score, grade.needs_manual_grade = 0.0, False
+                finally:
+                    gradebook.db.commit = commit
+                gradebook.db.commit()
+            return nb, resources
+
+    return SaveAutoGradesAtomically
 
 
 def _reading_only(preprocessor):
@@ -262,7 +325,7 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
     """The course's nbgrader_config.py with kernel execution replaced by ExternalResults."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                        LimitOutput, OverwriteCells, OverwriteKernelspec, SaveAutoGrades)
+                                        LimitOutput, OverwriteCells, OverwriteKernelspec)
     from traitlets.config.loader import PyFileConfigLoader
 
     # nbgrader creates a new gradebook by running its environment's `alembic` script by name
@@ -273,10 +336,15 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
     config.CourseDirectory.root = str(course_dir)
     if db_url:
         config.CourseDirectory.db_url = db_url
-    config.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, _reading_only(OverwriteKernelspec),
-                                               _reading_only(OverwriteCells), CheckCellMetadata]
+    # copied and deleted cells are repaired first (grading.repair), exactly as for the scoring
+    release_folder = config.CourseDirectory.get("release_directory", "release")
+    config.RepairCells.release_root = os.path.join(str(course_dir), release_folder)
+    config.Autograde.sanitize_preprocessors = [RepairCells, ClearOutput, DeduplicateIds,
+                                               _reading_only(OverwriteKernelspec), _reading_only(OverwriteCells),
+                                               CheckCellMetadata]
     config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
-                                                SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+                                                save_auto_grades_atomically(), AssignLatePenalties,
+                                                CheckCellMetadata]
     if results_json is not None:
         config.ExternalResults.results_json = results_json
     return config
@@ -294,4 +362,13 @@ def record(course_dir, assignment, student, result, db_url=None):
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
     outcome = api.autograde(assignment, student, force=True, create=True)
     if not outcome["success"]:
-        raise RuntimeError(f"nbgrader autograde failed: {outcome.get('error') or outcome.get('log', '')[-2000:]}")
+        raise RuntimeError(f"nbgrader refused the notebook: {nbgrader_reason(outcome)}")
+
+
+def nbgrader_reason(outcome):
+    """The reason in a failed NbGraderAPI outcome: the last line of its traceback, else of its log."""
+    for text in (outcome.get("error") or "", outcome.get("log") or ""):
+        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+        if lines:
+            return lines[-1][:MESSAGE_CHARS]
+    return "no reason given"
