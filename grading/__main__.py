@@ -101,7 +101,7 @@ def main(argv=None):
 
 
 def _grade(args):
-    from .batch import grade_all
+    from .batch import grade_all, summary_line
     from .sandbox import Limits
 
     limits = Limits(memory_bytes=args.memory_mb << 20, cell_seconds=args.cell_seconds,
@@ -120,8 +120,7 @@ def _grade(args):
     else:
         outcomes = grade_all(args.course, args.assignment, workers=args.workers, **options)
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
-        score = "-" if outcome["score"] is None else f"{outcome['score']:g}/{outcome['max_score']:g}"
-        print(f"{outcome['student']}\t{outcome['status']}\t{score}\t{outcome['message'][:200]}")
+        print(summary_line(outcome))  # student text escaped: it cannot forge or rewrite a line
     return 1 if any(o["status"] != "graded" for o in outcomes) else 0
 
 
