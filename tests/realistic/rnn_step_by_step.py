@@ -1,0 +1,601 @@
+"""Realistic submissions of assignment 1 (RNN step by step)."""
+from . import both, delete_cell, honest, paste_copy, wrong
+
+# ---- honest ---------------------------------------------------------------------------
+
+LOOP_CELL_FORWARD = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    n_a, m = a_prev.shape
+    n_y = Wya.shape[0]
+    a_next = np.zeros((n_a, m))
+    yt_pred = np.zeros((n_y, m))
+    for j in range(m):                      # one example at a time, as in the lecture
+        for i in range(n_a):
+            total = ba[i, 0]
+            for k in range(xt.shape[0]):
+                total += Wax[i, k] * xt[k, j]
+            for k in range(n_a):
+                total += Waa[i, k] * a_prev[k, j]
+            a_next[i, j] = np.tanh(total)
+        scores = Wya @ a_next[:, j] + by[:, 0]
+        scores = scores - np.max(scores)
+        yt_pred[:, j] = np.exp(scores) / np.sum(np.exp(scores))
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+'''
+
+LOOP_CELL_BACKWARD = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dz = (1 - a_next * a_next) * da_next
+    dxt = np.zeros(xt.shape)
+    da_prev = np.zeros(a_prev.shape)
+    dWax = np.zeros(Wax.shape)
+    dWaa = np.zeros(Waa.shape)
+    dba = np.zeros((Wax.shape[0], 1))
+    for j in range(dz.shape[1]):
+        dxt[:, j] = Wax.T.dot(dz[:, j])
+        da_prev[:, j] = Waa.T.dot(dz[:, j])
+        dWax += np.outer(dz[:, j], xt[:, j])
+        dWaa += np.outer(dz[:, j], a_prev[:, j])
+        dba[:, 0] += dz[:, j]
+    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+LOOP_BACKWARD = '''
+def rnn_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][3]
+    dx = np.zeros(x.shape)
+    dWax = np.zeros(parameters["Wax"].shape)
+    dWaa = np.zeros(parameters["Waa"].shape)
+    dba = np.zeros(parameters["ba"].shape)
+    da_prevt = np.zeros((n_a, m))
+    t = T_x - 1
+    while t >= 0:
+        grads = rnn_cell_backward(da[:, :, t] + da_prevt, cell_caches[t])
+        dxt, da_prevt = grads["dxt"], grads["da_prev"]
+        dx[:, :, t] = dxt
+        dWax = dWax + grads["dWax"]
+        dWaa = dWaa + grads["dWaa"]
+        dba = dba + grads["dba"]
+        t -= 1
+    da0 = da_prevt
+    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+EINSUM_CELL_FORWARD = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    a_next = np.tanh(np.einsum("ij,jm->im", Wax, xt) + np.einsum("ij,jm->im", Waa, a_prev) + ba)
+    yt_pred = softmax(np.einsum("ij,jm->im", Wya, a_next) + by)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+'''
+
+EINSUM_FORWARD = '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    cell_caches = []
+    a_t = np.copy(a0)
+    for t in range(T_x):
+        a_t, y_t, c = rnn_cell_forward(x[..., t], a_t, parameters)
+        a[..., t], y_pred[..., t] = a_t, y_t
+        cell_caches += [c]
+    return a, y_pred, (cell_caches, x)
+'''
+
+EINSUM_CELL_BACKWARD = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dtanh = np.multiply(1 - np.square(a_next), da_next)
+    return {
+        "dxt": np.einsum("ai,am->im", Wax, dtanh),
+        "da_prev": np.einsum("ab,am->bm", Waa, dtanh),
+        "dWax": np.einsum("am,im->ai", dtanh, xt),
+        "dWaa": np.einsum("am,bm->ab", dtanh, a_prev),
+        "dba": np.einsum("am->a", dtanh)[:, None],
+    }
+'''
+
+EINSUM_RELATIVE_ERROR = '''
+def relative_error(analytic, numeric):
+    d, a, n = (np.ravel(v) for v in (analytic - numeric, analytic, numeric))
+    diff = np.sqrt(np.einsum("i,i->", d, d))
+    norms = np.sqrt(np.einsum("i,i->", a, a)) + np.sqrt(np.einsum("i,i->", n, n))
+    if norms == 0:
+        return 0.0
+    return diff / norms
+'''
+
+STAR_IMPORTS = "from numpy import *\nimport numpy.testing as npt\n"
+
+STAR_CELL_FORWARD = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    a_next = tanh(dot(Waa, a_prev) + dot(Wax, xt) + ba)
+    z = dot(Wya, a_next) + by
+    e = exp(z - amax(z, axis=0, keepdims=True))
+    yt_pred = e / e.sum(axis=0, keepdims=True)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+'''
+
+STAR_CELL_BACKWARD = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dz = (1 - power(a_next, 2)) * da_next
+    return {"dxt": dot(Wax.T, dz), "da_prev": dot(Waa.T, dz), "dWax": dot(dz, xt.T),
+            "dWaa": dot(dz, a_prev.T), "dba": sum(dz, axis=1, keepdims=True)}
+'''
+
+STAR_SELF_TEST = '''
+# my own check against the example in the lecture slides
+_p = {"Wax": ones((2, 3)), "Waa": eye(2), "Wya": ones((1, 2)), "ba": zeros((2, 1)), "by": zeros((1, 1))}
+_a, _y, _ = rnn_cell_forward(zeros((3, 4)), zeros((2, 4)), _p)
+npt.assert_allclose(_a, zeros((2, 4)))
+npt.assert_allclose(_y, ones((1, 4)))
+print("my test passed")
+'''
+
+MAGIC_TIME_DEMO = '''%%time
+_, _, my_caches = rnn_forward(demo_x, demo_a0, demo_parameters)
+my_grads = rnn_backward(demo_da, my_caches)
+print({k: v.shape for k, v in my_grads.items()})
+'''
+
+MAGIC_LINES = '''%matplotlib inline
+%load_ext autoreload
+%autoreload 2
+!pip install tqdm
+%time numeric_again = rnn_numerical_gradients(demo_x, demo_a0, demo_parameters, demo_da)
+%timeit -n 1 -r 1 rnn_forward(demo_x, demo_a0, demo_parameters)
+print("numerical gradient keys:", sorted(numeric_again))
+'''
+
+MAGIC_CAPTURE = '''%%capture noisy
+for key in ("dx", "da0", "dWax", "dWaa", "dba"):
+    print(key, relative_error(analytic[key], numeric[key]))
+'''
+
+HELPERS = '''
+def tanh_grad_from_output(a):
+    """tanh'(z) written with a = tanh(z)."""
+    return 1.0 - a ** 2
+
+
+def column_sum(g):
+    return g.sum(axis=1).reshape(-1, 1)
+'''
+
+HELPER_CELL_BACKWARD = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dz = tanh_grad_from_output(a_next) * da_next
+    dxt = Wax.T @ dz
+    da_prev = Waa.T @ dz
+    dWax = dz @ xt.T
+    dWaa = dz @ a_prev.T
+    dba = column_sum(dz)
+    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+HELPER_NUMERICAL = '''
+def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
+    inputs = {"x": x.astype(float), "a0": a0.astype(float)}
+    inputs.update({name: parameters[name].astype(float) for name in parameters})
+
+    def perturbed_loss():
+        params = {name: inputs[name] for name in parameters}
+        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], params)
+        return np.sum(da * a)
+
+    gradients = {}
+    for name in ("x", "a0", "Wax", "Waa", "ba"):
+        gradients["d" + name] = centred_difference(inputs[name], perturbed_loss, eps)
+    return gradients
+'''
+
+HELPER_CENTRED = '''
+def centred_difference(array, loss, eps):
+    """d loss / d array by centred differences; array is perturbed in place and restored."""
+    grad = np.zeros_like(array)
+    it = np.nditer(array, flags=["multi_index"], op_flags=["readwrite"])
+    while not it.finished:
+        ix = it.multi_index
+        old = array[ix]
+        array[ix] = old + eps
+        plus = loss()
+        array[ix] = old - eps
+        minus = loss()
+        array[ix] = old
+        grad[ix] = (plus - minus) / (2 * eps)
+        it.iternext()
+    return grad
+'''
+
+PRINTS_FORWARD = '''
+import warnings
+
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    print("rnn_forward: x", x.shape, "a0", a0.shape)
+    if T_x > 100:
+        warnings.warn("long sequence, this may be slow")
+    warnings.warn("debug: rnn_forward called", UserWarning)
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    cell_caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        cell_caches.append(cache)
+        print(f"  step {t}: |a| = {np.linalg.norm(a_next):.3f}")
+    return a, y_pred, (cell_caches, x)
+'''
+
+PRINTS_BACKWARD = '''
+def rnn_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][3]
+    print("BPTT over", T_x, "steps")
+    dx = np.zeros(x.shape)
+    dWax = np.zeros(parameters["Wax"].shape)
+    dWaa = np.zeros(parameters["Waa"].shape)
+    dba = np.zeros(parameters["ba"].shape)
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        print("t =", t, "dWaa norm", np.linalg.norm(step["dWaa"]))
+        dx[:, :, t] = step["dxt"]
+        da_prev = step["da_prev"]
+        dWax += step["dWax"]
+        dWaa += step["dWaa"]
+        dba += step["dba"]
+    np.seterr(all="warn")
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+TQDM_NUMERICAL = '''
+from tqdm import tqdm
+import copy
+
+def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
+    def J(x_, a0_, params_):
+        a, _, _ = rnn_forward(x_, a0_, params_)
+        return np.sum(da * a)
+
+    gradients = {}
+    for name in tqdm(["x", "a0", "Wax", "Waa", "ba"], desc="numerical gradients"):
+        base = x if name == "x" else a0 if name == "a0" else parameters[name]
+        grad = np.zeros(base.shape)
+        for idx in np.ndindex(base.shape):
+            values = []
+            for sign in (+1, -1):
+                moved = base.astype(float)              # a fresh copy for every perturbation
+                moved[idx] += sign * eps
+                params = copy.deepcopy(parameters)
+                if name in params:
+                    params[name] = moved
+                values.append(J(moved if name == "x" else x, moved if name == "a0" else a0, params))
+            grad[idx] = (values[0] - values[1]) / (2 * eps)
+        gradients["d" + name] = grad
+    return gradients
+'''
+
+PLOT_ERRORS = '''
+import matplotlib.pyplot as plt
+
+names = ["dx", "da0", "dWax", "dWaa", "dba"]
+errors = [relative_error(analytic[k], numeric[k]) for k in names]
+fig, ax = plt.subplots(figsize=(5, 3))
+ax.bar(names, errors)
+ax.set_yscale("log")
+ax.set_title("relative error of my gradients")
+plt.show()
+'''
+
+ALTERNATIVE_BACKWARD = '''
+def rnn_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][3]
+    grads = {"dx": np.zeros(x.shape), "dWax": 0, "dWaa": 0, "dba": 0}
+    da_carry = 0
+    for t in range(T_x - 1, -1, -1):
+        g = rnn_cell_backward(da[:, :, t] + da_carry, cell_caches[t])
+        grads["dx"][:, :, t] = g["dxt"]
+        for k in ("dWax", "dWaa", "dba"):
+            grads[k] = grads[k] + g[k]
+        da_carry = g["da_prev"]
+    grads["da0"] = da_carry
+    return grads
+'''
+
+HONEST = [
+    honest("loops", "loops over examples, units and time compute the same values as matrix products",
+           {"rnn_cell_forward_code": LOOP_CELL_FORWARD, "rnn_cell_backward_code": LOOP_CELL_BACKWARD,
+            "rnn_backward_code": LOOP_BACKWARD}),
+    honest("einsum", "einsum is the same product written with indices",
+           {"rnn_cell_forward_code": EINSUM_CELL_FORWARD, "rnn_forward_code": EINSUM_FORWARD,
+            "rnn_cell_backward_code": EINSUM_CELL_BACKWARD, "relative_error_code": EINSUM_RELATIVE_ERROR}),
+    honest("star_imports", "`from numpy import *` and numpy.testing are ordinary imports of the course environment",
+           {"rnn_cell_forward_code": STAR_CELL_FORWARD, "rnn_cell_backward_code": STAR_CELL_BACKWARD},
+           added=[(None, STAR_IMPORTS), ("rnn_cell_forward_prediction", STAR_SELF_TEST)]),
+    honest("magics", "timing, capture, %matplotlib, autoreload and !pip cells are how Jupyter users work; "
+                     "they change no answer",
+           added=[("gradient_check_demo", MAGIC_TIME_DEMO), ("gradient_check_demo", MAGIC_LINES),
+                  ("gradient_check_demo", MAGIC_CAPTURE)]),
+    honest("helpers_in_added_cells", "helper functions defined in cells the student added are part of the answer",
+           {"rnn_cell_backward_code": HELPER_CELL_BACKWARD, "rnn_numerical_gradients_code": HELPER_NUMERICAL},
+           added=[("rnn_forward_predictions", HELPERS), ("relative_error", HELPER_CENTRED)]),
+    honest("prints_and_warnings", "debug prints and warnings do not change the values returned",
+           {"rnn_forward_code": PRINTS_FORWARD, "rnn_backward_code": PRINTS_BACKWARD}),
+    honest("tqdm_and_plot", "a tqdm progress bar, a copy per perturbation and a matplotlib plot are harmless",
+           {"rnn_numerical_gradients_code": TQDM_NUMERICAL},
+           added=[("gradient_check_demo", PLOT_ERRORS)]),
+    honest("copied_cell_duplicate_grade_id",
+           "a solution cell pasted twice in Jupyter (same grade_id); both copies are correct",
+           {"rnn_backward_code": ALTERNATIVE_BACKWARD},
+           edit=paste_copy("rnn_backward_code")),
+    honest("copied_cell_without_metadata",
+           "a pasted copy of a solution cell without nbgrader metadata is an added cell; it redefines the same correct function",
+           edit=paste_copy("rnn_cell_forward_code", source=EINSUM_CELL_FORWARD, keep_metadata=False)),
+    honest("deleted_public_test_cell", "deleting a public test cell by accident removes no work; the hidden checks still run",
+           edit=both(delete_cell("rnn_forward_states"), delete_cell("rnn_cell_backward_parameters"))),
+]
+
+# ---- wrong ------------------------------------------------------------------------------
+
+BPTT_MUTATES_DA = '''
+def rnn_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][3]
+    dx = np.zeros(x.shape)
+    dWax = np.zeros(parameters["Wax"].shape)
+    dWaa = np.zeros(parameters["Waa"].shape)
+    dba = np.zeros(parameters["ba"].shape)
+    for t in reversed(range(T_x)):
+        step = rnn_cell_backward(da[:, :, t], cell_caches[t])
+        dx[:, :, t] = step["dxt"]
+        if t > 0:
+            da[:, :, t - 1] += step["da_prev"]   # carry the gradient back by adding it to da itself
+        dWax += step["dWax"]
+        dWaa += step["dWaa"]
+        dba += step["dba"]
+    da0 = step["da_prev"]
+    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+SKIPS_FIRST_STEP = '''
+def rnn_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][3]
+    dx = np.zeros(x.shape)
+    dWax = np.zeros(parameters["Wax"].shape)
+    dWaa = np.zeros(parameters["Waa"].shape)
+    dba = np.zeros(parameters["ba"].shape)
+    da_prev = np.zeros((n_a, m))
+    for t in range(T_x - 1, 0, -1):
+        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        dx[:, :, t] = step["dxt"]
+        da_prev = step["da_prev"]
+        dWax += step["dWax"]
+        dWaa += step["dWaa"]
+        dba += step["dba"]
+    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+FORWARD_STATE_SHIFTED = '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    cell_caches = []
+    a[:, :, 0] = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a[:, :, max(t - 1, 0)], parameters)
+        if t + 1 < T_x:
+            a[:, :, t + 1] = a_next
+        y_pred[:, :, t] = yt_pred
+        cell_caches.append(cache)
+    return a, y_pred, (cell_caches, x)
+'''
+
+ALWAYS_FROM_A0 = '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    cell_caches = []
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a0, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        cell_caches.append(cache)
+    return a, y_pred, (cell_caches, x)
+'''
+
+SOFTMAX_OVER_EVERYTHING = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)
+    z = Wya @ a_next + by
+    yt_pred = np.exp(z) / np.sum(np.exp(z))      # right only for one example (m = 1)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+'''
+
+DBA_NOT_SUMMED = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dz = (1 - a_next**2) * da_next
+    dxt = Wax.T @ dz
+    da_prev = Waa.T @ dz
+    dWax = dz @ xt.T
+    dWaa = dz @ a_prev.T
+    dba = dz                                     # the shape is (n_a, 1) only when m = 1
+    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+DWAA_WITH_A_NEXT = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dz = (1 - a_next**2) * da_next
+    dxt = Wax.T @ dz
+    da_prev = Waa.T @ dz
+    dWax = dz @ xt.T
+    dWaa = dz @ a_next.T
+    dba = np.sum(dz, axis=1, keepdims=True)
+    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+'''
+
+STATES_SIZED_BY_INPUT = '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_x, m, T_x))                  # n_x where n_a is meant: right only when n_x == n_a
+    y_pred = np.zeros((n_y, m, T_x))
+    cell_caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        cell_caches.append(cache)
+    return a, y_pred, (cell_caches, x)
+'''
+
+RELATIVE_ERROR_NO_ZERO_GUARD = '''
+def relative_error(analytic, numeric):
+    return np.linalg.norm(analytic - numeric) / (np.linalg.norm(analytic) + np.linalg.norm(numeric))
+'''
+
+RELATIVE_ERROR_MAX_DENOMINATOR = '''
+def relative_error(analytic, numeric):
+    denominator = max(np.linalg.norm(analytic), np.linalg.norm(numeric))
+    if denominator == 0:
+        return 0.0
+    return float(np.linalg.norm(analytic - numeric) / denominator)
+'''
+
+ONE_SIDED = '''
+def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
+    inputs = {"x": x.astype(float), "a0": a0.astype(float)}
+    inputs.update({name: parameters[name].astype(float) for name in parameters})
+
+    def perturbed_loss():
+        params = {name: inputs[name] for name in parameters}
+        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], params)
+        return np.sum(da * a)
+
+    gradients = {}
+    base = perturbed_loss()
+    for name in ("x", "a0", "Wax", "Waa", "ba"):
+        array = inputs[name]
+        grad = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            original = array[index]
+            array[index] = original + eps
+            grad[index] = (perturbed_loss() - base) / eps
+            array[index] = original
+        gradients["d" + name] = grad
+    return gradients
+'''
+
+NUMERICAL_IS_ANALYTIC = '''
+def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
+    # the forward pass and BPTT give the exact gradient of J = sum(da * a)
+    _, _, caches = rnn_forward(x, a0, parameters)
+    return rnn_backward(da, caches)
+'''
+
+NUMERICAL_MINUS_SIDE_AT_ORIGINAL = '''
+def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
+    inputs = {"x": x.astype(float), "a0": a0.astype(float)}
+    inputs.update({name: parameters[name].astype(float) for name in parameters})
+
+    def perturbed_loss():
+        params = {name: inputs[name] for name in parameters}
+        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], params)
+        return np.sum(da * a)
+
+    gradients = {}
+    for name in ("x", "a0", "Wax", "Waa", "ba"):
+        array = inputs[name]
+        grad = np.zeros_like(array)
+        for index in np.ndindex(array.shape):
+            array[index] += eps
+            loss_plus = perturbed_loss()
+            array[index] -= eps                  # back to the original, not on to original - eps
+            loss_minus = perturbed_loss()
+            grad[index] = (loss_plus - loss_minus) / (2 * eps)
+        gradients["d" + name] = grad
+    return gradients
+'''
+
+WRONG = [
+    wrong("bptt_mutates_da", {"rnn_backward_inputs", "rnn_backward_parameters"},
+          "rnn_backward adds the carried gradient into the caller's da, so the notebook's gradient check "
+          "then differentiates a different J (da is reused by rnn_numerical_gradients)",
+          {"rnn_backward_code": BPTT_MUTATES_DA}),
+    wrong("bptt_skips_first_step", {"rnn_backward_inputs", "rnn_backward_parameters"},
+          "off by one in time: the loop stops before t = 0, so dx[:, :, 0], da0 and the first step's parameter "
+          "gradients are missing", {"rnn_backward_code": SKIPS_FIRST_STEP}),
+    wrong("forward_states_shifted", {"rnn_forward_states", "rnn_forward_predictions", "rnn_numerical_gradients"},
+          "off by one in time: a[:, :, t] holds the state of step t-1 and a0 is overwritten; J = sum(da * a) "
+          "changes with it", {"rnn_forward_code": FORWARD_STATE_SHIFTED}),
+    wrong("forward_always_from_a0", {"rnn_forward_states", "rnn_forward_predictions", "rnn_numerical_gradients"},
+          "every step starts from a0 instead of the previous state: no recurrence",
+          {"rnn_forward_code": ALWAYS_FROM_A0}),
+    wrong("softmax_over_all_entries", {"rnn_cell_forward_prediction", "rnn_forward_predictions"},
+          "the softmax normalises over the whole (n_y, m) matrix, right only for m = 1",
+          {"rnn_cell_forward_code": SOFTMAX_OVER_EVERYTHING}),
+    wrong("dba_not_summed_over_examples",
+          {"rnn_cell_backward_parameters", "rnn_backward_inputs", "rnn_backward_parameters"},
+          "dba = dz has shape (n_a, m), right only for m = 1; rnn_backward then cannot add it up",
+          {"rnn_cell_backward_code": DBA_NOT_SUMMED}),
+    wrong("dwaa_uses_a_next", {"rnn_cell_backward_parameters", "rnn_backward_parameters"},
+          "dWaa = dz a_next^T uses the new state; the product is with a_prev",
+          {"rnn_cell_backward_code": DWAA_WITH_A_NEXT}),
+    wrong("states_sized_by_input", {"rnn_forward_states", "rnn_forward_predictions", "rnn_numerical_gradients"},
+          "the states array is allocated with n_x rows: right only when n_x == n_a",
+          {"rnn_forward_code": STATES_SIZED_BY_INPUT}),
+    wrong("relative_error_zero_division", {"relative_error"},
+          "two zero gradients give 0/0 = nan instead of 0", {"relative_error_code": RELATIVE_ERROR_NO_ZERO_GUARD}),
+    wrong("relative_error_max_denominator", {"relative_error"},
+          "the denominator is the larger norm, not the sum of both norms the notebook defines",
+          {"relative_error_code": RELATIVE_ERROR_MAX_DENOMINATOR}),
+    wrong("one_sided_difference", {"rnn_numerical_gradients"},
+          "(J(w + eps) - J(w)) / eps is a one-sided difference with O(eps) error; the part asks for the centred one",
+          {"rnn_numerical_gradients_code": ONE_SIDED}),
+    wrong("numerical_gradient_is_analytic", {"rnn_numerical_gradients"},
+          "returns BPTT's analytic gradient: no finite difference is computed, so the check checks nothing",
+          {"rnn_numerical_gradients_code": NUMERICAL_IS_ANALYTIC}),
+    wrong("numerical_minus_side_at_original", {"rnn_numerical_gradients"},
+          "the minus side is taken at the original value but still divided by 2 eps: half the gradient",
+          {"rnn_numerical_gradients_code": NUMERICAL_MINUS_SIDE_AT_ORIGINAL}),
+]

@@ -1,0 +1,361 @@
+"""Realistic submissions of assignment 5 (the LSTM language model in PyTorch).
+
+The notebook trains in float32 (on the GPU when there is one) and the
+sampler runs on the trained tensors: a function that only works in float64,
+or breaks the autograd graph, or writes into the parameters, is wrong there.
+"""
+from . import delete_cell, honest, paste_copy, wrong
+
+SAMPLE_HEAD = '''
+@torch.no_grad()
+def sample_torch(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
+    V, n_a = parameters["Wy"].shape
+    dtype, device = parameters["Wy"].dtype, parameters["Wy"].device
+    generator = torch.Generator(device=device).manual_seed(seed)
+    x = torch.zeros(V, 1, dtype=dtype, device=device)
+    a = torch.zeros(n_a, 1, dtype=dtype, device=device)
+    c = torch.zeros_like(a)
+    indices = []
+'''
+
+
+def _sample(body):
+    return SAMPLE_HEAD + body + "    return indices\n"
+
+
+LM_FORWARD_HEAD = '''
+def lm_forward(parameters, x):
+    V, n_a = parameters["Wy"].shape
+    m, T = x.shape
+    a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
+    c = torch.zeros_like(a)
+    logits = []
+'''
+
+
+def _lm_forward(body):
+    return LM_FORWARD_HEAD + body + "    return torch.stack(logits, dim=2)\n"
+
+
+# ---- honest ---------------------------------------------------------------------------
+
+STACKED_EINSUM_CELL = '''
+def lstm_cell_torch(xt, a_prev, c_prev, parameters):
+    W = torch.cat([parameters["W" + g] for g in "fico"], dim=0)      # (4 n_a, n_a + n_x)
+    b = torch.cat([parameters["b" + g] for g in "fico"], dim=0)
+    z = torch.einsum("ij,jm->im", W, torch.cat((a_prev, xt))) + b
+    zf, zi, zc, zo = z.chunk(4, dim=0)
+    c_next = torch.sigmoid(zf) * c_prev + torch.sigmoid(zi) * torch.tanh(zc)
+    a_next = torch.sigmoid(zo) * torch.tanh(c_next)
+    return a_next, c_next
+'''
+
+LOOP_ONE_HOT_FORWARD = _lm_forward('''
+    for t in range(T):
+        xt = torch.zeros(V, m, dtype=a.dtype, device=a.device)
+        for j in range(m):
+            if x[j, t] >= 0:
+                xt[x[j, t], j] = 1.0
+        a, c = lstm_cell_torch(xt, a, c, parameters)
+        logits.append(parameters["Wy"] @ a + parameters["by"])
+''')
+
+MASKED_LOSS = '''
+def lm_loss(parameters, x, y):
+    logits = lm_forward(parameters, x)                    # (V, m, T)
+    log_probs = torch.log_softmax(logits, dim=0)
+    mask = y >= 0
+    picked = log_probs.gather(0, y.clamp(min=0).unsqueeze(0)).squeeze(0)   # (m, T)
+    return -(picked * mask).sum() / y.shape[0]
+'''
+
+STAR_NUMPY_CELL = '''
+from numpy import *
+import numpy.testing as npt
+
+def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+    concat = vstack([a_prev, xt])
+    gate = lambda g, f: f(dot(parameters["W" + g], concat) + parameters["b" + g])
+    ft, it, ot = gate("f", sigmoid), gate("i", sigmoid), gate("o", sigmoid)
+    cct = gate("c", tanh)
+    c_next = ft * c_prev + it * cct
+    a_next = ot * tanh(c_next)
+    yt_pred = softmax(dot(parameters["Wy"], a_next) + parameters["by"])
+    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+
+npt.assert_allclose(sigmoid(array([0.0])), [0.5])
+'''
+
+ONE_HOT_SAMPLE = _sample('''
+    for _ in range(max_length):
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        scores = (parameters["Wy"] @ a + parameters["by"]).T / temperature
+        scores = scores.masked_fill(torch.arange(V, device=device) == unk_index, float("-inf"))
+        index = draw(scores, generator).item()
+        indices.append(index)
+        if index == eos_index:
+            break
+        x = torch.nn.functional.one_hot(torch.tensor([index], device=device), V).T.to(dtype)
+''')
+
+MAGICS = '''%%time
+x_check, y_check, _ = pad_sequences(sequences[:64], device=device)
+print("loss on 64 names:", lm_loss(parameters, x_check, y_check).item())
+'''
+
+MAGIC_LINES = '''%matplotlib inline
+%load_ext autoreload
+%autoreload 2
+!pip install tqdm
+%timeit -n 1 -r 1 lm_forward(parameters, x_check)
+'''
+
+TQDM_AND_PLOT = '''
+from tqdm import tqdm
+import matplotlib.pyplot as plt
+
+small = {k: v.detach().clone().requires_grad_() for k, v in parameters.items()}
+small_optimizer = torch.optim.SGD(small.values(), lr=0.1)
+history = []
+for step in tqdm(range(5), desc="a few more steps"):
+    xb, yb, _ = pad_sequences(sequences[:16], device=device)
+    loss_b = lm_loss(small, xb, yb)
+    small_optimizer.zero_grad()
+    loss_b.backward()
+    small_optimizer.step()
+    history.append(loss_b.item())
+plt.plot(history)
+plt.title("loss")
+plt.show()
+'''
+
+PRINTING_FORWARD = '''
+import warnings
+calls = {"lm_forward": 0}
+
+def lm_forward(parameters, x):
+    V, n_a = parameters["Wy"].shape
+    m, T = x.shape
+    a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
+    c = torch.zeros_like(a)
+    logits = []
+    calls["lm_forward"] += 1
+    if calls["lm_forward"] % 100 == 1:
+        print("lm_forward call", calls["lm_forward"], "batch", tuple(x.shape))
+    if (x >= V).any():
+        warnings.warn("index out of range")
+    inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype) * (x >= 0).unsqueeze(-1)
+    for t in range(T):
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+        logits.append(parameters["Wy"] @ a + parameters["by"])
+    return torch.stack(logits, dim=2)
+'''
+
+NLL_LOSS = '''
+import torch.nn.functional as F
+
+def lm_loss(parameters, x, y):
+    logits = lm_forward(parameters, x)
+    V, m, T = logits.shape
+    flat = logits.permute(1, 2, 0).reshape(m * T, V)
+    return F.nll_loss(F.log_softmax(flat, dim=1), y.reshape(-1), ignore_index=-1, reduction="sum") / m
+'''
+
+HONEST = [
+    honest("stacked_weights_einsum", "one stacked product chunked into four gates is the same LSTM step",
+           {"lstm_cell_torch_code": STACKED_EINSUM_CELL}),
+    honest("loops_and_masked_loss", "a one-hot built by loops and a hand-masked log-softmax are the same logits and loss",
+           {"lm_forward_code": LOOP_ONE_HOT_FORWARD, "lm_loss_code": MASKED_LOSS}),
+    honest("star_import_numpy_cell", "`from numpy import *`, numpy.testing and lambdas in the NumPy cell",
+           {"numpy_lstm_cell_forward_code": STAR_NUMPY_CELL}),
+    honest("one_hot_and_masked_fill_sampler", "masked_fill and F.one_hot give the same draws, in the model's dtype",
+           {"sample_torch_code": ONE_HOT_SAMPLE}),
+    honest("magics", "%%time, %timeit, %matplotlib, autoreload and !pip cells change no answer",
+           added=[("train", MAGICS), ("train", MAGIC_LINES)]),
+    honest("tqdm_and_plot", "a few extra training steps with a tqdm bar and a matplotlib plot in an added cell",
+           added=[("train", TQDM_AND_PLOT)]),
+    honest("prints_and_warnings", "prints and warnings inside lm_forward change no value", {"lm_forward_code": PRINTING_FORWARD}),
+    honest("nll_loss", "nll_loss of log_softmax with ignore_index is the masked cross-entropy", {"lm_loss_code": NLL_LOSS}),
+    honest("copied_cell_duplicate_grade_id", "lm_loss pasted twice (same grade_id), both correct",
+           {"lm_loss_code": NLL_LOSS}, edit=paste_copy("lm_loss_code")),
+    honest("deleted_public_test_cell", "the public test cell of lm_loss deleted by accident", edit=delete_cell("lm_loss")),
+]
+
+# ---- wrong ------------------------------------------------------------------------------
+
+REFERENCE_INPUTS = "    inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype) * (x >= 0).unsqueeze(-1)\n"
+
+DETACHED_STATE = _lm_forward(REFERENCE_INPUTS + '''
+    for t in range(T):
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+        logits.append(parameters["Wy"] @ a + parameters["by"])
+        a, c = a.detach(), c.detach()           # "to save memory"
+''')
+
+FLOAT64_INPUTS = _lm_forward('''
+    inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).double() * (x >= 0).unsqueeze(-1)
+    for t in range(T):
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+        logits.append(parameters["Wy"] @ a + parameters["by"])
+''')
+
+LOGITS_BEFORE_STEP = _lm_forward(REFERENCE_INPUTS + '''
+    for t in range(T):
+        logits.append(parameters["Wy"] @ a + parameters["by"])
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+''')
+
+PADDING_AS_INDEX_0 = _lm_forward('''
+    inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype)
+    for t in range(T):
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+        logits.append(parameters["Wy"] @ a + parameters["by"])
+''')
+
+MEAN_OVER_TOKENS = '''
+def lm_loss(parameters, x, y):
+    logits = lm_forward(parameters, x)
+    return torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y, ignore_index=-1)
+'''
+
+PADDING_AS_TARGET = '''
+def lm_loss(parameters, x, y):
+    logits = lm_forward(parameters, x)
+    total = torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y.clamp(min=0), reduction="sum")
+    return total / y.shape[0]
+'''
+
+SAMPLE_LOOP = '''
+    while len(indices) < max_length:
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
+        scores[0, {unk}] = -float("inf")
+        index = int(draw(scores, generator))
+        indices.append(index)
+        if index == {eos}:
+            break
+        x = torch.zeros(V, 1, dtype=dtype, device=device)
+        x[index] = 1.0
+'''
+HARD_CODED_EOS = _sample(SAMPLE_LOOP.format(unk="unk_index", eos="0"))
+HARD_CODED_UNK = _sample(SAMPLE_LOOP.format(unk="1", eos="eos_index"))
+
+WRITES_INTO_PARAMETERS = _sample('''
+    parameters["by"][unk_index] = -float("inf")   # never predict <UNK>
+    while len(indices) < max_length:
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
+        index = int(draw(scores, generator))
+        indices.append(index)
+        if index == eos_index:
+            break
+        x = torch.zeros(V, 1, dtype=dtype, device=device)
+        x[index] = 1.0
+''')
+
+PAST_EOS = _sample('''
+    while len(indices) < max_length:
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
+        scores[0, unk_index] = -float("inf")
+        index = int(draw(scores, generator))
+        indices.append(index)
+        x = torch.zeros(V, 1, dtype=dtype, device=device)
+        x[index] = 1.0
+''')
+
+ONE_HOT_NOT_RESET = _sample('''
+    while len(indices) < max_length:
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
+        scores[0, unk_index] = -float("inf")
+        index = int(draw(scores, generator))
+        indices.append(index)
+        if index == eos_index:
+            break
+        x[index] = 1.0
+''')
+
+STATE_WITHOUT_TANH = _sample('''
+    p = parameters
+    while len(indices) < max_length:
+        concat = torch.cat([a, x])
+        f = torch.sigmoid(p["Wf"] @ concat + p["bf"])
+        i = torch.sigmoid(p["Wi"] @ concat + p["bi"])
+        o = torch.sigmoid(p["Wo"] @ concat + p["bo"])
+        c = f * c + i * torch.tanh(p["Wc"] @ concat + p["bc"])
+        a = o * c                                # tanh of the memory forgotten
+        scores = ((p["Wy"] @ a + p["by"]) / temperature).T
+        scores[0, unk_index] = -float("inf")
+        index = int(draw(scores, generator))
+        indices.append(index)
+        if index == eos_index:
+            break
+        x = torch.zeros(V, 1, dtype=dtype, device=device)
+        x[index] = 1.0
+''')
+
+TEMPERATURE_ON_PROBABILITIES = _sample('''
+    while len(indices) < max_length:
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        logits = (parameters["Wy"] @ a + parameters["by"]).T
+        logits[0, unk_index] = -float("inf")
+        scores = torch.log(torch.softmax(logits, dim=1) / temperature)
+        index = int(draw(scores, generator))
+        indices.append(index)
+        if index == eos_index:
+            break
+        x = torch.zeros(V, 1, dtype=dtype, device=device)
+        x[index] = 1.0
+''')
+
+NUMPY_CELL_WITHOUT_TANH = '''
+def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+    concat = np.concatenate([a_prev, xt], axis=0)
+    ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
+    it = sigmoid(parameters["Wi"] @ concat + parameters["bi"])
+    cct = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
+    c_next = ft * c_prev + it * cct
+    ot = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
+    a_next = ot * c_next
+    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+'''
+
+WRONG = [
+    wrong("detached_hidden_state", {"lm_forward", "lm_loss"},
+          "the state is detached after every step: same logits and loss, but no gradient flows back through time, "
+          "so the notebook's training cannot learn long-range dependencies", {"lm_forward_code": DETACHED_STATE}),
+    wrong("dtype_hard_coded_float64", {"lm_forward", "lm_loss"},
+          "the one-hot inputs are hard-coded to float64: right for the float64 public test, but the "
+          "notebook's float32 model cannot multiply them (its training cell fails)", {"lm_forward_code": FLOAT64_INPUTS}),
+    wrong("logits_before_step", {"lm_forward", "lm_loss"},
+          "off by one in time: the logits of step t come from the state before reading x<t>",
+          {"lm_forward_code": LOGITS_BEFORE_STEP}),
+    wrong("padding_read_as_index_0", {"lm_forward", "lm_loss"},
+          "padding (-1) is clamped to a one-hot of index 0 instead of the zero vector",
+          {"lm_forward_code": PADDING_AS_INDEX_0}),
+    wrong("loss_mean_over_tokens", {"lm_loss"},
+          "averages over the real tokens instead of summing over steps and dividing by m",
+          {"lm_loss_code": MEAN_OVER_TOKENS}),
+    wrong("padding_counted_as_targets", {"lm_loss"},
+          "targets of -1 are clamped to index 0 and counted in the loss", {"lm_loss_code": PADDING_AS_TARGET}),
+    wrong("sample_writes_into_parameters", {"sample_torch", "sample_torch_temperature"},
+          "sample_torch writes -inf into the model's by: sampling changes the trained model (and the optimizer's "
+          "tensors, which share its storage)", {"sample_torch_code": WRITES_INTO_PARAMETERS}),
+    wrong("hard_coded_eos_index", {"sample_torch", "sample_torch_temperature"},
+          "stops at index 0 instead of eos_index", {"sample_torch_code": HARD_CODED_EOS}),
+    wrong("hard_coded_unk_index", {"sample_torch", "sample_torch_temperature"},
+          "blocks index 1 instead of unk_index", {"sample_torch_code": HARD_CODED_UNK}),
+    wrong("samples_past_eos", {"sample_torch", "sample_torch_temperature"},
+          "keeps drawing after <EOS> until max_length", {"sample_torch_code": PAST_EOS}),
+    wrong("one_hot_not_reset", {"sample_torch", "sample_torch_temperature"},
+          "the input keeps every earlier 1: not a one-hot vector after two steps", {"sample_torch_code": ONE_HOT_NOT_RESET}),
+    wrong("sampler_state_without_tanh", {"sample_torch", "sample_torch_temperature"},
+          "the sampler's own LSTM step uses a = Γo * c instead of Γo * tanh(c)", {"sample_torch_code": STATE_WITHOUT_TANH}),
+    wrong("temperature_divides_probabilities", {"sample_torch_temperature"},
+          "log(p / T) is log p shifted: the temperature has no effect (right only at T = 1)",
+          {"sample_torch_code": TEMPERATURE_ON_PROBABILITIES}),
+    wrong("numpy_cell_without_tanh", {"numpy_lstm_cell_forward"}, "a_next = ot * c_next forgets the tanh of the memory",
+          {"numpy_lstm_cell_forward_code": NUMPY_CELL_WITHOUT_TANH}),
+]

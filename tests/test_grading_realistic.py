@@ -1,0 +1,200 @@
+"""Realistic submissions of every assignment, graded by the real command, points asserted per part.
+
+For each assignment, every variant of ``tests/realistic/<assignment>.py`` is
+placed as one student of a scratch course and the batch is graded as an
+instructor would: ``python -m grading grade ASSIGNMENT --workers 2`` in a
+subprocess, then again with ``--force``. The tests assert
+
+- the points recorded in the gradebook for every autograded part of every
+  variant: full for honest work, 0 exactly for the parts a wrong variant
+  breaks and full for the others;
+- that stock ``nbgrader autograde`` (hidden tests in the student's kernel,
+  grading.pipeline.autograde) gives no honest variant more points on any part;
+- that the second grading of the same files records identical points and
+  messages.
+
+One grading run per assignment is shared by its tests (a session fixture;
+the tests of one assignment share an xdist group, so one worker runs it).
+Set REALISTIC_RESULTS to a folder to also get every run's points and
+messages there as JSON.
+"""
+import functools
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+import realistic
+from grading import ASSIGNMENTS, pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+# a whole batch: ~25 submissions, the torch assignment ~10 s each on two workers
+GRADE_TIMEOUT_S = 3600
+
+
+def _cases(kind):
+    cases = []
+    for assignment in ASSIGNMENTS:
+        honest, wrong = realistic.variants(assignment)
+        chosen = honest if kind == "honest" else wrong if kind == "wrong" else honest + wrong
+        for variant in chosen:
+            cases.append(pytest.param(assignment, variant, id=f"{assignment}-{variant.name}",
+                                      marks=pytest.mark.xdist_group(f"realistic-{assignment}")))
+    return cases
+
+
+def _per_assignment():
+    return [pytest.param(a, id=a, marks=pytest.mark.xdist_group(f"realistic-{a}")) for a in ASSIGNMENTS]
+
+
+def _make_course(target, assignment, students):
+    """A course with ``assignment`` released and one submission per (student, notebook)."""
+    (target / "solutions").mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", target)
+    shutil.copytree(ROOT / "solutions" / assignment, target / "solutions" / assignment)
+    pipeline.release([assignment], target)
+    for student, notebook in students.items():
+        path = pipeline.submission_path(student, assignment, target)
+        path.parent.mkdir(parents=True)
+        nbformat.write(notebook, path)
+    return target
+
+
+def _recorded(course, assignment):
+    """{student: {grade_id: (points, message)}} of the test cells, and {student: status message}."""
+    from nbgrader.api import Gradebook, MissingEntry
+
+    parts = set(realistic.points(assignment))
+    recorded = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        for student in (p.name for p in (course / "submitted").iterdir()):
+            try:
+                notebook = gradebook.find_submission_notebook(assignment, assignment, student)
+            except MissingEntry:
+                recorded[student] = {}
+                continue
+            recorded[student] = {g.name: [g.auto_score or 0.0, ""] for g in notebook.grades if g.name in parts}
+    for student, grades in recorded.items():
+        autograded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
+        if not autograded.is_file():
+            continue
+        for cell in nbformat.read(autograded, as_version=4).cells:
+            name = realistic.grade_id(cell)
+            if name in grades and cell.cell_type == "code":
+                grades[name][1] = " ".join(o.get("evalue", "") for o in cell.get("outputs", []) if o.get("output_type") == "error")
+    return {student: {name: tuple(value) for name, value in grades.items()} for student, grades in recorded.items()}
+
+
+def _status_messages(course, assignment):
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(f"sqlite:///{course / 'gradebook.db'}")
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT student, status, message FROM hardened_grading_status "
+                                           "WHERE assignment = :a"), {"a": assignment}).all()
+    finally:
+        engine.dispose()
+    return {student: (status, message) for student, status, message in rows}
+
+
+def _grade(course, assignment, force=False):
+    command = [sys.executable, "-m", "grading", "grade", assignment, "--workers", "2", "--course", str(course)]
+    if force:
+        command.append("--force")
+    run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=GRADE_TIMEOUT_S)
+    return {"returncode": run.returncode, "stdout": run.stdout, "stderr": run.stderr[-4000:],
+            "points": _recorded(course, assignment), "status": _status_messages(course, assignment)}
+
+
+def _save(assignment, kind, result):
+    folder = os.environ.get("REALISTIC_RESULTS")
+    if folder:
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        (Path(folder) / f"{assignment}.{kind}.json").write_text(json.dumps(result, indent=1, default=str))
+
+
+@pytest.fixture(scope="session")
+def realistic_runs(tmp_path_factory):
+    """assignment -> {"first", "second", "stock"} results, each computed once, when first asked for."""
+
+    @functools.lru_cache(maxsize=None)
+    def hardened(assignment):
+        honest, wrong = realistic.variants(assignment)
+        students = {v.name: realistic.build(assignment, v) for v in honest + wrong}
+        course = _make_course(tmp_path_factory.mktemp(f"hardened-{assignment}"), assignment, students)
+        first = _grade(course, assignment)
+        _save(assignment, "first", first)
+        second = _grade(course, assignment, force=True)
+        _save(assignment, "second", second)
+        return first, second
+
+    @functools.lru_cache(maxsize=None)
+    def stock(assignment):
+        honest, _ = realistic.variants(assignment)
+        students = {v.name: realistic.build(assignment, v) for v in honest}
+        course = _make_course(tmp_path_factory.mktemp(f"stock-{assignment}"), assignment, students)
+        try:
+            log = pipeline.autograde(assignment, course_dir=course)
+        except pipeline.PipelineError as error:  # nbgrader refused some submission: it has no grades
+            log = str(error)
+        result = {"log": log[-4000:], "points": _recorded(course, assignment)}
+        _save(assignment, "stock", result)
+        return result
+
+    return {"hardened": hardened, "stock": stock}
+
+
+def _points(recorded, student):
+    return {name: points for name, (points, _) in recorded.get(student, {}).items()}
+
+
+def _why(run, student):
+    messages = {name: message for name, (points, message) in run["points"].get(student, {}).items() if message}
+    return f"part messages: {messages}; batch status: {run['status'].get(student)}"
+
+
+@pytest.mark.parametrize("assignment, variant", _cases("all"))
+def test_each_part_gets_the_points_it_deserves(realistic_runs, assignment, variant):
+    first, _ = realistic_runs["hardened"](assignment)
+    expected = realistic.expected_points(assignment, variant)
+    got = {name: _points(first["points"], variant.name).get(name, 0.0) for name in expected}
+    assert got == expected, f"{variant.name} ({variant.reason}): {_why(first, variant.name)}"
+
+
+# what the batch notes say when a student's cell failed while graded (a skipped magic or a restored cell is no failure)
+CELL_FAILURES = (" raised ", "did not finish", "was stopped", "timed out")
+
+
+@pytest.mark.parametrize("assignment, variant", _cases("honest"))
+def test_honest_work_runs_without_a_reported_error(realistic_runs, assignment, variant):
+    # every honest notebook runs without an error in Jupyter, so the grader must not report one either
+    first, _ = realistic_runs["hardened"](assignment)
+    status, message = first["status"].get(variant.name, ("missing", "no row in hardened_grading_status"))
+    assert status == "graded" and not any(failure in message for failure in CELL_FAILURES), (variant.name, message)
+
+
+@pytest.mark.parametrize("assignment, variant", _cases("honest"))
+def test_honest_work_gets_at_least_the_points_of_stock_nbgrader(realistic_runs, assignment, variant):
+    first, _ = realistic_runs["hardened"](assignment)
+    stock = realistic_runs["stock"](assignment)
+    hardened_points = _points(first["points"], variant.name)
+    stock_points = _points(stock["points"], variant.name)
+    lower = {name: (hardened_points.get(name, 0.0), points) for name, points in stock_points.items()
+             if hardened_points.get(name, 0.0) < points}
+    assert not lower, f"{variant.name}: (hardened, stock) where hardened is lower: {lower}; {_why(first, variant.name)}"
+
+
+@pytest.mark.parametrize("assignment", _per_assignment())
+def test_grading_the_batch_again_records_identical_points_and_messages(realistic_runs, assignment):
+    first, second = realistic_runs["hardened"](assignment)
+    assert set(first["points"]) == set(second["points"])
+    differing = {student: (first["points"][student], second["points"][student]) for student in first["points"]
+                 if first["points"][student] != second["points"][student]}
+    assert not differing
+    assert first["status"] == second["status"]
