@@ -116,3 +116,36 @@ def export_command(args):
 TERM_COMMANDS = {"roster": roster_command, "import": import_command, "place": place_command,
                  "autograde": autograde_command, "status": status_command, "feedback": feedback_command,
                  "export": export_command}
+
+
+def before_grading(args):
+    """The ``grade`` command's checks before it starts: a one-line reason not to grade, or None.
+
+    Also silences SQLAlchemy's warnings about nbgrader's own session use (noise in a normal run; the
+    forked workers inherit the filter).
+    """
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)
+    if args.assignment not in released(_db(args)):
+        return f"{args.assignment} is not released: run python -m grading release {args.assignment} first"
+    if not any((args.course / "submitted").glob(f"*/{args.assignment}")):
+        return (f"no submissions for {args.assignment}: import them first "
+                f"(python -m grading import {args.assignment} LMS_ZIP_OR_FOLDER)")
+    return None
+
+
+def grading_totals(args):
+    """The ``grade`` command's last line: where the whole assignment stands after this run."""
+    from .gradebook_report import records
+
+    found = [r for r in records(args.course, args.assignment, _db(args)).values() if not r.missing]
+    graded = [r for r in found if r.parts and not r.error]
+    errors = sum(bool(r.error) for r in found)
+    waiting = sum(r.waiting for r in graded)
+    auto_max = graded[0].auto_max if graded else 0.0
+    return (f"{args.assignment}: {len(graded)} graded, {errors} with errors, {len(found) - len(graded) - errors} "
+            f"not graded; automatic points {sum(r.auto_score for r in graded):g} of {auto_max * len(graded):g} "
+            f"({auto_max:g} per submission); {waiting} written answer(s) wait for a grader (formgrader)")
