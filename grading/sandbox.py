@@ -46,9 +46,18 @@ from .sandbox_child import WireError, decode, encode, frame
 
 UID_BASE = 1_000_000_000
 _CHILD_SOURCE = Path(sandbox_child.__file__).read_text()
-# modules a graded function never needs and a hostile one would use
-_DENIED_EXTENSIONS = ("_socket", "_ssl", "_ctypes", "_posixsubprocess", "_multiprocessing", "_posixshmem", "mmap",
-                      "_test", "_xx", "xx", "_tkinter", "_curses", "readline", "_sqlite3", "nis", "spwd", "_crypt")
+# C modules a graded function never needs and a hostile one would use. subprocess, socket and multiprocessing
+# stay importable (numpy.testing, tqdm and matplotlib import them): what they would do is refused where it
+# happens, by the seccomp filter (no fork, no thread), the network namespace and the audit hook.
+_DENIED_EXTENSIONS = ("_ssl", "_ctypes", "_posixshmem", "mmap", "_test", "_xx", "xx", "_tkinter", "_curses",
+                      "readline", "_sqlite3", "nis", "spwd", "_crypt")
+# what the course environment gives a student to import, whatever the notebook's template imports
+COURSE_PACKAGES = ("matplotlib", "numpy", "tqdm")
+# imported before the audit hook (their imports need what it refuses); the others load when a cell imports them
+_PRELOADED = ("numpy", "torch")
+# what is imported once when a jail is built, to find the files and libraries these packages load
+_MEASURED_MODULES = {"numpy": ("numpy", "numpy.testing"), "matplotlib": ("matplotlib.pyplot",),
+                     "tqdm": ("tqdm", "tqdm.auto")}
 _SKIPPED_STDLIB = {"site-packages", "test", "tests", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3",
                    "distutils", "pydoc_data", "sqlite3", "config-3.11-x86_64-linux-gnu"}
 _libc = ctypes.CDLL(None, use_errno=True)
@@ -60,12 +69,31 @@ class Limits:
     """Resources one submission may use."""
 
     memory_bytes: int = 2 << 30  # address space of the sandbox process
-    cell_seconds: float = 30.0  # wall clock for one cell or one call of a student function
+    # wall clock for one cell or one call of a student function; nbgrader_config.py's Execute.timeout reads it,
+    # and course_limits() takes that value back from a course's own nbgrader_config.py
+    cell_seconds: float = 120.0
     notebook_seconds: float = 300.0  # wall clock for everything one submission runs
     file_bytes: int = 16 << 20
     processes: int = 1  # counts threads too: one means no thread and no fork (numpy runs single-threaded)
     output_bytes: int = 64 << 10  # printed output kept for messages; the rest is discarded
+    reply_bytes: int = 64 << 20  # the largest reply of one call the grader reads (a call may ask for another bound)
 
+
+def course_limits(course_dir, **overrides):
+    """Limits whose cell_seconds is the course's nbgrader_config.py ``c.Execute.timeout`` (stock nbgrader's).
+
+    ``overrides`` (cell_seconds=..., memory_bytes=...) that are not None win.
+    """
+    from traitlets.config.loader import PyFileConfigLoader
+
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
+    values = {"cell_seconds": float(config.Execute.timeout)} if "timeout" in config.Execute else {}
+    values.update({name: value for name, value in overrides.items() if value is not None})
+    return Limits(**values)
+
+
+class ReplyTooLarge(Exception):
+    """A reply larger than the call accepts: the grader read no more of it."""
 
 class SandboxDied(Exception):
     """The sandbox process ended or was killed while running student code."""
@@ -132,10 +160,15 @@ print(json.dumps({"modules": [f for f in files if f], "mapped": sorted(set(mappe
 """
 
 
-def _measure_imports(interpreter, packages, path):
-    """Files of the modules and shared libraries that importing ``packages`` loads, in a fresh interpreter."""
-    environment = {"PATH": "/nonexistent", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
-    command = [interpreter, "-I", "-S", "-c", f"import sys; sys.path += {list(path)!r}\n{_MEASURE}", ",".join(packages)]
+def _measure_imports(interpreter, packages, path, matplotlib_dir):
+    """Files of the modules and shared libraries that importing ``packages`` loads, in a fresh interpreter.
+
+    matplotlib builds its font cache into ``matplotlib_dir`` meanwhile: sandboxes start from a copy of it.
+    """
+    environment = {"PATH": "/nonexistent", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+                   "MPLBACKEND": "Agg", "MPLCONFIGDIR": str(matplotlib_dir)}
+    modules = [module for package in packages for module in _MEASURED_MODULES.get(package, (package,))]
+    command = [interpreter, "-I", "-S", "-c", f"import sys; sys.path += {list(path)!r}\n{_MEASURE}", ",".join(modules)]
     finished = subprocess.run(command, capture_output=True, text=True, env=environment)
     if finished.returncode != 0:
         raise RuntimeError(f"the grader cannot import {', '.join(packages)}: {finished.stderr.strip()[-500:]}")
@@ -176,30 +209,117 @@ def _distribution_roots(packages):
 
 
 def _with_numpy(packages):
-    """The packages as a sorted tuple, numpy always among them: it carries the wire format's arrays."""
-    return tuple(sorted(set(packages) | {"numpy"}))
+    """The packages as a sorted tuple, with the course environment's (numpy carries the wire format's arrays)."""
+    return tuple(sorted(set(packages) | set(COURSE_PACKAGES)))
+
+
+class FallbackRefused(RuntimeError):
+    """The audit-hook fallback cannot contain these packages: grade as root."""
+
+
+def remove_tree(path):
+    """Remove ``path`` and all below it, however deep, whatever its modes; never raises.
+
+    shutil.rmtree recurses once per level (RecursionError past ~1000 levels)
+    and skips folders without write or search permission. This walks down
+    and back up ("..") holding one file descriptor, so neither the depth nor
+    the length of the paths matters.
+    """
+    path = os.fspath(path)
+    flags = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW
+    try:
+        os.chmod(path, 0o700, follow_symlinks=False)
+        fd = os.open(path, flags)
+    except OSError:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+        return
+    failed, depth = set(), 0  # (device, inode) of folders that could not be entered or removed
+    while True:
+        subfolder = None
+        try:
+            with os.scandir(fd) as entries:
+                for entry in entries:
+                    if not entry.is_dir(follow_symlinks=False):
+                        try:
+                            os.unlink(entry.name, dir_fd=fd)
+                        except OSError:
+                            pass
+                    elif subfolder is None:
+                        info = entry.stat(follow_symlinks=False)
+                        if (info.st_dev, info.st_ino) not in failed:
+                            subfolder = (entry.name, (info.st_dev, info.st_ino))
+        except OSError:
+            pass
+        if subfolder is not None:
+            name, key = subfolder
+            try:
+                os.chmod(name, 0o700, dir_fd=fd, follow_symlinks=False)
+                child = os.open(name, flags, dir_fd=fd)
+            except (OSError, NotImplementedError):
+                failed.add(key)
+                continue
+            os.close(fd)
+            fd, depth = child, depth + 1
+            continue
+        if depth == 0:
+            os.close(fd)
+            try:
+                os.rmdir(path)
+            except OSError:
+                pass
+            return
+        info = os.fstat(fd)
+        parent = os.open("..", flags, dir_fd=fd)
+        os.close(fd)
+        fd, depth = parent, depth - 1
+        try:
+            with os.scandir(fd) as entries:
+                name = next(e.name for e in entries if e.inode() == info.st_ino)
+            os.rmdir(name, dir_fd=fd)
+        except (OSError, StopIteration):
+            failed.add((info.st_dev, info.st_ino))
 
 
 class Jail:
     """A folder holding exactly what a sandbox may see; built once, shared by sandboxes.
 
-    ``packages`` are the third-party packages the notebook imports. A fresh
-    interpreter imports them once to see what they load: the folders of the
-    packages (and of what they import in turn) are linked in, and so are the
+    ``packages`` are the third-party packages the notebook imports; the jail
+    carries the course environment's (COURSE_PACKAGES: numpy, matplotlib,
+    tqdm) too, whatever the notebook imports. A fresh interpreter imports
+    them once to see what they load: the folders of the packages (and of
+    what they require in turn) are linked in, and so are the
     standard-library extension modules they load, even those that student
-    code may not import itself (torch loads ``_ctypes`` and ``_socket``).
-    The sandbox imports the packages before its audit hook is installed.
+    code may not import itself (torch loads ``_ctypes``). The sandbox imports
+    numpy (and torch) before its audit hook is installed; the others load
+    when a cell imports them.
+
     ``jailed=False`` gives the fallback used without root (no chroot, no own
-    uid); it is the default only when the grader is not root.
+    uid); it is the default only when the grader is not root. It refuses
+    torch (FallbackRefused): torch's C++ code opens files (``torch.from_file``,
+    ``torch.save``, ``torch.jit.load``) without the audit events the hook sees.
     """
 
     def __init__(self, packages=("numpy",), root=None, jailed=None):
         self.packages = _with_numpy(packages)
+        self.preload = tuple(p for p in self.packages if p in _PRELOADED)
+        self.jailed = isolation_level() == "jail" if jailed is None else jailed
+        if not self.jailed and "torch" in self.packages:
+            raise FallbackRefused(
+                "grading a notebook that uses torch needs root: without the jail only an audit hook guards files, "
+                "and torch's C++ code (torch.from_file, torch.save, torch.jit.load) opens files it does not see")
+        self.root = Path(root or tempfile.mkdtemp(prefix="grading-jail-"))
+        os.chmod(self.root, 0o755)
         self.interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
         stdlib = os.path.dirname(os.__file__)
         site_dirs = sorted({os.path.dirname(os.path.dirname(os.path.realpath(importlib.util.find_spec(name).origin)))
                             for name in self.packages})
-        loaded = _measure_imports(self.interpreter, self.packages, site_dirs)
+        (self.root / "matplotlib").mkdir(exist_ok=True)
+        loaded = _measure_imports(self.interpreter, self.packages, site_dirs, self.root / "matplotlib")
+        for item in (self.root / "matplotlib").rglob("*"):
+            os.chmod(item, 0o755 if item.is_dir() else 0o644)
         self.package_dirs = site_dirs
         self.allowed_extensions = {Path(f).name for f in loaded["modules"] if "lib-dynload" in f}
         roots = set()
@@ -212,9 +332,6 @@ class Jail:
         self.mapped = [f for f in loaded["mapped"] if os.path.isfile(f)]
         # the standard library, its extension modules, then each package's top-level folder or file
         self.read_roots = [stdlib, os.path.join(stdlib, "lib-dynload"), *sorted(roots)]
-        self.jailed = isolation_level() == "jail" if jailed is None else jailed
-        self.root = Path(root or tempfile.mkdtemp(prefix="grading-jail-"))
-        os.chmod(self.root, 0o755)
         (self.root / "work").mkdir(exist_ok=True)
         os.chmod(self.root / "work", 0o711)  # sandboxes may enter their own folder, not list the others
         if self.jailed:
@@ -272,7 +389,7 @@ class Jail:
         return "/" + str(folder.relative_to(self.root)) if self.jailed else str(folder)
 
     def close(self):
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)
 
 
 _shared_jails = {}
@@ -303,13 +420,17 @@ class Sandbox:
         path = os.pathsep.join(self.jail.read_roots[:2] + self.jail.package_dirs + list(extra_path))
         roots = os.pathsep.join([os.path.realpath(r) for r in self.jail.read_roots] + list(extra_path))
         command = [self.jail.interpreter, "-I", "-S", "-B", "-X", "utf8", "-c", _CHILD_SOURCE,
-                   path, roots, str(requests_read), str(replies_write), ",".join(self.jail.packages)]
+                   path, roots, str(requests_read), str(replies_write), ",".join(self.jail.preload)]
+        matplotlib_cache = "/matplotlib" if self.jail.jailed else str(self.jail.root / "matplotlib")
         environment = {"PATH": "/nonexistent", "HOME": "/nonexistent", "LANG": "C.UTF-8",
-                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+                       "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                       "GRADING_MATPLOTLIB_CACHE": matplotlib_cache}
+        # as root each sandbox makes its folder, owned by its uid, in _confine; the fallback gets one here
+        self.workdir = None if self.jail.jailed else Path(tempfile.mkdtemp(dir=self.jail.root / "work"))
         try:
             self._process = subprocess.Popen(
                 command, stdin=subprocess.DEVNULL, stdout=out_write, stderr=out_write, env=environment,
-                cwd=str(self.jail.root / "work"), pass_fds=(requests_read, replies_write),
+                cwd=str(self.workdir or self.jail.root / "work"), pass_fds=(requests_read, replies_write),
                 preexec_fn=self._confine, start_new_session=True,
             )
         finally:
@@ -319,7 +440,8 @@ class Sandbox:
         for fd in (self._requests, self._replies, self._out):
             os.set_blocking(fd, False)
         self.uid = UID_BASE + self._process.pid if self.jail.jailed else None
-        self.workdir = self.jail.root / "work" / str(self._process.pid) if self.jail.jailed else None
+        if self.jail.jailed:
+            self.workdir = self.jail.root / "work" / str(self._process.pid)
 
     def _confine(self):
         """Runs in the child between fork and exec: limits first, then the jail and the uid."""
@@ -349,11 +471,18 @@ class Sandbox:
             _THREAD_FILTER.install(_libc)
         _libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG (after setuid, which clears it)
 
-    def request(self, message, timeout):
-        """Send one request and wait for its reply; raise SandboxDied/DeadlineExceeded."""
+    def request(self, message, timeout, reply_bytes=None, reference=None, handle=None):
+        """Send one request and wait for its reply; raise SandboxDied/DeadlineExceeded/ReplyTooLarge.
+
+        reply_bytes -- the largest reply read (default ``limits.reply_bytes``): a larger one kills the
+                       sandbox unread, so the grader never holds more than about twice this in memory;
+                       its JSON part may take at most MAX_HEADER_BYTES, which bounds the decoding time
+        reference, handle -- grading.sandbox_child.encode's and decode's, for values kept in the sandbox
+        """
         if not self.alive:
             raise SandboxDied("the sandbox is not running")
-        outgoing = memoryview(frame(encode(message)))
+        limit = min(reply_bytes or self.limits.reply_bytes, sandbox_child.MAX_FRAME_BYTES)
+        outgoing = memoryview(frame(encode(message, reference=reference)))
         deadline = time.monotonic() + timeout
         incoming = bytearray()
         while True:
@@ -370,21 +499,25 @@ class Sandbox:
                 except BrokenPipeError:
                     outgoing = memoryview(b"")
             if self._replies in readers:
-                chunk = os.read(self._replies, 1 << 20)
+                size = int.from_bytes(incoming[:8], "little") if len(incoming) >= 8 else None
+                chunk = os.read(self._replies, min(1 << 20, 16 - len(incoming) if size is None else 8 + size - len(incoming)))
                 if not chunk:
                     raise self._died()
                 incoming += chunk
-                if len(incoming) >= 8:
-                    size = int.from_bytes(incoming[:8], "little")
-                    if size > sandbox_child.MAX_FRAME_BYTES:
+                if len(incoming) < 16:
+                    continue
+                size, header = int.from_bytes(incoming[:8], "little"), int.from_bytes(incoming[8:16], "little")
+                if size > limit + 16 or header > sandbox_child.MAX_HEADER_BYTES:
+                    self.kill()
+                    raise ReplyTooLarge(f"it sent a reply of {size:,} bytes, more than the {limit:,} the grader "
+                                        "accepts for this call")
+                if len(incoming) >= 8 + size:
+                    try:
+                        return decode(memoryview(incoming)[8:8 + size], handle=handle,
+                                      max_header_bytes=sandbox_child.MAX_HEADER_BYTES)
+                    except WireError as error:
                         self.kill()
-                        raise SandboxDied("it sent a reply larger than the grader accepts")
-                    if len(incoming) >= 8 + size:
-                        try:
-                            return decode(bytes(incoming[8:8 + size]))
-                        except WireError as error:
-                            self.kill()
-                            raise SandboxDied(f"its reply could not be read ({error})") from None
+                        raise SandboxDied(f"its reply could not be read ({error})") from None
             elif self._process.poll() is not None and not readers:
                 raise self._died()
 
@@ -424,7 +557,7 @@ class Sandbox:
         for fd in (self._requests, self._replies, self._out):
             os.close(fd)
         if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+            remove_tree(self.workdir)
 
     close = kill
 

@@ -1,12 +1,21 @@
 """The program that runs inside the sandbox, and the wire format of both sides.
 
 grading.sandbox starts it as ``python -I -S -c <this file's source>`` in an
-empty working folder; it can import the standard library and numpy, nothing
-of this course. It executes the student's cells in one namespace and answers
-calls of the functions they define. Requests and replies are frames of
-:func:`encode`, which carries only plain data (None, bools, numbers, strings,
-lists, tuples, dicts, numeric NumPy arrays and scalars, tensors as arrays):
-the grader never unpickles anything the student's process wrote.
+empty working folder; it can import the standard library and the packages of
+its jail, nothing of this course. It executes the student's cells in one
+namespace and answers calls of the functions they define. Requests and
+replies are frames of :func:`encode`, which carries only plain data (None,
+bools, numbers, strings, lists, tuples, dicts, numeric NumPy arrays and
+scalars, tensors as arrays): the grader never unpickles anything the
+student's process wrote. Any other value a student's function returns (a
+cache object, a closure, a model) stays here, in a table of kept values, and
+travels as a *handle*: its number, its type's name and, for subclasses of
+tuple, list and dict (namedtuples), its contents. A handle sent back as an
+argument stands for the kept value.
+
+Each call deep-copies its arguments first and compares them after the call
+(:func:`find_mutations`): the reply says which arguments, and which keys or
+items inside them, the student's function changed.
 """
 import json
 import os
@@ -16,20 +25,59 @@ import sys
 
 MAX_DEPTH = 32
 MAX_FRAME_BYTES = 1 << 30
+MAX_HEADER_BYTES = 4 << 20  # the JSON part of a frame: it bounds the time and memory json.loads takes
 _DTYPE = re.compile(r"^[<>|=]?[biufc][0-9]{1,2}$")
 _LENGTH = struct.Struct("<Q")
+_NODE_KEYS = ({"list"}, {"tuple"}, {"dict"}, {"complex"}, {"array", "dtype", "shape", "scalar", "tensor"},
+              {"handle"}, {"handle", "type"}, {"handle", "type", "list"}, {"handle", "type", "tuple"},
+              {"handle", "type", "dict"})
 
 
 class WireError(ValueError):
     """A value that is not plain data, or a malformed frame."""
 
 
-def encode(value):
-    """Plain data -> bytes: a JSON tree followed by the raw bytes of its arrays."""
+def _array_of(item):
+    """(array, is_tensor) for a numeric array, scalar or tensor; None for anything else."""
+    torch = sys.modules.get("torch")
+    is_tensor = torch is not None and isinstance(item, torch.Tensor)
+    if is_tensor:
+        try:
+            item = item.detach().cpu().resolve_conj().resolve_neg().numpy()
+        except (TypeError, RuntimeError):  # bfloat16, sparse, quantized: not plain numbers
+            return None
+    numpy = sys.modules.get("numpy")
+    if numpy is not None and isinstance(item, (numpy.ndarray, numpy.generic)) and _DTYPE.match(item.dtype.str):
+        return item, is_tensor
+    return None
+
+
+def encode(value, keep=None, reference=None):
+    """Plain data -> bytes: a JSON tree followed by the raw bytes of its arrays.
+
+    keep -- (the sandbox's side) called with any value that is not plain data, or is a subclass of
+            tuple, list or dict; returns the number it is kept under. Without it such values raise WireError.
+    reference -- (the grader's side) called with each value; returns a handle number to send instead, or None.
+    """
     buffers = []
 
+    def kept(item, depth, contents=None):
+        node = {"handle": keep(item), "type": type(item).__name__[:100]}
+        if contents is not None:
+            try:
+                node.update(contents(depth))
+            except WireError:
+                pass
+        return node
+
     def walk(item, depth):
+        if reference is not None:
+            number = reference(item)
+            if number is not None:
+                return {"handle": number}
         if depth > MAX_DEPTH:
+            if keep is not None:
+                return kept(item, depth)
             raise WireError(f"nested deeper than {MAX_DEPTH} levels")
         if item is None or isinstance(item, (bool, str, int, float)):
             return item
@@ -37,22 +85,23 @@ def encode(value):
             return {"complex": [item.real, item.imag]}
         if isinstance(item, (list, tuple)):
             tag = "list" if isinstance(item, list) else "tuple"
+            if keep is not None and type(item) not in (list, tuple):
+                return kept(item, depth, lambda d: {tag: [walk(x, d + 1) for x in item]})
             return {tag: [walk(x, depth + 1) for x in item]}
         if isinstance(item, dict):
+            if keep is not None and type(item) is not dict:
+                return kept(item, depth, lambda d: {"dict": [[walk(k, d + 1), walk(v, d + 1)] for k, v in item.items()]})
             return {"dict": [[walk(k, depth + 1), walk(v, depth + 1)] for k, v in item.items()]}
-        torch = sys.modules.get("torch")
-        is_tensor = torch is not None and isinstance(item, torch.Tensor)
-        if is_tensor:
-            item = item.detach().cpu().numpy()
-        numpy = sys.modules.get("numpy")
-        if numpy is not None and isinstance(item, (numpy.ndarray, numpy.generic)):
-            array = numpy.ascontiguousarray(item)
-            if not _DTYPE.match(array.dtype.str):
-                raise WireError(f"an array of dtype {array.dtype} (only numbers can be graded)")
-            buffers.append(array.tobytes())
+        found = _array_of(item)
+        if found is not None:
+            array, is_tensor = found
+            contiguous = sys.modules["numpy"].ascontiguousarray(array)
+            buffers.append(contiguous.tobytes())
             # (ascontiguousarray turns a 0-d array into shape (1,): the shape is the item's own)
-            return {"array": len(buffers) - 1, "dtype": array.dtype.str, "shape": list(numpy.shape(item)),
-                    "scalar": isinstance(item, numpy.generic), "tensor": is_tensor}
+            return {"array": len(buffers) - 1, "dtype": contiguous.dtype.str, "shape": list(array.shape),
+                    "scalar": isinstance(array, sys.modules["numpy"].generic), "tensor": is_tensor}
+        if keep is not None:
+            return kept(item, depth)
         raise WireError(f"a value of type {type(item).__name__} (only numbers, arrays, lists, tuples and dicts can be graded)")
 
     header = json.dumps(walk(value, 0)).encode()
@@ -62,8 +111,14 @@ def encode(value):
     return b"".join(parts)
 
 
-def decode(data):
-    """bytes from :func:`encode` -> plain data; rejects anything else with WireError."""
+def decode(data, handle=None, max_header_bytes=None):
+    """bytes from :func:`encode` -> plain data; rejects anything else with WireError.
+
+    handle -- called as ``handle(number, type_name, contents)`` for each handle node (contents: the
+              decoded tuple, list or dict of a kept subclass, else None); returns what stands for it.
+              Without it a handle is a WireError.
+    max_header_bytes -- refuse a JSON header longer than this (it bounds the time json.loads takes).
+    """
     import numpy
 
     view = memoryview(data)
@@ -78,6 +133,8 @@ def decode(data):
         offset += 8 + size
     if not chunks:
         raise WireError("empty frame")
+    if max_header_bytes is not None and len(chunks[0]) > max_header_bytes:
+        raise WireError(f"its structure takes {len(chunks[0])} bytes, more than the {max_header_bytes} accepted")
     try:
         tree = json.loads(bytes(chunks[0]))
     except (ValueError, RecursionError) as error:
@@ -88,39 +145,51 @@ def decode(data):
             raise WireError("nested too deeply")
         if node is None or isinstance(node, (bool, str, int, float)):
             return node
-        if not isinstance(node, dict) or len(node) not in (1, 5):
+        if not isinstance(node, dict) or set(node) not in _NODE_KEYS:
             raise WireError("unknown node")
+        if "handle" in node:
+            number, type_name = node["handle"], node.get("type", "")
+            if handle is None or not isinstance(number, int) or not isinstance(type_name, str):
+                raise WireError("unexpected handle")
+            contents = {k: v for k, v in node.items() if k not in ("handle", "type")}
+            return handle(number, type_name[:100], walk(contents, depth) if contents else None)
         if "list" in node or "tuple" in node:
             items = [walk(x, depth + 1) for x in node.get("list", node.get("tuple"))]
             return items if "list" in node else tuple(items)
         if "dict" in node:
             result = {}
             for pair in node["dict"]:
+                if not isinstance(pair, list) or len(pair) != 2:
+                    raise WireError("bad dict item")
                 key = walk(pair[0], depth + 1)
                 if not isinstance(key, (str, int, float, bool, tuple, type(None))):
                     raise WireError("unhashable dict key")
-                result[key] = walk(pair[1], depth + 1)
+                try:
+                    result[key] = walk(pair[1], depth + 1)
+                except TypeError:  # a tuple key holding a list
+                    raise WireError("unhashable dict key") from None
             return result
         if "complex" in node:
             return complex(*[float(x) for x in node["complex"]])
-        if "array" in node:
-            if not isinstance(node["dtype"], str) or not _DTYPE.match(node["dtype"]):
-                raise WireError("bad dtype")
-            index = node["array"]
-            if not isinstance(index, int) or not 0 < index + 1 < len(chunks):
-                raise WireError("bad array reference")
-            dtype = numpy.dtype(node["dtype"])
-            shape = tuple(int(n) for n in node["shape"])
-            if any(n < 0 for n in shape) or int(numpy.prod(shape)) * dtype.itemsize != len(chunks[index + 1]):
-                raise WireError("array size does not match its shape")
-            array = numpy.frombuffer(chunks[index + 1], dtype=dtype).reshape(shape).copy()
-            if node["scalar"]:
-                return array[()]
-            if node["tensor"]:
-                torch = sys.modules.get("torch")
-                return torch.from_numpy(array) if torch is not None else array
-            return array
-        raise WireError("unknown node")
+        if not isinstance(node["dtype"], str) or not _DTYPE.match(node["dtype"]):
+            raise WireError("bad dtype")
+        index = node["array"]
+        if not isinstance(index, int) or not 0 < index + 1 < len(chunks):
+            raise WireError("bad array reference")
+        dtype = numpy.dtype(node["dtype"])
+        if not isinstance(node["shape"], list) or len(node["shape"]) > 32 \
+                or not all(isinstance(n, int) and n >= 0 for n in node["shape"]):
+            raise WireError("bad shape")
+        shape = tuple(node["shape"])
+        if int(numpy.prod(shape, dtype=object)) * dtype.itemsize != len(chunks[index + 1]):
+            raise WireError("array size does not match its shape")
+        array = numpy.frombuffer(chunks[index + 1], dtype=dtype).reshape(shape).copy()
+        if node["scalar"]:
+            return array[()]
+        if node["tensor"]:
+            torch = sys.modules.get("torch")
+            return torch.from_numpy(array) if torch is not None else array
+        return array
 
     return walk(tree, 0)
 
@@ -143,17 +212,132 @@ def frame(payload):
     return _LENGTH.pack(len(payload)) + payload
 
 
+# ---- changes a call made to its arguments ------------------------------------------
+
+_UNCOPIED = object()
+
+
+def snapshot(value):
+    """A deep copy of ``value`` to compare with after a call, or a marker when it cannot be copied."""
+    import copy
+
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # a generator, a lock, a module: its changes cannot be seen
+        return _UNCOPIED
+
+
+def _same_scalar(before, after):
+    try:
+        return bool(before == after) or (before != before and after != after)  # NaN stays NaN
+    except Exception:
+        return True
+
+
+def _same_array(before, after, numpy):
+    if before.shape != after.shape or before.dtype != after.dtype:
+        return False
+    if before.dtype.kind in "fc":
+        return bool(numpy.array_equal(before, after, equal_nan=True))
+    return bool(numpy.array_equal(before, after))
+
+
+def find_mutations(before, after, path=(), depth=0):
+    """Paths inside ``after`` whose values differ from ``before`` (its deep copy taken before a call).
+
+    A path is a tuple of steps ``("key", k)``, ``("index", i)`` or ``("attribute", name)``; ``()`` is
+    the value itself (an array changed in place). A key added or removed is reported at its own path.
+    """
+    if before is _UNCOPIED or depth > MAX_DEPTH:
+        return []
+    numpy, torch = sys.modules.get("numpy"), sys.modules.get("torch")
+    if type(before) is not type(after):
+        return [path]
+    if isinstance(after, dict):
+        changed = []
+        for key in list(before) + [k for k in after if k not in before]:
+            if key not in before or key not in after:
+                changed.append(path + (("key", key),))
+            else:
+                changed += find_mutations(before[key], after[key], path + (("key", key),), depth + 1)
+        return changed
+    if isinstance(after, (list, tuple)):
+        if len(before) != len(after):
+            return [path]
+        return [p for i, (b, a) in enumerate(zip(before, after))
+                for p in find_mutations(b, a, path + (("index", i),), depth + 1)]
+    if numpy is not None and isinstance(after, numpy.ndarray):
+        return [] if _same_array(before, after, numpy) else [path]
+    if torch is not None and isinstance(after, torch.Tensor):
+        b, a = before.detach().cpu(), after.detach().cpu()
+        if b.shape != a.shape or b.dtype != a.dtype:
+            return [path]
+        return [] if bool(((b == a) | (b.isnan() & a.isnan()) if b.is_floating_point() else b == a).all()) else [path]
+    if torch is not None and isinstance(after, torch.nn.Module):
+        return find_mutations(dict(before.state_dict()), dict(after.state_dict()), path, depth + 1)
+    if isinstance(after, (type(None), bool, int, float, complex, str, bytes)) or \
+            (numpy is not None and isinstance(after, numpy.generic)):
+        return [] if _same_scalar(before, after) else [path]
+    state_before, state_after = getattr(before, "__dict__", None), getattr(after, "__dict__", None)
+    if isinstance(state_before, dict) and isinstance(state_after, dict):
+        changed = []
+        for name in sorted(set(state_before) | set(state_after), key=str):
+            step = path + (("attribute", name),)
+            if name not in state_before or name not in state_after:
+                changed.append(step)
+            else:
+                changed += find_mutations(state_before[name], state_after[name], step, depth + 1)
+        return changed
+    return []
+
+
+def _parameter_names(function, count):
+    """The student's names of the first ``count`` positional parameters of ``function`` (None where unknown)."""
+    import inspect
+
+    names = []
+    try:
+        for parameter in inspect.signature(function).parameters.values():
+            if parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+                names.append(parameter.name)
+            elif parameter.kind == parameter.VAR_POSITIONAL:
+                names += [f"{parameter.name}[{i}]" for i in range(count - len(names))]
+                break
+    except Exception:  # a builtin or an object with a broken signature
+        pass
+    return (names + [None] * count)[:count]
+
+
+def call_and_compare(function, args, kwargs):
+    """Call ``function``; return (its value, the mutations it made to its arguments) as plain data."""
+    before_args = [snapshot(a) for a in args]
+    before_kwargs = {k: snapshot(v) for k, v in kwargs.items()}
+    value = function(*args, **kwargs)
+    mutations = []
+    names = _parameter_names(function, len(args)) if args else []
+    for position, (before, after) in enumerate(zip(before_args, args)):
+        mutations += [{"position": position, "keyword": None, "parameter": names[position], "path": list(path)}
+                      for path in find_mutations(before, after)]
+    for keyword, before in before_kwargs.items():
+        mutations += [{"position": None, "keyword": keyword, "parameter": keyword, "path": list(path)}
+                      for path in find_mutations(before, kwargs[keyword])]
+    return value, mutations
+
+
 # ---- what runs inside the sandbox -------------------------------------------------
 
+# Actions, refused where they happen: importing subprocess, socket or multiprocessing works (numpy.testing,
+# tqdm and matplotlib do), starting a process, opening a socket or loading a C library does not.
 _BLOCKED_EVENTS = (
     "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "os.kill", "os.killpg",
     "subprocess.", "socket.", "ctypes.", "gc.get_referrers", "gc.get_referents", "gc.get_objects",
-    "code.__new__", "sys._current_frames", "signal.pthread_kill", "os.setuid", "os.chroot",
+    "code.__new__", "sys._current_frames", "signal.pthread_kill", "os.setuid", "os.chroot", "mmap.",
+    "_posixshmem.", "os.startfile", "pty.", "sys.remote_exec",
 )
-_BLOCKED_IMPORTS = frozenset((
-    "ctypes", "_ctypes", "_posixsubprocess", "subprocess", "socket", "_socket", "multiprocessing",
-    "_multiprocessing", "mmap", "_testcapi", "_testinternalcapi", "_xxsubinterpreters", "grading", "nbgrader",
-))
+# modules whose import itself is the danger (ctypes), or that are the grader's own
+_BLOCKED_IMPORTS = frozenset(("ctypes", "_ctypes", "_testcapi", "_testinternalcapi", "_xxsubinterpreters",
+                              "_posixshmem", "grading", "nbgrader"))
+KEPT_VALUES = 10_000  # values a student's functions returned that stay here; the oldest are dropped beyond
 
 
 def _make_guard(read_roots, write_root):
@@ -194,6 +378,46 @@ def _make_guard(read_roots, write_root):
     return guard
 
 
+class StaleHandle(WireError):
+    """A handle to a value this process no longer keeps."""
+
+
+class _Kept:
+    """The values kept in the sandbox, by number; the grader holds handles to them."""
+
+    def __init__(self):
+        self.values, self.next = {}, 0
+
+    def keep(self, value):
+        self.next += 1
+        self.values[self.next] = value
+        while len(self.values) > KEPT_VALUES:
+            del self.values[next(iter(self.values))]
+        return self.next
+
+    def resolve(self, number, type_name, contents):
+        if number not in self.values:
+            raise StaleHandle(f"a value one of its functions returned earlier is gone (handle {number}): "
+                              "the process was restarted or kept too many values since")
+        return self.values[number]
+
+
+def _prepare_packages(packages, workdir):
+    """Import ``packages`` before the guard: their imports open files and load modules it refuses.
+
+    matplotlib gets the Agg backend (plots are drawn into memory, never onto a screen) and a copy of the
+    font cache built with the jail; temporary files go to the working folder.
+    """
+    import shutil
+
+    os.environ.update(MPLBACKEND="Agg", MPLCONFIGDIR=os.path.join(workdir, ".matplotlib"), TMPDIR=workdir)
+    cache = os.environ.pop("GRADING_MATPLOTLIB_CACHE", "")
+    if os.path.isdir(cache):
+        shutil.copytree(cache, os.environ["MPLCONFIGDIR"], dirs_exist_ok=True)
+    for package in packages:
+        __import__(package)
+
+
 def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     """Answer requests until the grader closes the pipe.
 
@@ -204,11 +428,10 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     import builtins
     import traceback
 
-    for package in packages:
-        __import__(package)
-
+    _prepare_packages(packages, workdir)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     cell_names = set()
+    kept = _Kept()
     sys.addaudithook(_make_guard(read_roots, os.path.realpath(workdir)))
 
     def describe(error):
@@ -224,8 +447,10 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
         body = read_frame(requests)
         if body is None:
             return
-        request = decode(body)
+        limit = MAX_FRAME_BYTES
         try:
+            request = decode(body, handle=kept.resolve)
+            limit = request.get("max_reply_bytes") or MAX_FRAME_BYTES
             if request["op"] == "exec":
                 cell_names.add(f"<{request['index']}>")
                 code = compile(request["source"], f"<{request['index']}>", "exec")
@@ -237,10 +462,15 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
                     reply = {"ok": False, "error": {"type": "NameError",
                              "message": f"{request['name']} is not defined by the notebook"}}
                 else:
-                    reply = {"ok": True, "value": function(*request["args"], **request["kwargs"])}
+                    value, mutations = call_and_compare(function, request["args"], request["kwargs"])
+                    reply = {"ok": True, "value": value, "mutations": mutations}
             else:
                 reply = {"ok": False, "error": {"type": "ValueError", "message": "unknown request"}}
-            payload = encode(reply)
+            payload = encode(reply, keep=kept.keep)
+            if len(payload) > limit or _LENGTH.unpack(payload[:8])[0] > MAX_HEADER_BYTES:
+                payload = encode({"ok": False, "error": {"type": "ReplyTooLarge", "message": (
+                    f"the value it returned takes {len(payload):,} bytes, more than the {limit:,} this check "
+                    "accepts (or its lists and dicts hold too many items)")}})
         except BaseException as error:  # SystemExit and KeyboardInterrupt from student code are errors too
             payload = encode({"ok": False, "error": describe(error)})
         for stream in (sys.stdout, sys.stderr):
