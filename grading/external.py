@@ -90,17 +90,6 @@ def _nbgrader(cell):
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
-def _strip_magics(source):
-    """IPython syntax (%magic, !shell) would not compile in plain Python; drop those lines."""
-    if source.lstrip().startswith("%%"):
-        return ""
-    lines = []
-    for line in source.splitlines():
-        stripped = line.lstrip()
-        lines.append(line[: len(line) - len(stripped)] + "pass" if stripped.startswith(("%", "!")) else line)
-    return "\n".join(lines)
-
-
 def extract_cells(submitted, template):
     """The code to run for a submission, in the template's order, as (label, source) pairs.
 
@@ -139,7 +128,7 @@ def extract_cells(submitted, template):
         if grade_id:
             add_students(grade_id)
         add_students(None)  # cells added before any graded cell run after the first (imports)
-    return [(label, _strip_magics(source)) for label, source in cells]
+    return cells  # as written, IPython syntax included: the Session runs magics as IPython would (grading.magics)
 
 
 MESSAGE_CHARS = 2000  # a part's message or a note is cut to this length: it quotes student values
