@@ -5,6 +5,8 @@ import os
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor
 from nbgrader.preprocessors import ClearHiddenTests, GetGrades
 
+from grading.sandbox import Limits
+
 c = get_config()  # noqa: F821 (provided by traitlets when it loads this file)
 
 # The course directory is the folder of this file, wherever it is copied.
@@ -20,8 +22,10 @@ c.CourseDirectory.feedback_directory = "feedback"
 # The embedded SQLite gradebook, in the course directory; `--db URL` overrides it.
 c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "gradebook.db")
 
-# A cell that runs longer than this is stopped and its test gets no points.
-c.Execute.timeout = 120
+# A cell that runs longer than this is stopped and its test gets no points. The one
+# value for stock nbgrader and the hardened grader (which reads this line back with
+# grading.sandbox.course_limits, so a course that changes it here changes both).
+c.Execute.timeout = int(Limits.cell_seconds)
 c.Execute.interrupt_on_timeout = True
 
 # nbgrader gives 0 to a test cell with any output on stderr. Our tests fail by

@@ -308,11 +308,52 @@ def _parameter_names(function, count):
     return (names + [None] * count)[:count]
 
 
-def call_and_compare(function, args, kwargs):
-    """Call ``function``; return (its value, the mutations it made to its arguments) as plain data."""
+def _leaves_for(args, kwargs, wrt):
+    """Make each input named by ``wrt`` a fresh leaf tensor that requires a gradient; return the leaves.
+
+    A path starts with a position (int) or a keyword (str), then keys or indices inside it.
+    """
+    leaves = []
+    for path in wrt:
+        container, key = (args, path[0]) if isinstance(path[0], int) else (kwargs, path[0])
+        for step in path[1:]:
+            container, key = container[key], step
+        if isinstance(container, tuple):
+            raise TypeError(f"cannot differentiate with respect to an item of a tuple ({list(path)})")
+        leaf = container[key].detach().clone().requires_grad_(True)
+        container[key] = leaf
+        leaves.append(leaf)
+    return leaves
+
+
+def _gradients(value, leaves, weights):
+    """d(sum of value_i * weights_i) / d(each leaf), None where the value does not depend on it."""
+    torch = sys.modules["torch"]
+    outputs = list(value) if isinstance(value, (tuple, list)) else [value]
+    weights = [None] * len(outputs) if weights is None else list(weights) if isinstance(weights, (tuple, list)) \
+        else [weights]
+    total = None
+    for output, weight in zip(outputs, weights):
+        if isinstance(output, torch.Tensor) and output.requires_grad and (weight is not None or len(outputs) == 1):
+            term = (output * weight.to(output.dtype)).sum() if weight is not None else output.sum()
+            total = term if total is None else total + term
+    if total is None:
+        return [None] * len(leaves)
+    return list(torch.autograd.grad(total, leaves, allow_unused=True))
+
+
+def call_and_compare(function, args, kwargs, gradients=None):
+    """Call ``function``; return (its value, the mutations it made to its arguments, gradients) as plain data.
+
+    gradients -- None, or {"wrt": paths of input tensors, "weights": like the value, or None}: the
+                 gradients of sum(value * weights) with respect to those inputs, by autograd (None for
+                 an input the value does not depend on)
+    """
+    leaves = _leaves_for(args, kwargs, gradients["wrt"]) if gradients else []
     before_args = [snapshot(a) for a in args]
     before_kwargs = {k: snapshot(v) for k, v in kwargs.items()}
     value = function(*args, **kwargs)
+    grads = _gradients(value, leaves, gradients.get("weights")) if gradients else None
     mutations = []
     names = _parameter_names(function, len(args)) if args else []
     for position, (before, after) in enumerate(zip(before_args, args)):
@@ -321,7 +362,7 @@ def call_and_compare(function, args, kwargs):
     for keyword, before in before_kwargs.items():
         mutations += [{"position": None, "keyword": keyword, "parameter": keyword, "path": list(path)}
                       for path in find_mutations(before, kwargs[keyword])]
-    return value, mutations
+    return value, mutations, grads
 
 
 # ---- what runs inside the sandbox -------------------------------------------------
@@ -462,8 +503,9 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
                     reply = {"ok": False, "error": {"type": "NameError",
                              "message": f"{request['name']} is not defined by the notebook"}}
                 else:
-                    value, mutations = call_and_compare(function, request["args"], request["kwargs"])
-                    reply = {"ok": True, "value": value, "mutations": mutations}
+                    value, mutations, gradients = call_and_compare(function, request["args"], request["kwargs"],
+                                                                   request.get("gradients"))
+                    reply = {"ok": True, "value": value, "mutations": mutations, "gradients": gradients}
             else:
                 reply = {"ok": False, "error": {"type": "ValueError", "message": "unknown request"}}
             payload = encode(reply, keep=kept.keep)

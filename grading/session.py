@@ -124,6 +124,7 @@ class CallResult:
 
     value: object
     mutations: list = field(default_factory=list)
+    gradients: object = None  # with invoke(..., gradients=...): one tensor (or None) per input asked for
 
 
 class Session:
@@ -229,7 +230,7 @@ class Session:
         self._ensure_started()
         return dict(self.cell_errors)
 
-    def invoke(self, name, args=(), kwargs=None, max_reply_bytes=None):
+    def invoke(self, name, args=(), kwargs=None, max_reply_bytes=None, gradients=None):
         """Call the student's ``name``; return a CallResult (its value, the changes made to its arguments).
 
         Raises the builtin exception the function raised (ValueError, ...),
@@ -238,12 +239,23 @@ class Session:
         ReplyTooLarge when its value is larger than ``max_reply_bytes``
         (default ``limits.reply_bytes``), StaleHandle for a handle from a
         sandbox that has since died.
+
+        ``gradients={"wrt": paths, "weights": w}`` (torch) also returns, in
+        CallResult.gradients, the gradients of sum(value * w) (w like the
+        value, or None for its plain sum) with respect to the inputs at
+        ``paths``, computed by autograd in the sandbox: a path is a position
+        or keyword, then keys or indices inside it, e.g. ``(0, "Wf")`` for
+        ``args[0]["Wf"]``. None where the value does not depend on that input
+        (a detached computation).
         """
         if name in self._fatal_calls:  # it already hung or killed the process once: do not wait again
             raise self._fatal_calls[name]
         self._ensure_started()
         message = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs or {}),
                    "max_reply_bytes": int(max_reply_bytes or self.limits.reply_bytes)}
+        if gradients is not None:
+            message["gradients"] = {"wrt": [tuple(path) for path in gradients["wrt"]],
+                                    "weights": gradients.get("weights")}
         try:
             reply = self._request(message, f"a call of {name}", max_reply_bytes)
         except DeadlineExceeded as error:
@@ -265,7 +277,7 @@ class Session:
         mutations = [Mutation(m["position"], m["keyword"], m["parameter"],
                               tuple(Attribute(step) if kind == "attribute" else step for kind, step in m["path"]))
                      for m in reply.get("mutations", [])]
-        self.last_call = CallResult(reply["value"], mutations)
+        self.last_call = CallResult(reply["value"], mutations, reply.get("gradients"))
         return self.last_call
 
     def call(self, name, *args, **kwargs):
@@ -278,8 +290,14 @@ class Session:
             proxy.last_call = None
             proxy.last_call = self.invoke(name, args, kwargs, max_reply_bytes)
             return proxy.last_call.value
+        def with_gradients(args=(), kwargs=None, wrt=(), weights=None):
+            """(value, gradients): the call, and autograd's gradients with respect to ``wrt`` (see invoke)."""
+            proxy.last_call = None
+            proxy.last_call = self.invoke(name, args, kwargs, max_reply_bytes, {"wrt": list(wrt), "weights": weights})
+            return proxy.last_call.value, proxy.last_call.gradients
         proxy.__name__ = name
         proxy.last_call = None
+        proxy.with_gradients = with_gradients
         return proxy
 
     @property
