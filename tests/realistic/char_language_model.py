@@ -200,93 +200,35 @@ HONEST = [
 
 # ---- wrong ------------------------------------------------------------------------------
 
-REFERENCE_LOOP = '''
+SAMPLE_LOOP = '''
     while len(indices) < max_length:
         a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
-        y_hat = softmax(Wya @ a_prev + by)[:, 0]
-        p = softmax(np.log(np.maximum(y_hat, 1e-300)) / temperature)
+        {probabilities}
         {unk}
         p = p / p.sum()
         index = int(rng.choice(vocab_size, p=p))
-        indices.append(index)
-        if index == {eos}:
-            break
-        x = np.zeros((vocab_size, 1))
-        x[index] = 1.0
+        {keep_and_stop}
+        {next_input}
 '''
 
-HARD_CODED_EOS = _sample(REFERENCE_LOOP.format(unk="p[unk_index] = 0.0", eos="0"))
-HARD_CODED_UNK = _sample(REFERENCE_LOOP.format(unk="p[1] = 0.0", eos="eos_index"))
 
-BLOCKS_UNK_IN_MODEL = _sample('''
-    by[unk_index] = -np.inf                      # the model itself can then never predict <UNK>
-    while len(indices) < max_length:
-        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
-        y_hat = softmax(Wya @ a_prev + by)[:, 0]
-        p = softmax(np.log(np.maximum(y_hat, 1e-300)) / temperature)
-        index = int(rng.choice(vocab_size, p=p))
-        indices.append(index)
-        if index == eos_index:
-            break
-        x = np.zeros((vocab_size, 1))
-        x[index] = 1.0
-''')
+def _wrong_sample(before="", probabilities="p = softmax(np.log(np.maximum(softmax(Wya @ a_prev + by)[:, 0], 1e-300)) / temperature)",
+                  unk="p[unk_index] = 0.0",
+                  keep_and_stop="indices.append(index)\n        if index == eos_index:\n            break",
+                  next_input="x = np.zeros((vocab_size, 1))\n        x[index] = 1.0"):
+    """The reference sampler with one mistake."""
+    return _sample(before + SAMPLE_LOOP.format(probabilities=probabilities, unk=unk, keep_and_stop=keep_and_stop,
+                                               next_input=next_input))
 
-PAST_EOS = _sample('''
-    while len(indices) < max_length:
-        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
-        y_hat = softmax(Wya @ a_prev + by)[:, 0]
-        p = softmax(np.log(np.maximum(y_hat, 1e-300)) / temperature)
-        p[unk_index] = 0.0
-        p = p / p.sum()
-        index = int(rng.choice(vocab_size, p=p))
-        indices.append(index)
-        x = np.zeros((vocab_size, 1))
-        x[index] = 1.0
-''')
 
-DROPS_EOS = _sample('''
-    while len(indices) < max_length:
-        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
-        y_hat = softmax(Wya @ a_prev + by)[:, 0]
-        p = softmax(np.log(np.maximum(y_hat, 1e-300)) / temperature)
-        p[unk_index] = 0.0
-        p = p / p.sum()
-        index = int(rng.choice(vocab_size, p=p))
-        if index == eos_index:
-            break
-        indices.append(index)
-        x = np.zeros((vocab_size, 1))
-        x[index] = 1.0
-''')
-
-ONE_HOT_NOT_RESET = _sample('''
-    while len(indices) < max_length:
-        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
-        y_hat = softmax(Wya @ a_prev + by)[:, 0]
-        p = softmax(np.log(np.maximum(y_hat, 1e-300)) / temperature)
-        p[unk_index] = 0.0
-        p = p / p.sum()
-        index = int(rng.choice(vocab_size, p=p))
-        indices.append(index)
-        if index == eos_index:
-            break
-        x[index] = 1.0
-''')
-
-TEMPERATURE_ON_PROBABILITIES = _sample('''
-    while len(indices) < max_length:
-        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
-        p = softmax(Wya @ a_prev + by)[:, 0] / temperature
-        p[unk_index] = 0.0
-        p = p / p.sum()
-        index = int(rng.choice(vocab_size, p=p))
-        indices.append(index)
-        if index == eos_index:
-            break
-        x = np.zeros((vocab_size, 1))
-        x[index] = 1.0
-''')
+HARD_CODED_EOS = _wrong_sample(keep_and_stop="indices.append(index)\n        if index == 0:\n            break")
+HARD_CODED_UNK = _wrong_sample(unk="p[1] = 0.0")
+# -inf in the model's own by: the softmax then gives <UNK> probability 0, and the model is changed
+BLOCKS_UNK_IN_MODEL = _wrong_sample(before="    by[unk_index] = -np.inf\n", unk="# <UNK> is blocked in by")
+PAST_EOS = _wrong_sample(keep_and_stop="indices.append(index)")
+DROPS_EOS = _wrong_sample(keep_and_stop="if index == eos_index:\n            break\n        indices.append(index)")
+ONE_HOT_NOT_RESET = _wrong_sample(next_input="x[index] = 1.0")
+TEMPERATURE_ON_PROBABILITIES = _wrong_sample(probabilities="p = softmax(Wya @ a_prev + by)[:, 0] / temperature")
 
 NORM_AFTER_CLIPPING = '''
 def clip_by_global_norm(gradients, max_norm):

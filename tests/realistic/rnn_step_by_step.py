@@ -192,7 +192,7 @@ def rnn_cell_backward(da_next, cache):
     return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
 '''
 
-HELPER_NUMERICAL = '''
+NUMERICAL_HEAD = '''
 def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
     inputs = {"x": x.astype(float), "a0": a0.astype(float)}
     inputs.update({name: parameters[name].astype(float) for name in parameters})
@@ -202,7 +202,9 @@ def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
         a, _, _ = rnn_forward(inputs["x"], inputs["a0"], params)
         return np.sum(da * a)
 
-    gradients = {}
+    gradients = {}'''
+
+HELPER_NUMERICAL = NUMERICAL_HEAD + '''
     for name in ("x", "a0", "Wax", "Waa", "ba"):
         gradients["d" + name] = centred_difference(inputs[name], perturbed_loss, eps)
     return gradients
@@ -363,28 +365,9 @@ HONEST = [
 
 # ---- wrong ------------------------------------------------------------------------------
 
-BPTT_MUTATES_DA = '''
-def rnn_backward(da, caches):
-    cell_caches, x = caches
-    n_a, m, T_x = da.shape
-    parameters = cell_caches[0][3]
-    dx = np.zeros(x.shape)
-    dWax = np.zeros(parameters["Wax"].shape)
-    dWaa = np.zeros(parameters["Waa"].shape)
-    dba = np.zeros(parameters["ba"].shape)
-    for t in reversed(range(T_x)):
-        step = rnn_cell_backward(da[:, :, t], cell_caches[t])
-        dx[:, :, t] = step["dxt"]
-        if t > 0:
-            da[:, :, t - 1] += step["da_prev"]   # carry the gradient back by adding it to da itself
-        dWax += step["dWax"]
-        dWaa += step["dWaa"]
-        dba += step["dba"]
-    da0 = step["da_prev"]
-    return {"dx": dx, "da0": da0, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-'''
+# The wrong variants below are the reference answer with one mistake, filled into these templates.
 
-SKIPS_FIRST_STEP = '''
+BPTT = '''
 def rnn_backward(da, caches):
     cell_caches, x = caches
     n_a, m, T_x = da.shape
@@ -394,47 +377,39 @@ def rnn_backward(da, caches):
     dWaa = np.zeros(parameters["Waa"].shape)
     dba = np.zeros(parameters["ba"].shape)
     da_prev = np.zeros((n_a, m))
-    for t in range(T_x - 1, 0, -1):
-        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+    for t in {steps}:
+        step = rnn_cell_backward({upstream}, cell_caches[t])
         dx[:, :, t] = step["dxt"]
-        da_prev = step["da_prev"]
+        {carry}
         dWax += step["dWax"]
         dWaa += step["dWaa"]
         dba += step["dba"]
-    return {"dx": dx, "da0": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+    return {{"dx": dx, "da0": step["da_prev"], "dWax": dWax, "dWaa": dWaa, "dba": dba}}
 '''
+# the carried gradient is added into the caller's da: right values, but da is changed
+BPTT_MUTATES_DA = BPTT.format(steps="reversed(range(T_x))", upstream="da[:, :, t]",
+                              carry='if t > 0:\n            da[:, :, t - 1] += step["da_prev"]')
+SKIPS_FIRST_STEP = BPTT.format(steps="range(T_x - 1, 0, -1)", upstream="da[:, :, t] + da_prev",
+                               carry='da_prev = step["da_prev"]')
 
-FORWARD_STATE_SHIFTED = '''
+RNN_FORWARD = '''
 def rnn_forward(x, a0, parameters):
     n_x, m, T_x = x.shape
     n_y, n_a = parameters["Wya"].shape
-    a = np.zeros((n_a, m, T_x))
+    a = np.zeros(({rows}, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
     cell_caches = []
-    a[:, :, 0] = a0
+    a_next = a0
     for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a[:, :, max(t - 1, 0)], parameters)
-        if t + 1 < T_x:
-            a[:, :, t + 1] = a_next
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], {previous}, parameters)
+        a[:, :, {stored}] = a_next
         y_pred[:, :, t] = yt_pred
         cell_caches.append(cache)
     return a, y_pred, (cell_caches, x)
 '''
-
-ALWAYS_FROM_A0 = '''
-def rnn_forward(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a = np.zeros((n_a, m, T_x))
-    y_pred = np.zeros((n_y, m, T_x))
-    cell_caches = []
-    for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a0, parameters)
-        a[:, :, t] = a_next
-        y_pred[:, :, t] = yt_pred
-        cell_caches.append(cache)
-    return a, y_pred, (cell_caches, x)
-'''
+FORWARD_STATE_SHIFTED = RNN_FORWARD.format(rows="n_a", previous="a_next", stored="max(t - 1, 0)")
+ALWAYS_FROM_A0 = RNN_FORWARD.format(rows="n_a", previous="a0", stored="t")
+STATES_SIZED_BY_INPUT = RNN_FORWARD.format(rows="n_x", previous="a_next", stored="t")
 
 SOFTMAX_OVER_EVERYTHING = '''
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -447,7 +422,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     return a_next, yt_pred, cache
 '''
 
-DBA_NOT_SUMMED = '''
+CELL_BACKWARD = '''
 def rnn_cell_backward(da_next, cache):
     a_next, a_prev, xt, parameters = cache
     Wax, Waa = parameters["Wax"], parameters["Waa"]
@@ -455,39 +430,12 @@ def rnn_cell_backward(da_next, cache):
     dxt = Wax.T @ dz
     da_prev = Waa.T @ dz
     dWax = dz @ xt.T
-    dWaa = dz @ a_prev.T
-    dba = dz                                     # the shape is (n_a, 1) only when m = 1
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
+    dWaa = dz @ {state}.T
+    dba = {dba}
+    return {{"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}}
 '''
-
-DWAA_WITH_A_NEXT = '''
-def rnn_cell_backward(da_next, cache):
-    a_next, a_prev, xt, parameters = cache
-    Wax, Waa = parameters["Wax"], parameters["Waa"]
-    dz = (1 - a_next**2) * da_next
-    dxt = Wax.T @ dz
-    da_prev = Waa.T @ dz
-    dWax = dz @ xt.T
-    dWaa = dz @ a_next.T
-    dba = np.sum(dz, axis=1, keepdims=True)
-    return {"dxt": dxt, "da_prev": da_prev, "dWax": dWax, "dWaa": dWaa, "dba": dba}
-'''
-
-STATES_SIZED_BY_INPUT = '''
-def rnn_forward(x, a0, parameters):
-    n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wya"].shape
-    a = np.zeros((n_x, m, T_x))                  # n_x where n_a is meant: right only when n_x == n_a
-    y_pred = np.zeros((n_y, m, T_x))
-    cell_caches = []
-    a_next = a0
-    for t in range(T_x):
-        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
-        a[:, :, t] = a_next
-        y_pred[:, :, t] = yt_pred
-        cell_caches.append(cache)
-    return a, y_pred, (cell_caches, x)
-'''
+DBA_NOT_SUMMED = CELL_BACKWARD.format(state="a_prev", dba="dz")
+DWAA_WITH_A_NEXT = CELL_BACKWARD.format(state="a_next", dba="np.sum(dz, axis=1, keepdims=True)")
 
 RELATIVE_ERROR_NO_ZERO_GUARD = '''
 def relative_error(analytic, numeric):
@@ -502,17 +450,7 @@ def relative_error(analytic, numeric):
     return float(np.linalg.norm(analytic - numeric) / denominator)
 '''
 
-ONE_SIDED = '''
-def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
-    inputs = {"x": x.astype(float), "a0": a0.astype(float)}
-    inputs.update({name: parameters[name].astype(float) for name in parameters})
-
-    def perturbed_loss():
-        params = {name: inputs[name] for name in parameters}
-        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], params)
-        return np.sum(da * a)
-
-    gradients = {}
+NUMERICAL_LOOP = '''
     base = perturbed_loss()
     for name in ("x", "a0", "Wax", "Waa", "ba"):
         array = inputs[name]
@@ -520,41 +458,25 @@ def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
         for index in np.ndindex(array.shape):
             original = array[index]
             array[index] = original + eps
-            grad[index] = (perturbed_loss() - base) / eps
+            loss_plus = perturbed_loss()
+            {minus_side}
             array[index] = original
+            grad[index] = {difference}
         gradients["d" + name] = grad
     return gradients
 '''
+ONE_SIDED = NUMERICAL_HEAD + NUMERICAL_LOOP.format(minus_side="# forward difference: base is the other side",
+                                                   difference="(loss_plus - base) / eps")
+# the minus side is taken at the unperturbed entry, still divided by 2 eps
+MINUS_SIDE_AT_ORIGINAL = NUMERICAL_HEAD + NUMERICAL_LOOP.format(
+    minus_side="array[index] = original\n            loss_minus = perturbed_loss()",
+    difference="(loss_plus - loss_minus) / (2 * eps)")
 
 NUMERICAL_IS_ANALYTIC = '''
 def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
     # the forward pass and BPTT give the exact gradient of J = sum(da * a)
     _, _, caches = rnn_forward(x, a0, parameters)
     return rnn_backward(da, caches)
-'''
-
-NUMERICAL_MINUS_SIDE_AT_ORIGINAL = '''
-def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
-    inputs = {"x": x.astype(float), "a0": a0.astype(float)}
-    inputs.update({name: parameters[name].astype(float) for name in parameters})
-
-    def perturbed_loss():
-        params = {name: inputs[name] for name in parameters}
-        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], params)
-        return np.sum(da * a)
-
-    gradients = {}
-    for name in ("x", "a0", "Wax", "Waa", "ba"):
-        array = inputs[name]
-        grad = np.zeros_like(array)
-        for index in np.ndindex(array.shape):
-            array[index] += eps
-            loss_plus = perturbed_loss()
-            array[index] -= eps                  # back to the original, not on to original - eps
-            loss_minus = perturbed_loss()
-            grad[index] = (loss_plus - loss_minus) / (2 * eps)
-        gradients["d" + name] = grad
-    return gradients
 '''
 
 WRONG = [
@@ -565,9 +487,9 @@ WRONG = [
     wrong("bptt_skips_first_step", {"rnn_backward_inputs", "rnn_backward_parameters"},
           "off by one in time: the loop stops before t = 0, so dx[:, :, 0], da0 and the first step's parameter "
           "gradients are missing", {"rnn_backward_code": SKIPS_FIRST_STEP}),
-    wrong("forward_states_shifted", {"rnn_forward_states", "rnn_forward_predictions", "rnn_numerical_gradients"},
-          "off by one in time: a[:, :, t] holds the state of step t-1 and a0 is overwritten; J = sum(da * a) "
-          "changes with it", {"rnn_forward_code": FORWARD_STATE_SHIFTED}),
+    wrong("forward_states_shifted", {"rnn_forward_states", "rnn_numerical_gradients"},
+          "off by one in time: the state of step t is stored at t - 1 and the last one never; the predictions are "
+          "right, but J = sum(da * a) of the gradient check changes with a", {"rnn_forward_code": FORWARD_STATE_SHIFTED}),
     wrong("forward_always_from_a0", {"rnn_forward_states", "rnn_forward_predictions", "rnn_numerical_gradients"},
           "every step starts from a0 instead of the previous state: no recurrence",
           {"rnn_forward_code": ALWAYS_FROM_A0}),
@@ -597,5 +519,5 @@ WRONG = [
           {"rnn_numerical_gradients_code": NUMERICAL_IS_ANALYTIC}),
     wrong("numerical_minus_side_at_original", {"rnn_numerical_gradients"},
           "the minus side is taken at the original value but still divided by 2 eps: half the gradient",
-          {"rnn_numerical_gradients_code": NUMERICAL_MINUS_SIDE_AT_ORIGINAL}),
+          {"rnn_numerical_gradients_code": MINUS_SIDE_AT_ORIGINAL}),
 ]

@@ -228,53 +228,33 @@ def lm_loss(parameters, x, y):
 SAMPLE_LOOP = '''
     while len(indices) < max_length:
         a, c = lstm_cell_torch(x, a, c, parameters)
-        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
-        scores[0, {unk}] = -float("inf")
+        {scores}
+        {unk}
         index = int(draw(scores, generator))
-        indices.append(index)
-        if index == {eos}:
-            break
-        x = torch.zeros(V, 1, dtype=dtype, device=device)
-        x[index] = 1.0
+        {keep_and_stop}
+        {next_input}
 '''
-HARD_CODED_EOS = _sample(SAMPLE_LOOP.format(unk="unk_index", eos="0"))
-HARD_CODED_UNK = _sample(SAMPLE_LOOP.format(unk="1", eos="eos_index"))
 
-WRITES_INTO_PARAMETERS = _sample('''
-    parameters["by"][unk_index] = -float("inf")   # never predict <UNK>
-    while len(indices) < max_length:
-        a, c = lstm_cell_torch(x, a, c, parameters)
-        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
-        index = int(draw(scores, generator))
-        indices.append(index)
-        if index == eos_index:
-            break
-        x = torch.zeros(V, 1, dtype=dtype, device=device)
-        x[index] = 1.0
-''')
 
-PAST_EOS = _sample('''
-    while len(indices) < max_length:
-        a, c = lstm_cell_torch(x, a, c, parameters)
-        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
-        scores[0, unk_index] = -float("inf")
-        index = int(draw(scores, generator))
-        indices.append(index)
-        x = torch.zeros(V, 1, dtype=dtype, device=device)
-        x[index] = 1.0
-''')
+def _wrong_sample(before="", scores='scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T',
+                  unk='scores[0, unk_index] = -float("inf")',
+                  keep_and_stop="indices.append(index)\n        if index == eos_index:\n            break",
+                  next_input="x = torch.zeros(V, 1, dtype=dtype, device=device)\n        x[index] = 1.0"):
+    """The reference sampler with one mistake."""
+    return _sample(before + SAMPLE_LOOP.format(scores=scores, unk=unk, keep_and_stop=keep_and_stop,
+                                               next_input=next_input))
 
-ONE_HOT_NOT_RESET = _sample('''
-    while len(indices) < max_length:
-        a, c = lstm_cell_torch(x, a, c, parameters)
-        scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T
-        scores[0, unk_index] = -float("inf")
-        index = int(draw(scores, generator))
-        indices.append(index)
-        if index == eos_index:
-            break
-        x[index] = 1.0
-''')
+
+HARD_CODED_EOS = _wrong_sample(keep_and_stop="indices.append(index)\n        if index == 0:\n            break")
+HARD_CODED_UNK = _wrong_sample(unk='scores[0, 1] = -float("inf")')
+WRITES_INTO_PARAMETERS = _wrong_sample(before='    parameters["by"][unk_index] = -float("inf")   # never predict <UNK>\n',
+                                       unk="# <UNK> is blocked in by")
+PAST_EOS = _wrong_sample(keep_and_stop="indices.append(index)")
+ONE_HOT_NOT_RESET = _wrong_sample(next_input="x[index] = 1.0")
+# log(p / T) is log p shifted by a constant: the softmax inside draw undoes it
+TEMPERATURE_ON_PROBABILITIES = _wrong_sample(
+    scores='logits = (parameters["Wy"] @ a + parameters["by"]).T',
+    unk='logits[0, unk_index] = -float("inf")\n        scores = torch.log(torch.softmax(logits, dim=1) / temperature)')
 
 STATE_WITHOUT_TANH = _sample('''
     p = parameters
@@ -287,20 +267,6 @@ STATE_WITHOUT_TANH = _sample('''
         a = o * c                                # tanh of the memory forgotten
         scores = ((p["Wy"] @ a + p["by"]) / temperature).T
         scores[0, unk_index] = -float("inf")
-        index = int(draw(scores, generator))
-        indices.append(index)
-        if index == eos_index:
-            break
-        x = torch.zeros(V, 1, dtype=dtype, device=device)
-        x[index] = 1.0
-''')
-
-TEMPERATURE_ON_PROBABILITIES = _sample('''
-    while len(indices) < max_length:
-        a, c = lstm_cell_torch(x, a, c, parameters)
-        logits = (parameters["Wy"] @ a + parameters["by"]).T
-        logits[0, unk_index] = -float("inf")
-        scores = torch.log(torch.softmax(logits, dim=1) / temperature)
         index = int(draw(scores, generator))
         indices.append(index)
         if index == eos_index:
