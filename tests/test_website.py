@@ -20,7 +20,7 @@ import pytest
 
 from website_reader import (ARTIFACTS, CHAPTER_NUMBERS, DESKTOP, NOTEBOOK_PAGES, PAGE_TIMEOUT_S, PAGES, PHONE, REPO,
                             contrast_ratio, one_worker_per_page, read_book_config, read_colours,
-                            set_theme, srgb_luminance, viewport)
+                            read_equations, set_theme, srgb_luminance, viewport)
 from website_reader import driver, reader, site_url  # noqa: F401  (fixtures)
 
 KEY_PAGES = {
@@ -299,3 +299,71 @@ def test_desktop_reader_folds_the_chapter_list(driver, reader):
         wait_for(driver, f"return !({sidebar})", "the primary toggle does not fold the chapter list at 1366 px")
         visible(driver, ".primary-toggle")[0].click()
         wait_for(driver, f"return {sidebar}", "the primary toggle does not bring the chapter list back")
+
+
+@pytest.mark.parametrize("metrics", [DESKTOP, PHONE], ids=["1366px", "390px"])
+def test_no_display_equation_is_clipped(driver, reader, metrics):
+    """An equation too wide for its column scrolls sideways and shows that it does;
+    none is cut off by the page."""
+    clipped = []
+    with viewport(driver, metrics):
+        for docname in PAGES:
+            driver.get(reader.url(docname))
+            for eq in read_equations(driver):
+                wider = eq["contentWidth"] > eq["boxWidth"] + 1
+                if not eq["insideArticle"] or wider and not (eq["scrolls"] and eq["scrollCue"]):
+                    clipped.append(f"{docname}: {eq}")
+    assert not clipped, f"clipped equations at {metrics['width']} px:\n" + "\n".join(clipped)
+
+
+def test_display_equations_fit_the_desktop_column(driver, reader):
+    """At 1366 px no reader should need to scroll an equation: long ones are broken."""
+    too_wide = []
+    with viewport(driver, DESKTOP):
+        for docname in PAGES:
+            driver.get(reader.url(docname))
+            too_wide += [f"{docname}: {eq['contentWidth']} px > {eq['boxWidth']} px: {eq['tex']}"
+                         for eq in read_equations(driver) if eq["contentWidth"] > eq["boxWidth"] + 1]
+    assert not too_wide, "equations wider than the desktop column (break them with aligned):\n" + "\n".join(too_wide)
+
+
+def test_keyboard_focus_is_visible_and_skips_equations(driver, reader):
+    """Tab through a chapter: every stop shows an outline; no equation is a stop."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.keys import Keys
+    reader.load(KEY_PAGES["rnn_forward"])
+    stops, seen = [], set()
+    for _ in range(400):
+        ActionChains(driver).send_keys(Keys.TAB).perform()
+        stop = driver.execute_script("""
+          const el = document.activeElement; if (!el || el === document.body) return null;
+          const s = getComputedStyle(el);
+          const path = []; for (let e = el; e && e !== document.body; e = e.parentElement)
+            path.unshift(e.tagName + (e.id ? "#" + e.id : "") + "[" + [...e.parentElement.children].indexOf(e) + "]");
+          return {key: path.join(">"), tag: el.tagName, text: el.textContent.trim().slice(0, 40),
+                  outline: s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2,
+                  equation: !!el.closest("mjx-container")};""")
+        if stop is None or stop["key"] in seen:
+            break
+        seen.add(stop["key"])
+        stops.append(stop)
+    assert len(stops) > 20, f"only {len(stops)} tab stops on the chapter"
+    equations = [s for s in stops if s["equation"]]
+    assert not equations, f"{len(equations)} of {len(stops)} tab stops are equations"
+    hidden = [f"{s['tag']} {s['text']!r}" for s in stops if not s["outline"]]
+    assert not hidden, f"tab stops without a visible focus outline: {hidden}"
+
+
+@pytest.mark.parametrize("metrics", [DESKTOP, PHONE], ids=["1366px", "390px"])
+def test_permalink_lands_below_the_sticky_header(driver, reader, metrics):
+    with viewport(driver, metrics):
+        reader.load(KEY_PAGES["rnn_forward"])
+        # a section in the middle, so the page can scroll it to the top
+        anchor = driver.execute_script(
+            "const s = document.querySelectorAll('article section section[id]'); return s[s.length >> 1].id")
+        driver.get(f"{reader.url(KEY_PAGES['rnn_forward'])}#{anchor}")
+        gap = driver.execute_script(f"""
+          const header = document.querySelector(".bd-header-article").getBoundingClientRect();
+          const heading = document.getElementById("{anchor}").querySelector("h1, h2, h3, h4");
+          return heading.getBoundingClientRect().top - header.bottom;""")
+    assert gap >= 0, f"#{anchor}'s heading lands {-gap:.0f} px under the sticky header at {metrics['width']} px"

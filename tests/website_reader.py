@@ -321,3 +321,29 @@ def viewport(driver, metrics):
         yield driver
     finally:
         driver.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+# Every display equation of the page once MathJax is done: how wide it is, how
+# wide the box it sits in, whether that box scrolls and shows that it does.
+EQUATIONS_JS = r"""
+const done = arguments[arguments.length - 1];
+(window.MathJax && MathJax.startup ? MathJax.startup.promise : Promise.resolve()).then(() => {
+  const article = document.querySelector("article.bd-article");
+  const right = article.getBoundingClientRect().right;
+  done([...article.querySelectorAll('mjx-container[jax="CHTML"][display="true"]')].map(box => {
+    const style = getComputedStyle(box);
+    const content = box.querySelector(":scope > mjx-math").getBoundingClientRect().width;
+    return {tex: box.parentElement.textContent.replace(/\s+/g, " ").trim().slice(0, 80),
+            contentWidth: Math.round(content), boxWidth: box.clientWidth,
+            scrolls: ["auto", "scroll"].includes(style.overflowX),
+            scrollCue: (style.backgroundImage.match(/gradient/g) || []).length >= 2,
+            insideArticle: box.getBoundingClientRect().right <= right + 1};
+  }));
+}).catch(error => done({error: String(error)}));
+"""
+
+
+def read_equations(driver):
+    equations = driver.execute_async_script(EQUATIONS_JS)
+    assert "error" not in equations, equations
+    return equations
