@@ -367,3 +367,54 @@ def test_permalink_lands_below_the_sticky_header(driver, reader, metrics):
           const heading = document.getElementById("{anchor}").querySelector("h1, h2, h3, h4");
           return heading.getBoundingClientRect().top - header.bottom;""")
     assert gap >= 0, f"#{anchor}'s heading lands {-gap:.0f} px under the sticky header at {metrics['width']} px"
+
+
+# --- small slips ---------------------------------------------------------------
+
+@pages
+def test_page_has_unique_ids_and_no_doubled_words(reader, docname):
+    page = reader.visit(docname)
+    assert not page["duplicateIds"], f"{docname}: ids used more than once: {page['duplicateIds']}"
+    assert not page["doubledWords"], f"{docname}: doubled words: {page['doubledWords']}"
+
+
+@pages
+def test_page_shows_its_licence_and_when_it_last_changed(reader, docname):
+    import datetime
+    import subprocess
+    page = reader.visit(docname)
+    assert any("creativecommons.org/licenses/by/4.0" in href for href in page["licenceLinks"]), (
+        f"{docname}: no content licence in the footer")
+    assert "CC BY 4.0" in (REPO / "LICENSE").read_text(), "LICENSE does not state the content licence"
+    source = next(p for p in REPO.glob(f"{docname}.*") if p.suffix in (".md", ".ipynb"))
+    committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(source)], cwd=REPO,
+                               capture_output=True, text=True).stdout.strip()
+    # A page edited but not committed when the site was built shows the day of the build.
+    expected = {datetime.date.fromisoformat(committed) if committed else None, datetime.date.today()}
+    assert page["lastUpdated"] in {f"Last updated on {day:%d %B %Y}." for day in expected if day}, (
+        f"{docname}: footer says {page['lastUpdated']!r}; its source last changed {expected}")
+
+
+def test_printed_page_title_keeps_the_chapter_number(driver, reader):
+    reader.load(KEY_PAGES["lstm"])
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        titles = driver.execute_script("""return [...document.querySelectorAll("h1")]
+            .filter(h => h.getClientRects().length).map(h => h.textContent.replace(/#$/, "").trim())""")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    number = CHAPTER_NUMBERS[KEY_PAGES["lstm"]]
+    assert titles and all(t.startswith(f"{number}. ") for t in titles), (
+        f"printed titles {titles} do not start with the chapter number {number}")
+
+
+def test_missing_page_gets_a_404_page_with_a_way_back(driver, site_url):
+    driver.get(urllib.parse.urljoin(site_url, "404.html"))
+    assert "Page not found" in driver.title
+    home = driver.find_element("id", "home").get_attribute("href")
+    search = driver.find_element("id", "search").get_attribute("action")
+    assert home == urllib.parse.urljoin(site_url, "book/intro.html"), home
+    assert search == urllib.parse.urljoin(site_url, "search.html"), search
+    for url in (home, search):
+        with urllib.request.urlopen(url, timeout=10) as response:
+            assert response.status == 200

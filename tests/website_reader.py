@@ -191,6 +191,11 @@ const done = arguments[arguments.length - 1];
       return {text: text(block), copies: !!target && block.contains(target)};
     }),
     themeSwitch: !!document.querySelector(".theme-switch-button"),
+    duplicateIds: Object.entries([...document.querySelectorAll("[id]")].reduce(
+      (count, el) => (count[el.id] = (count[el.id] || 0) + 1, count), {})).filter(([, n]) => n > 1).map(([id]) => id),
+    doubledWords: [...article.querySelectorAll("p, li")].flatMap(el => el.textContent.match(/\b(\w{3,}) +\1\b/gi) || []),
+    licenceLinks: [...document.querySelectorAll("footer a[rel~=license]")].map(a => a.href),
+    lastUpdated: text(document.querySelector("footer .last-updated") || {textContent: ""}),
     language: document.documentElement.lang,
     title: document.title,
   });

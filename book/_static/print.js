@@ -14,3 +14,14 @@ window.addEventListener("afterprint", () => {
     delete root.dataset.themeOnScreen;
   }
 });
+
+// sphinx-book-theme opens a printed page with its own title block, whose <h1>
+// has the page title without the chapter number ("The LSTM" for "10. The
+// LSTM"); give it the number the page's heading shows.
+document.addEventListener("DOMContentLoaded", () => {
+  const printedTitle = document.querySelector("#jb-print-docs-body > h1");
+  const number = document.querySelector("article.bd-article h1 .section-number");
+  if (printedTitle && number && !printedTitle.querySelector(".section-number")) {
+    printedTitle.prepend(number.cloneNode(true));
+  }
+});
