@@ -37,6 +37,7 @@ from sqlalchemy import (BigInteger, Column, DateTime, Float, MetaData, String, T
 
 from . import sqlite_writers  # noqa: F401 (installs the SQLite listeners)
 from .external import assignment_packages, record, score_file
+from .gradebook_report import extra_credit_parts
 from .sandbox import Limits, shared_jail
 from .student_text import printable
 
@@ -138,7 +139,8 @@ def grade_one(course_dir, assignment, student, db_url=None, limits=Limits()):
     outcome = {"student": student, "status": "error", "score": 0.0, "max_score": None, "message": "", "seed": None}
     try:
         result = score_file(course_dir, assignment, path, limits, student=student)
-        outcome.update(max_score=result.max_score, message="; ".join(result.notes), seed=result.seed)
+        extra = sum(part.max_points for part in result.parts if part.grade_id in extra_credit_parts(assignment))
+        outcome.update(max_score=result.max_score - extra, message="; ".join(result.notes), seed=result.seed)
         if not path.is_file():
             outcome["message"] = f"no notebook {path.name} in the submission"
         elif result.readable:
@@ -172,30 +174,44 @@ def died_outcome(db_url, assignment, student, exitcode):
     return outcome
 
 
-def todo(course_dir, assignment, db_url, force=False, students=None):
-    """[(student, why)] of the submissions to grade now, with the reason each one is graded.
+def plan(course_dir, assignment, db_url, force=False, students=None):
+    """[(student, why, grade_now)] for every submission: whether it is graded now, and why (or why not).
 
     A submission is graded when it was never graded, when its last grading
     ended in an error, when its file changed since it was graded (the
-    SHA-256 differs), or always with ``force``.
+    SHA-256 differs), or always with ``force``; else it is skipped.
     """
     students = submitted_students(course_dir, assignment) if students is None else list(students)
     done = finished(db_url, assignment)
-    plan = []
+    rows = []
     for student in students:
         row = done.get(student)
         if row is None:
-            plan.append((student, "not graded before"))
+            rows.append((student, "not graded before", True))
         elif row["status"] != "graded":
-            plan.append((student, "graded again: its last grading ended in an error"))
+            rows.append((student, "graded again: its last grading ended in an error", True))
         elif row["sha256"] is None:
-            plan.append((student, "graded again: the gradebook does not say which file was graded"))
+            rows.append((student, "graded again: the gradebook does not say which file was graded", True))
         elif row["sha256"] != file_sha256(submission_file(course_dir, assignment, student)):
             when = row["finished_at"].strftime("%Y-%m-%d %H:%M UTC")
-            plan.append((student, f"regraded: the submitted file changed since it was graded at {when}"))
+            rows.append((student, f"regraded: the submitted file changed since it was graded at {when}", True))
         elif force:
-            plan.append((student, "graded again (--force)"))
-    return plan
+            rows.append((student, "graded again (--force)", True))
+        else:
+            rows.append((student, "already graded (unchanged)", False))
+    return rows
+
+
+def todo(course_dir, assignment, db_url, force=False, students=None):
+    """[(student, why)] of the submissions to grade now (see :func:`plan`)."""
+    return [(student, why) for student, why, now in plan(course_dir, assignment, db_url, force, students) if now]
+
+
+def skipped_line(course_dir, assignment, db_url, force=False, students=None):
+    """One line naming the submissions a run skips because they are graded and unchanged; "" if none."""
+    names = [printable(s) for s, _, now in plan(course_dir, assignment, db_url, force, students) if not now]
+    return f"skipped {len(names)} already graded (unchanged): {', '.join(names)} (--force grades them again)" \
+        if names else ""
 
 
 def pending(course_dir, assignment, db_url, force, students=None):
@@ -263,16 +279,16 @@ def grade_all(course_dir, assignment, workers=1, db_url=None, limits=Limits(), f
               progress=True):
     """Grade the pending submissions of ``assignment`` with ``workers`` processes; return their outcomes.
 
-    Each outcome also says why it was graded now (``why``, see :func:`todo`).
+    Each outcome also says why it was graded now (``why``, see :func:`plan`).
     """
     from tqdm import tqdm
 
     db_url = db_url or default_db_url(course_dir)
-    plan = todo(course_dir, assignment, db_url, force, students)
+    chosen = todo(course_dir, assignment, db_url, force, students)
     shared_jail(assignment_packages(course_dir, assignment))  # built once here, inherited by the forked workers
     _preload()
-    reasons = dict(plan)
-    jobs = [(str(course_dir), assignment, student, db_url, limits) for student, _ in plan]
+    reasons = dict(chosen)
+    jobs = [(str(course_dir), assignment, student, db_url, limits) for student, _ in chosen]
     outcomes = []
     with tqdm(total=len(jobs), desc=f"grading {assignment}", unit="submission", disable=not progress) as bar:
         for outcome in run_jobs(jobs, workers):

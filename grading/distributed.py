@@ -46,9 +46,9 @@ def grade_all_dask(client, course_dir, assignment, db_url=None, limits=Limits(),
     from tqdm import tqdm
 
     db_url = db_url or default_db_url(course_dir)
-    plan = todo(course_dir, assignment, db_url, force, students)
+    chosen = todo(course_dir, assignment, db_url, force, students)
     futures = {client.submit(grade_one, str(course_dir), assignment, student, db_url, limits, pure=False):
-               (student, why) for student, why in plan}
+               (student, why) for student, why in chosen}
     outcomes = []
     with tqdm(total=len(futures), desc=f"grading {assignment} on Dask", unit="submission", disable=not progress) as bar:
         for future in as_completed(futures):
