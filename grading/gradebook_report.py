@@ -146,8 +146,9 @@ def records(course_dir, assignment, db_url):
             record.late_penalty = submission.late_submission_penalty or 0.0
             for notebook in submission.notebooks:
                 for grade in notebook.grades:
-                    if grade.cell.cell_type == "markdown":
-                        record.written[grade.name] = grade.manual_score
+                    if grade.cell.cell_type == "markdown":  # an untouched answer is auto-scored 0 by nbgrader
+                        record.written[grade.name] = (grade.manual_score if grade.manual_score is not None
+                                                      else grade.auto_score)
                     else:
                         score = grade.manual_score if grade.manual_score is not None else grade.auto_score
                         record.parts[grade.name] = (score or 0.0) + (grade.extra_credit or 0.0)

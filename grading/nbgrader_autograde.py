@@ -9,15 +9,23 @@ sandbox, the hidden checks in the grader's process (grading.external), the
 outcomes written into the test cells for nbgrader's SaveAutoGrades. The
 grading status table is updated as by ``grade``, so ``status`` tells the truth.
 
+The scoring runs in a child process (``python -m grading.nbgrader_autograde``):
+grading.sqlite_writers, which the grader needs, makes every SQLite
+transaction of its process take the writer lock first, and formgrader keeps
+a gradebook session open between requests, which would then hold the lock
+for good. This module itself imports nothing of the grader.
+
 ``--HardenedExecute.stock=True`` restores nbgrader's own Execute: the tests
-use it as an oracle (grading.pipeline.stock_autograde); no instructor command
-does.
+use it as an oracle (grading.pipeline.autograde); no instructor command does.
 """
+import json
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
+import nbformat
 from traitlets import Bool
-
-from .external import ExternalResults, score_file
 
 try:
     from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -34,20 +42,37 @@ class HardenedExecute(NbGraderPreprocessor):
         if self.stock:
             return Execute(parent=self.parent, config=self.config).preprocess(nb, resources)
         info = resources["nbgrader"]
-        course_dir = Path(self.config.CourseDirectory.root or ".")
-        assignment, student = info["assignment"], info["student"]
-        path = course_dir / "submitted" / student / assignment / f"{info['notebook']}.ipynb"
-        result = score_file(course_dir, assignment, path, student=student)
-        self._record_status(info.get("db_url"), assignment, student, result)
-        external = ExternalResults(parent=self.parent, config=self.config)
-        external.results_json = result.to_json()
-        return external.preprocess(nb, resources)
+        course_dir = Path(self.config.CourseDirectory.root or ".").resolve()
+        with tempfile.TemporaryDirectory(prefix="hardened-autograde-") as folder:
+            notebook_path = Path(folder) / "notebook.ipynb"
+            nbformat.write(nb, notebook_path)
+            command = [sys.executable, "-m", "grading.nbgrader_autograde", str(course_dir), info["assignment"],
+                       info["student"], info["notebook"], info.get("db_url") or "", str(notebook_path)]
+            done = subprocess.run(command, capture_output=True, text=True)
+            if done.returncode != 0:
+                raise RuntimeError(f"the hardened grader failed: {done.stderr[-2000:]}")
+            self.log.info("hardened grader: %s", done.stdout.strip()[-500:])
+            return nbformat.read(notebook_path, as_version=4), resources
 
-    def _record_status(self, db_url, assignment, student, result):
-        from .batch import record_status
 
-        outcome = {"student": student, "status": "graded" if result.readable else "error", "score": result.score,
-                   "max_score": result.max_score, "message": "; ".join(result.notes)[:2000],
-                   "seed": getattr(result, "seed", None)}
-        if db_url:
-            record_status(db_url, assignment, student, outcome)
+def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_path):
+    """Score the submission and write the outcomes into the test cells of the notebook at ``notebook_path``."""
+    from .batch import record_status
+    from .external import ExternalResults, score_file
+
+    path = Path(course_dir) / "submitted" / student / assignment / f"{notebook_name}.ipynb"
+    result = score_file(course_dir, assignment, path, student=student)
+    outcome = {"student": student, "status": "graded" if result.readable else "error", "score": result.score,
+               "max_score": result.max_score, "message": "; ".join(result.notes)[:2000],
+               "seed": getattr(result, "seed", None)}
+    if db_url:
+        record_status(db_url, assignment, student, outcome)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    external = ExternalResults(results_json=result.to_json())
+    notebook, _ = external.preprocess(notebook, {})
+    nbformat.write(notebook, notebook_path)
+    return outcome
+
+
+if __name__ == "__main__":
+    print(json.dumps(score_into(*sys.argv[1:7])))
