@@ -101,12 +101,21 @@ def main(argv=None):
 
 
 def _grade(args):
-    from .batch import grade_all, summary_line
+    from .batch import default_db_url, grade_all, skipped_line, summary_line
     from .sandbox import Limits
+    from .term import before_grading, grading_totals
 
+    reason = before_grading(args)
+    if reason:
+        print(f"error: {reason}", file=sys.stderr)
+        return 1
     limits = Limits(memory_bytes=args.memory_mb << 20, cell_seconds=args.cell_seconds,
                     notebook_seconds=args.notebook_seconds)
     options = dict(db_url=args.db, limits=limits, force=args.force, students=args.student)
+    skipped = skipped_line(args.course, args.assignment, args.db or default_db_url(args.course), args.force,
+                           args.student)
+    if skipped:
+        print(skipped)
     if args.dask:
         from distributed import Client
 
@@ -121,6 +130,7 @@ def _grade(args):
         outcomes = grade_all(args.course, args.assignment, workers=args.workers, **options)
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
         print(summary_line(outcome))  # student text escaped: it cannot forge or rewrite a line
+    print(grading_totals(args))
     return 1 if any(o["status"] != "graded" for o in outcomes) else 0
 
 
