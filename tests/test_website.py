@@ -167,18 +167,39 @@ def test_notebook_pages_launch_and_download_their_notebook(reader, docname):
 
 # --- the site as a whole -------------------------------------------------------
 
-def test_search_finds_the_gru_chapter_for_update_gate(driver, site_url):
+SEARCHES = {
+    "update gate": "book/chapters/09_gru",
+    "teacher forcing": "book/appendix/glossary",
+    "梯度": "book/appendix/glossary",          # part of 梯度消失, 梯度爆炸, 梯度裁剪
+    "遗忘门": "book/appendix/glossary",
+    "神经": "book/appendix/glossary",          # only inside 循环神经网络 and other compounds
+    "深层网络": "book/appendix/glossary",      # no such word: 深层 + 网络, as the index cuts them
+    "通过时间反向传播": "book/appendix/glossary",  # an alias students meet elsewhere
+}
+
+
+@pytest.mark.parametrize("query", list(SEARCHES))
+def test_search_finds_the_page_with_clean_snippets(driver, reader, site_url, query):
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    driver.get(urllib.parse.urljoin(site_url, "search.html?q=update+gate"))
-    found = lambda d: d.execute_script(  # noqa: E731
-        "return [...document.querySelectorAll('#search-results li a')].map(a => a.href)")
+    driver.get(urllib.parse.urljoin(site_url, "search.html?" + urllib.parse.urlencode({"q": query})))
+    results = lambda d: d.execute_script(  # noqa: E731
+        """return [...document.querySelectorAll('#search-results li')].map(li => ({
+             href: li.querySelector('a').href,
+             snippet: (li.querySelector('p.context') || {textContent: ''}).textContent}))""")
+    expected = SEARCHES[query]
     try:
         WebDriverWait(driver, PAGE_TIMEOUT_S).until(
-            lambda d: any("09_gru" in href for href in found(d)))
+            lambda d: any(reader.docname(r["href"].split("#")[0]) == expected for r in results(d)))
+        WebDriverWait(driver, PAGE_TIMEOUT_S).until(lambda d: all(r["snippet"] for r in results(d)))
     except TimeoutException:
-        pytest.fail(f"searching 'update gate' did not list the GRU chapter; results: {found(driver)}")
+        pytest.fail(f"searching {query!r} did not list {expected} with snippets; results: {results(driver)}")
+    for result in results(driver):
+        snippet = result["snippet"]
+        assert not re.search(r"\\[a-zA-Z]+|\\\(|\$\$", snippet), f"raw TeX in the snippet for {result['href']}: {snippet}"
+        assert not re.search(r"Download|Print to PDF|Contents|Skip to main", snippet), (
+            f"menu text in the snippet for {result['href']}: {snippet}")
 
 
 @pytest.fixture
