@@ -311,6 +311,7 @@ class Jail:
                 "grading a notebook that uses torch needs root: without the jail only an audit hook guards files, "
                 "and torch's C++ code (torch.from_file, torch.save, torch.jit.load) opens files it does not see")
         self.root = Path(root or tempfile.mkdtemp(prefix="grading-jail-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o755)
         self.interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
         stdlib = os.path.dirname(os.__file__)
@@ -336,6 +337,18 @@ class Jail:
         os.chmod(self.root / "work", 0o711)  # sandboxes may enter their own folder, not list the others
         if self.jailed:
             self._populate()
+        else:
+            self._link_packages()
+
+    def _link_packages(self):
+        """The fallback's import folder: a link to each package the jail carries, so that importing
+        anything else in site-packages is "no module named", as in the jail, not a refused read."""
+        site = self.root / "site-packages"
+        site.mkdir(exist_ok=True)
+        for root in self.read_roots[2:]:
+            if not os.path.lexists(site / os.path.basename(root)):
+                os.symlink(root, site / os.path.basename(root))
+        self.package_dirs = [str(site)]
 
     def _populate(self):
         inside = lambda path: self.root / str(path).lstrip("/")  # noqa: E731

@@ -372,7 +372,7 @@ def call_and_compare(function, args, kwargs, gradients=None):
 _BLOCKED_EVENTS = (
     "os.fork", "os.forkpty", "os.posix_spawn", "os.spawn", "os.exec", "os.system", "os.kill", "os.killpg",
     "subprocess.", "socket.", "ctypes.", "gc.get_referrers", "gc.get_referents", "gc.get_objects",
-    "code.__new__", "sys._current_frames", "signal.pthread_kill", "os.setuid", "os.chroot", "mmap.",
+    "sys._current_frames", "signal.pthread_kill", "os.setuid", "os.chroot", "mmap.",
     "_posixshmem.", "os.startfile", "pty.", "sys.remote_exec",
 )
 # modules whose import itself is the danger (ctypes), or that are the grader's own
@@ -390,13 +390,20 @@ def _make_guard(read_roots, write_root):
     ``__defaults__`` or ``__code__`` raises an audited event that it refuses
     (other functions may change theirs: namedtuple sets ``__defaults__``).
     """
+    import types
+
     # a module a package already imported (torch imports ctypes) stays importable; its events stay refused
     blocked_imports = frozenset(name for name in _BLOCKED_IMPORTS if name not in sys.modules)
 
     def guard(event, args, _blocked=_BLOCKED_EVENTS, _imports=blocked_imports, _reads=tuple(read_roots),
               _write=write_root, _str=str, _isinstance=isinstance, _perm=PermissionError, _len=len,
-              _any=any, _realpath=os.path.realpath, _join=os.path.join, _me=[]):
+              _any=any, _realpath=os.path.realpath, _join=os.path.join, _frame=sys._getframe,
+              _coroutine=types.coroutine.__code__, _me=[]):
         if event.startswith(_blocked):
+            raise _perm(f"{event} is not allowed while grading")
+        # hand-made bytecode could corrupt the interpreter; types.coroutine (asyncio, which tqdm.auto imports)
+        # only sets a flag on code Python compiled
+        if event == "code.__new__" and _frame(1).f_code is not _coroutine:
             raise _perm(f"{event} is not allowed while grading")
         if event == "import" and _isinstance(args[0], _str) and args[0].split(".")[0] in _imports:
             raise _perm(f"importing {args[0]} is not allowed while grading")
