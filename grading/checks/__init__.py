@@ -31,6 +31,8 @@ from typing import Callable, Tuple
 
 import numpy as np
 
+from reference_impl.text import EOS, UNK, Vocabulary
+
 
 class CheckFailed(AssertionError):
     """A student's function returned something wrong; the message says what and why."""
@@ -61,6 +63,22 @@ def submission_seed(content, assignment, student=""):
     return int.from_bytes(digest.digest()[:8], "little") >> 1
 
 
+def special_vocabulary(rng, V):
+    """A character Vocabulary of V tokens whose <EOS> and <UNK> sit at drawn positions.
+
+    <EOS> is never at index 0 and <UNK> never at index 1 (where reference_impl.text.Vocabulary puts
+    them), so code that hard-codes those indices instead of using the arguments fails.
+    """
+    letters = [chr(ord("a") + k) for k in range(V - 2)]
+    vocab = Vocabulary(letters)
+    eos_index = int(rng.integers(1, V))
+    unk_index = int(rng.choice([k for k in range(V) if k not in (1, eos_index)]))
+    tokens = iter(letters)
+    vocab.index_to_token = [EOS if k == eos_index else UNK if k == unk_index else next(tokens) for k in range(V)]
+    vocab.token_to_index = {token: k for k, token in enumerate(vocab.index_to_token)}
+    return vocab
+
+
 def problem_rngs(shapes, seed=None):
     """Yield ``(rng, shape)`` for every shape in ``shapes``.
 
@@ -72,22 +90,115 @@ def problem_rngs(shapes, seed=None):
         yield np.random.default_rng(child), shape
 
 
-def call_student(name, function, *args, **kwargs):
-    """Call a student's function on deep copies of the arguments.
+def draw_seeds(rng, ends_with_eos, draws):
+    """Seeds of the samples drawn for one problem: ``draws`` of them, more until one ended with <EOS>.
 
-    Copies keep a function that changes its inputs in place from changing the
-    reference's inputs; an exception becomes a CheckFailed naming the function.
+    ``ends_with_eos(seed)`` says whether the reference's sequence drawn with ``seed`` ended with <EOS>;
+    one that did makes sampling past <EOS> or leaving it out show. Samples are compared index for index
+    with the reference's, drawn from the same generator: a wrong distribution or recurrence changes a
+    sequence from its first differing draw on, so over many long sequences it cannot match them all.
     """
-    args = copy.deepcopy(args)
-    kwargs = copy.deepcopy(kwargs)
+    found = False
+    for count in range(4 * draws):
+        seed = int(rng.integers(2**31))
+        found = ends_with_eos(seed) or found
+        yield seed
+        if count + 1 >= draws and found:
+            return
+
+
+def compare_indices(function, returned, expected, eos_index, hint):
+    """Raise CheckFailed unless ``returned`` is the list of ints ``expected``; say where they part."""
     try:
-        return function(*args, **kwargs)
-    except NotImplementedError:
-        raise CheckFailed(f"{name} is not implemented yet (it raises NotImplementedError).") from None
+        returned = [int(index) for index in returned]
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{function} must return a list of int indices, got {type(returned).__name__}.") from None
+    if returned == expected:
+        return
+    common = next((t for t, (a, b) in enumerate(zip(returned, expected)) if a != b), min(len(returned), len(expected)))
+    if common == len(expected) and expected[-1] == eos_index:
+        why = f"it went on drawing after <EOS> (index {eos_index}); stop right after appending it."
+    elif common == len(returned) and common < len(expected) and expected[common] == eos_index:
+        why = f"it left out the final <EOS> (index {eos_index}); append it, then stop."
+    else:
+        why = f"index {common} of the sequence differs. Likely cause: {hint}"
+    raise CheckFailed(f"{function} returned {len(returned)} indices, expected {len(expected)} drawn with the same "
+                      f"generator (<EOS> is index {eos_index} here): {why}")
+
+
+# Inputs that a function may change in place, by position: the notebook uses them again only through what
+# the function returns (train_names rebinds the parameters optimize returns, as after an in-place SGD
+# step; optimize never reads the gradients again once clip_by_global_norm has clipped them, as with
+# torch's clip_grad_norm_; rnn_numerical_gradients may perturb x, a0 and the parameters in place and
+# restore them: "+= eps, -= 2 eps, += eps" leaves rounding-level changes, and an entry left perturbed
+# shows in the gradients themselves at the check's large steps). Every other input of every graded
+# function is used again by the notebook's later cells (the upstream gradient of BPTT by the gradient
+# check, the parameters after sampling, caches by a second backward pass): changing it costs the part.
+MAY_CHANGE_IN_PLACE = {"optimize": {3}, "clip_by_global_norm": {0}, "rnn_numerical_gradients": {0, 1, 2}}
+
+
+def _refuse_mutations(name, mutations):
+    allowed = MAY_CHANGE_IN_PLACE.get(name, set())
+    changed = [m for m in mutations if m.position not in allowed or m.keyword is not None]
+    if changed:
+        from grading.session import mutation_message
+
+        raise CheckFailed(mutation_message(name, changed))
+
+
+def _student_error(name, error):
+    if isinstance(error, NotImplementedError):
+        return CheckFailed(f"{name} is not implemented yet (it raises NotImplementedError).")
+    return CheckFailed(f"{name} raised {type(error).__name__}: {error}")
+
+
+def call_student(name, function, *args, **kwargs):
+    """Call a student's function; CheckFailed if it raises or changes one of its inputs in place.
+
+    In the grader ``function`` is a proxy of the sandbox (grading.session), which calls it on copies of
+    the arguments and reports what the call changed (``last_call.mutations``). In a notebook (public
+    tests) it is the student's own function: it gets deep copies, compared with untouched copies after
+    the call, so the check's own arrays never change either way. ``name`` is the function's name
+    (MAY_CHANGE_IN_PLACE lists the inputs it may change).
+    """
+    return _call(name, function, args, kwargs, None)
+
+
+def call_student_with_gradients(name, function, args, wrt, weights):
+    """(value, gradients): call_student, and autograd's gradients of sum(value * weights) w.r.t. ``wrt``.
+
+    ``wrt`` lists paths of input tensors, a position then keys (``[(0, "Wf"), (1,)]``); ``weights`` has
+    the structure of the value (a tensor, or a tuple with one tensor per item). Gradients come back in
+    the order of ``wrt``, None for an input the value does not depend on through autograd (a detached
+    computation). In the grader the backward pass runs in the sandbox (``proxy.with_gradients``).
+    """
+    return _call(name, function, args, {}, (list(wrt), weights))
+
+
+def _call(name, function, args, kwargs, gradients):
+    try:
+        if hasattr(function, "last_call"):  # a proxy: the sandbox copies, compares and differentiates
+            if gradients is None:
+                value, grads = function(*args, **kwargs), None
+            else:
+                value, grads = function.with_gradients(args=args, kwargs=kwargs, wrt=gradients[0], weights=gradients[1])
+            mutations = function.last_call.mutations
+        else:  # the student's own function, in this process: the same comparison on deep copies
+            from grading.sandbox_child import call_and_compare
+            from grading.session import Attribute, Mutation
+
+            value, changes, grads = call_and_compare(
+                function, list(copy.deepcopy(args)), copy.deepcopy(kwargs),
+                None if gradients is None else {"wrt": gradients[0], "weights": gradients[1]})
+            mutations = [Mutation(m["position"], m["keyword"], m["parameter"],
+                                  tuple(Attribute(step) if kind == "attribute" else step for kind, step in m["path"]))
+                         for m in changes]
     except CheckFailed:
         raise
     except Exception as error:  # any student error is a failed check, not a crash
-        raise CheckFailed(f"{name} raised {type(error).__name__}: {error}") from None
+        raise _student_error(name, error) from None
+    _refuse_mutations(name, mutations)
+    return value if gradients is None else (value, grads)
 
 
 def expect_tuple(name, value, length):

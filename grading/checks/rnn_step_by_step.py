@@ -166,23 +166,80 @@ def check_relative_error(relative_error_student, seed=None):
     expect_close("relative_error of two zero arrays", returned, 0.0, "return 0 when both norms are 0 (avoid 0/0).")
 
 
+def _finite_differences(x, a0, parameters, da, eps, centred):
+    """Finite-difference gradients of J = sum(da * a) by the reference rnn_forward: centred or one-sided."""
+    inputs = {"x": x.copy(), "a0": a0.copy(), **{name: value.copy() for name, value in parameters.items()}}
+
+    def loss():
+        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], {name: inputs[name] for name in parameters})
+        return np.sum(da * a)
+
+    base = None if centred else loss()
+    gradients = {}
+    for name in ("x", "a0", "Wax", "Waa", "ba"):
+        array, grad = inputs[name], np.zeros_like(inputs[name])
+        for index in np.ndindex(array.shape):
+            original = array[index]
+            array[index] = original + eps
+            plus = loss()
+            array[index] = original - eps
+            minus = loss() if centred else base
+            array[index] = original
+            grad[index] = (plus - minus) / (2 * eps if centred else eps)
+        gradients["d" + name] = grad
+    return gradients
+
+
+# The steps are large enough that a centred difference differs from the analytic gradient by far more than
+# the tolerance (by about eps**2 / 6 times a third derivative of J), and a one-sided difference (about
+# eps / 2 times a second derivative) by more still, while rounding noise (about 1e-16 |J| / eps) stays far
+# below it. Two steps catch a function that ignores its eps argument.
+NUMERICAL_STEPS = (0.1, 0.03)
+NUMERICAL_RTOL, NUMERICAL_ATOL = 1e-7, 1e-9
+
+
+def _separates(expected, other):
+    """True when ``other`` misses the tolerance around ``expected`` by 100 times the tolerance somewhere."""
+    for key, value in expected.items():
+        tolerance = NUMERICAL_ATOL + NUMERICAL_RTOL * np.abs(value)
+        if np.any(np.abs(other[key] - value) > 101 * tolerance):
+            return True
+    return False
+
+
+def _numerical_problems(seed):
+    """Problems on which the analytic gradient and a one-sided difference both fail the check.
+
+    A draw where either would pass (none has in practice) is replaced by the next one, so a function
+    that returns the analytic gradient or a one-sided difference never passes.
+    """
+    for (rng, shape), eps in zip(problem_rngs(SHAPES[:2], seed), NUMERICAL_STEPS):
+        for _ in range(20):
+            x, a0, parameters, da = _problem(rng, shape)
+            expected = _finite_differences(x, a0, parameters, da, eps, centred=True)
+            _, _, caches = rnn_forward(x, a0, parameters)
+            wrong = (rnn_backward(da, caches), _finite_differences(x, a0, parameters, da, eps, centred=False))
+            if all(_separates(expected, other) for other in wrong):
+                break
+        yield (x, a0, parameters, da, eps), expected
+
+
 def check_rnn_numerical_gradients(rnn_numerical_gradients_student, seed=None):
-    """Centered finite differences of J = sum(da * a) against the analytic gradients."""
-    for rng, shape in problem_rngs(SHAPES[:2], seed):
-        x, a0, parameters, da = _problem(rng, shape)
-        _, _, caches = rnn_forward(x, a0, parameters)
-        expected = rnn_backward(da, caches)
-        returned = call_student("rnn_numerical_gradients", rnn_numerical_gradients_student, x, a0, parameters, da, 1e-6)
+    """Centred finite differences of J = sum(da * a) at large steps, against the reference's."""
+    for (x, a0, parameters, da, eps), expected in _numerical_problems(seed):
+        returned = call_student("rnn_numerical_gradients", rnn_numerical_gradients_student, x, a0, parameters, da, eps)
         expect_keys("the gradients returned by rnn_numerical_gradients", returned, SEQUENCE_GRADIENTS)
         for key in SEQUENCE_GRADIENTS:
             expect_close(
-                f"gradients['{key}']",
+                f"gradients['{key}'] at eps={eps}",
                 returned[key],
                 expected[key],
-                "perturb one entry by +eps and by -eps, take (J_plus - J_minus) / (2 eps) with "
-                "J = sum(da * a), and restore the entry before moving on. (Also check rnn_forward.)",
-                rtol=1e-5,
-                atol=1e-6,
+                f"at a step as large as eps={eps} the centred difference differs measurably from the analytic "
+                "gradient: perturb one entry by +eps and by -eps (the eps argument), take "
+                "(J_plus - J_minus) / (2 eps) with J = sum(da * a), and restore the entry before moving on; "
+                "do not return rnn_backward's gradients or a one-sided difference. (Also check rnn_forward.)",
+                rtol=NUMERICAL_RTOL,
+                atol=NUMERICAL_ATOL,
             )
 
 

@@ -1,64 +1,138 @@
 """Hidden checks of assignment 5, the LSTM language model in PyTorch.
 
-Students receive float64 CPU tensors (parameters as a dict of tensors, a
-state dict) and int64 index tensors; the checks compare with the NumPy
-reference (the LSTM equations) and with reference_impl.torch_models (loss,
-sampler). Sampling is compared draw for draw: the notebook's ``draw`` helper
-fixes how indices are drawn from a generator seeded with the given seed.
+Students receive CPU tensors (parameters as a dict of tensors) and int64
+index tensors; the checks compare with the NumPy reference (the LSTM
+equations) and with reference_impl.torch_models (loss, sampler):
+
+- values, on problems in float64 (tight tolerances) and one in float32, where
+  what comes back must be float32 on the inputs' device (no hard-coded dtype);
+- gradients through autograd: the loss of the returned values is
+  differentiated in the student's process with respect to the inputs and
+  parameters, and compared with the reference's gradients, so a hidden state
+  wrongly detached (same values, wrong gradients) fails;
+- samples index for index (not as decoded text, which stops at the first
+  <EOS>): the notebook's ``draw`` helper fixes how an index is drawn from a
+  generator seeded with the given seed; <EOS> and <UNK> sit at drawn positions.
 """
 import numpy as np
 import torch
 
-from reference_impl.lstm import initialize_lstm_parameters, lstm_cell_forward, lstm_forward
-from reference_impl.text import Vocabulary, one_hot
+from reference_impl.lstm import initialize_lstm_parameters, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from reference_impl.text import one_hot
 from reference_impl.torch_models import LanguageModel, masked_cross_entropy, numpy_to_layer, pad_sequences
-from reference_impl.torch_models import sample as reference_sample
 
-from . import CheckFailed, GradedTest, call_student, expect_close, expect_tuple, problem_rngs
+from . import (CheckFailed, GradedTest, call_student, call_student_with_gradients, compare_indices, draw_seeds,
+               expect_close, expect_tuple, problem_rngs, special_vocabulary)
 from .gru_lstm import check_lstm_cell_forward
 
-# (V including <EOS> and <UNK>, n_a, m)
-SHAPES = [(6, 4, 3), (9, 5, 1), (5, 3, 4)]
+# (smallest and largest V including <EOS> and <UNK>, n_a, m, dtype of the tensors handed to the student)
+SHAPES = [((5, 8), 4, 3, torch.float64), ((8, 12), 5, 1, torch.float32), ((5, 9), 3, 4, torch.float64)]
+# float32 values are compared with the float64 reference at a tolerance well above float32 rounding
+# (about 1e-7 relative per operation) and well below what a wrong equation changes
+TOLERANCES = {torch.float64: {"rtol": 1e-6, "atol": 1e-8}, torch.float32: {"rtol": 1e-4, "atol": 1e-5}}
+RECURRENT = tuple(f"{kind}{gate}" for gate in "fico" for kind in "Wb")
 CELL_HINT = ("the same equations as your NumPy cell, with torch operations: concat = torch.cat([a_prev, xt]), "
              "torch.sigmoid, torch.tanh, @ for matrix products.")
+GRADIENT_HINT = ("the values are right but autograd's gradients through them are not: do not detach the state "
+                 "(.detach(), .item(), .numpy(), torch.no_grad() or a new tensor built from its values) between steps.")
+# Samples: see checks.draw_seeds. Compared in float64, where rounding cannot move a draw.
+DRAWS, MAX_LENGTH, EOS_LOGIT_SHIFT = 12, 40, -1.0
 
 
-def _numpy(name, value):
+def _numpy(name, value, dtype=None):
+    """A returned tensor as float64 NumPy; CheckFailed unless it is a CPU tensor of ``dtype`` (when given)."""
     if not isinstance(value, torch.Tensor):
         raise CheckFailed(f"{name} must be a torch tensor, got {type(value).__name__}.")
+    if dtype is not None and value.dtype != dtype:
+        raise CheckFailed(f"{name} has dtype {value.dtype}, expected {dtype}, the dtype of the inputs: create new "
+                          "tensors with dtype=... and device=... of the inputs (or torch.zeros_like), not a fixed dtype.")
+    if value.device.type != "cpu":
+        raise CheckFailed(f"{name} is on {value.device}, expected the inputs' device, cpu.")
     return value.detach().cpu().to(torch.float64).numpy()
 
 
-def _tensors(parameters):
-    return {name: torch.tensor(value, dtype=torch.float64) for name, value in parameters.items()}
+def _tensors(parameters, dtype=torch.float64):
+    return {name: torch.tensor(value, dtype=dtype) for name, value in parameters.items()}
 
 
-def _lm_parameters(rng, V, n_a):
+def _rounded(parameters, dtype):
+    """The NumPy parameters as the student sees them in ``dtype`` (float32 rounding included)."""
+    return {name: value.astype(np.float32).astype(np.float64) if dtype == torch.float32 else value
+            for name, value in parameters.items()}
+
+
+def _lm_parameters(rng, V, n_a, dtype=torch.float64):
     parameters = initialize_lstm_parameters(V, n_a, V, seed=int(rng.integers(2**31)))
     for name in parameters:
         if name.startswith("b"):
             parameters[name] = rng.normal(size=parameters[name].shape)
     parameters["Wy"] = 2 * parameters["Wy"]
-    return parameters
+    return _rounded(parameters, dtype)
 
 
-def _batch(rng, V, m):
-    sequences = [list(rng.integers(2, V, size=rng.integers(1, 6))) + [0] for _ in range(m)]
+def _vocabulary(rng, V_range):
+    return special_vocabulary(rng, int(rng.integers(V_range[0], V_range[1] + 1)))
+
+
+def _batch(rng, vocab, m):
+    letters = [k for k in range(len(vocab)) if k not in (vocab.eos_index, vocab.unk_index)]
+    sequences = [[int(k) for k in rng.choice(letters, size=rng.integers(1, 6))] + [vocab.eos_index] for _ in range(m)]
     return pad_sequences(sequences)
 
 
+def _expect_gradients(function, names, gradients, expected, tolerance):
+    """Compare autograd's gradients (aligned with ``names``) with the reference's."""
+    for name, gradient in zip(names, gradients):
+        if gradient is None:
+            raise CheckFailed(f"the gradient of {function}'s value with respect to {name} is missing: the value does "
+                              f"not depend on {name} through autograd. Likely cause: {GRADIENT_HINT}")
+        expect_close(f"the gradient with respect to {name} through {function}", _numpy(name, gradient),
+                     expected[name], GRADIENT_HINT, **tolerance)
+
+
 def check_lstm_cell_torch(lstm_cell_torch_student, seed=None):
-    """a_next and c_next of the torch cell."""
-    for rng, (V, n_a, m) in problem_rngs(SHAPES, seed):
-        parameters = _lm_parameters(rng, V, n_a)
-        xt, a_prev, c_prev = rng.normal(size=(V, m)), rng.normal(size=(n_a, m)), rng.normal(size=(n_a, m))
-        a_next, c_next, _, _ = lstm_cell_forward(xt, a_prev, c_prev, parameters)
-        recurrent = {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
-        returned = expect_tuple("lstm_cell_torch", call_student(
-            "lstm_cell_torch", lstm_cell_torch_student, torch.tensor(xt), torch.tensor(a_prev), torch.tensor(c_prev),
-            _tensors(recurrent)), 2)
-        expect_close("c_next (second value returned by lstm_cell_torch)", _numpy("c_next", returned[1]), c_next, CELL_HINT)
-        expect_close("a_next (first value returned by lstm_cell_torch)", _numpy("a_next", returned[0]), a_next, CELL_HINT)
+    """a_next and c_next of the torch cell, their dtype, and their gradients through autograd."""
+    for rng, (V_range, n_a, m, dtype) in problem_rngs(SHAPES, seed):
+        V = int(rng.integers(V_range[0], V_range[1] + 1))
+        parameters = _lm_parameters(rng, V, n_a, dtype)
+        xt, a_prev, c_prev = (_rounded({"": rng.normal(size=shape)}, dtype)[""] for shape in ((V, m), (n_a, m), (n_a, m)))
+        weight_a, weight_c = rng.normal(size=(n_a, m)), rng.normal(size=(n_a, m))
+        a_next, c_next, _, cache = lstm_cell_forward(xt, a_prev, c_prev, parameters)
+        reference = lstm_cell_backward(weight_a, weight_c, cache)
+        expected = {"xt": reference["dxt"], "a_prev": reference["da_prev"], "c_prev": reference["dc_prev"],
+                    **{f"parameters['{name}']": reference["d" + name] for name in RECURRENT}}
+        recurrent = {name: parameters[name] for name in RECURRENT}
+        returned, gradients = call_student_with_gradients(
+            "lstm_cell_torch", lstm_cell_torch_student,
+            [torch.tensor(xt, dtype=dtype), torch.tensor(a_prev, dtype=dtype), torch.tensor(c_prev, dtype=dtype),
+             _tensors(recurrent, dtype)],
+            wrt=[(0,), (1,), (2,)] + [(3, name) for name in RECURRENT],
+            weights=(torch.tensor(weight_a, dtype=dtype), torch.tensor(weight_c, dtype=dtype)))
+        returned = expect_tuple("lstm_cell_torch", returned, 2)
+        tolerance = TOLERANCES[dtype]
+        expect_close("c_next (second value returned by lstm_cell_torch)", _numpy("c_next", returned[1], dtype), c_next,
+                     CELL_HINT, **tolerance)
+        expect_close("a_next (first value returned by lstm_cell_torch)", _numpy("a_next", returned[0], dtype), a_next,
+                     CELL_HINT, **tolerance)
+        _expect_gradients("lstm_cell_torch", list(expected), gradients, expected, tolerance)
+
+
+def _reference_model(parameters):
+    """reference_impl's LanguageModel (float64, one-hot inputs) holding ``parameters``."""
+    V, n_a = parameters["Wy"].shape
+    model = LanguageModel(V, n_a, "lstm", input="one_hot", device="cpu", dtype=torch.float64)
+    numpy_to_layer({name: parameters[name] for name in RECURRENT}, model.recurrent)
+    with torch.no_grad():
+        model.Wy.copy_(torch.tensor(parameters["Wy"]))
+        model.by.copy_(torch.tensor(parameters["by"]))
+    return model
+
+
+def _reference_gradients(model, loss):
+    """d loss / d every parameter of the reference model, keyed as the student's parameters dict."""
+    named = dict(model.recurrent.cell.named_parameters(), Wy=model.Wy, by=model.by)
+    gradients = torch.autograd.grad(loss, list(named.values()))
+    return {f"parameters['{name}']": gradient.numpy() for name, gradient in zip(named, gradients)}
 
 
 def _reference_logits(parameters, x):
@@ -67,61 +141,93 @@ def _reference_logits(parameters, x):
     return np.einsum("vn,nmt->vmt", parameters["Wy"], a) + parameters["by"][:, :, None]
 
 
+def _lm_problems(seed):
+    for rng, (V_range, n_a, m, dtype) in problem_rngs(SHAPES, seed):
+        vocab = _vocabulary(rng, V_range)
+        parameters = _lm_parameters(rng, len(vocab), n_a, dtype)
+        x, y, _ = _batch(rng, vocab, m)
+        yield rng, parameters, x, y, dtype
+
+
 def check_lm_forward(lm_forward_student, seed=None):
-    """Logits of the language model on a padded batch."""
-    for rng, (V, n_a, m) in problem_rngs(SHAPES, seed):
-        parameters = _lm_parameters(rng, V, n_a)
-        x, _, _ = _batch(rng, V, m)
-        returned = call_student("lm_forward", lm_forward_student, _tensors(parameters), x)
-        expect_close("logits returned by lm_forward", _numpy("logits", returned), _reference_logits(parameters, x),
-                     "x<t> is the one-hot vector of x[:, t], the zero vector where x is -1; start from a = c = 0, run "
-                     "lstm_cell_torch over t and return Wy a<t> + by for every t (no softmax), shape (V, m, T). "
-                     "(Also check lstm_cell_torch.)")
+    """Logits of the language model on a padded batch, their dtype, and their gradients through autograd."""
+    hint = ("x<t> is the one-hot vector of x[:, t], the zero vector where x is -1; start from a = c = 0, run "
+            "lstm_cell_torch over t and return Wy a<t> + by for every t (no softmax), shape (V, m, T). "
+            "(Also check lstm_cell_torch.)")
+    for rng, parameters, x, _, dtype in _lm_problems(seed):
+        weights = rng.normal(size=(parameters["Wy"].shape[0],) + tuple(x.shape))
+        model = _reference_model(parameters)
+        logits, _ = model(x)
+        expected = _reference_gradients(model, (logits * torch.tensor(weights)).sum())
+        returned, gradients = call_student_with_gradients(
+            "lm_forward", lm_forward_student, [_tensors(parameters, dtype), x],
+            wrt=[(0, name) for name in parameters], weights=torch.tensor(weights, dtype=dtype))
+        expect_close("logits returned by lm_forward", _numpy("logits", returned, dtype),
+                     _reference_logits(parameters, x), hint, **TOLERANCES[dtype])
+        _expect_gradients("lm_forward", [f"parameters['{name}']" for name in parameters], gradients, expected,
+                          TOLERANCES[dtype])
 
 
 def check_lm_loss(lm_loss_student, seed=None):
-    """The masked cross-entropy, summed over steps and averaged over examples."""
-    for rng, (V, n_a, m) in problem_rngs(SHAPES, seed):
-        parameters = _lm_parameters(rng, V, n_a)
-        x, y, _ = _batch(rng, V, m)
-        expected = masked_cross_entropy(torch.tensor(_reference_logits(parameters, x)), y)
-        returned = call_student("lm_loss", lm_loss_student, _tensors(parameters), x, y)
-        expect_close("the loss returned by lm_loss", _numpy("loss", returned), _numpy("loss", expected),
-                     "sum -log softmax(logits)[target] over the real steps (targets of -1 are padding and add "
-                     "nothing), then divide by the number of examples m, not by the number of steps. "
-                     "(Also check lm_forward.)")
+    """The masked cross-entropy (summed over steps, averaged over examples), its dtype and its gradients."""
+    hint = ("sum -log softmax(logits)[target] over the real steps (targets of -1 are padding and add nothing), "
+            "then divide by the number of examples m, not by the number of steps. (Also check lm_forward.)")
+    for _, parameters, x, y, dtype in _lm_problems(seed):
+        model = _reference_model(parameters)
+        loss = masked_cross_entropy(model(x)[0], y)
+        expected = _reference_gradients(model, loss)
+        returned, gradients = call_student_with_gradients(
+            "lm_loss", lm_loss_student, [_tensors(parameters, dtype), x, y],
+            wrt=[(0, name) for name in parameters], weights=None)
+        expect_close("the loss returned by lm_loss", _numpy("loss", returned, dtype), loss.item(), hint,
+                     **TOLERANCES[dtype])
+        _expect_gradients("lm_loss", [f"parameters['{name}']" for name in parameters], gradients, expected,
+                          TOLERANCES[dtype])
+
+
+@torch.no_grad()
+def _reference_sample(model, vocab, seed, temperature):
+    """The indices reference_impl.torch_models.sample draws for one sequence (it returns them decoded)."""
+    generator = torch.Generator().manual_seed(seed)
+    x, state, indices = torch.full((1, 1), -1, dtype=torch.long), None, []
+    while len(indices) < MAX_LENGTH:
+        logits, state = model(x, state0=state)
+        scores = logits[:, :, 0].T / temperature
+        scores[:, vocab.unk_index] = -float("inf")
+        x = torch.multinomial(torch.softmax(scores, dim=1), 1, generator=generator)
+        indices.append(int(x))
+        if indices[-1] == vocab.eos_index:
+            break
+    return indices
 
 
 def _check_samples(sample_student, seed, temperatures, hint):
-    for rng, (V, n_a, _) in problem_rngs(SHAPES, seed):
-        parameters = _lm_parameters(rng, V, n_a)
-        vocab = Vocabulary([chr(ord("a") + k) for k in range(V - 2)])
-        model = LanguageModel(V, n_a, "lstm", input="one_hot", device="cpu", dtype=torch.float64)
-        numpy_to_layer({k: v for k, v in parameters.items() if k not in ("Wy", "by")}, model.recurrent)
-        with torch.no_grad():
-            model.Wy.copy_(torch.tensor(parameters["Wy"]))
-            model.by.copy_(torch.tensor(parameters["by"]))
+    for rng, (V_range, n_a, _, _) in problem_rngs(SHAPES, seed):
+        vocab = _vocabulary(rng, V_range)
+        parameters = _lm_parameters(rng, len(vocab), n_a)
+        parameters["by"][vocab.eos_index] += EOS_LOGIT_SHIFT
+        model = _reference_model(parameters)
         for temperature in temperatures:
-            for draw_seed in rng.integers(2**31, size=3):
-                generator = torch.Generator().manual_seed(int(draw_seed))
-                expected = reference_sample(model, vocab, 1, temperature, 12, generator)[0]
+            expected = {}
+
+            def ends_with_eos(draw_seed):
+                expected[draw_seed] = _reference_sample(model, vocab, draw_seed, temperature)
+                return expected[draw_seed][-1] == vocab.eos_index
+
+            for draw_seed in draw_seeds(rng, ends_with_eos, DRAWS):
                 returned = call_student("sample_torch", sample_student, _tensors(parameters), vocab.eos_index,
-                                        vocab.unk_index, seed=int(draw_seed), temperature=temperature, max_length=12)
-                try:
-                    text = vocab.decode([int(index) for index in returned])
-                except (TypeError, ValueError) as error:
-                    raise CheckFailed(f"sample_torch must return a list of indices in [0, V): {error}") from None
-                if text != expected:
-                    raise CheckFailed(f"sample_torch(temperature={temperature}) drew a different sequence than the "
-                                      f"model's distribution with the same generator. Likely cause: {hint}")
+                                        vocab.unk_index, seed=draw_seed, temperature=temperature, max_length=MAX_LENGTH)
+                compare_indices(f"sample_torch(temperature={temperature})", returned, expected[draw_seed],
+                                vocab.eos_index, hint)
 
 
 def check_sample_torch(sample_torch_student, seed=None):
     """Draws at temperature 1."""
     _check_samples(sample_torch_student, seed, (1.0,),
                    "start from x = 0 and a = c = 0; each step's scores are the logits Wy a + by (shape (1, V)) with "
-                   "<UNK> set to -inf; draw with draw(scores, generator) (not argmax); feed the one-hot of the drawn "
-                   "index back; stop after <EOS> or max_length.")
+                   "scores[0, unk_index] = -inf (the unk_index argument, not a fixed number); draw with "
+                   "draw(scores, generator) (not argmax); feed back a fresh one-hot vector of the drawn index; "
+                   "stop after <EOS> (kept in the list) or max_length. (Also check lstm_cell_torch.)")
 
 
 def check_sample_torch_temperature(sample_torch_student, seed=None):
