@@ -50,6 +50,13 @@ c.Autograde.autograde_preprocessors = [HardenedExecute, IgnorePattern, ClearMeta
 # Feedback shows the outcome and message of each hidden test, not its source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 
+# Written answers are student markdown, rendered as HTML in the feedback and in formgrader
+# (both use this exporter): nothing in them may run in a browser. Markdown cells go through
+# grading/safe_html.py (nbgrader's templates call markdown2html without cleaning), and
+# nbconvert's own sanitising covers HTML, markdown and JavaScript outputs.
+c.HTMLExporter.sanitize_html = True
+c.HTMLExporter.filters = {"markdown2html": "grading.safe_html.markdown2html"}
+
 # The kernel prints only the exception's type and message: a traceback with
 # source context would show the lines around each hidden check call.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.xmode=Minimal"]
