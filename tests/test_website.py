@@ -439,3 +439,49 @@ def test_missing_page_gets_a_404_page_with_a_way_back(driver, site_url):
     for url in (home, search):
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200
+
+
+# --- the bilingual glossary ------------------------------------------------------
+
+GLOSSARY = "book/appendix/glossary"
+# Terms the chapters use, and names students meet in other textbooks (issue 16).
+GLOSSARY_MUST_LIST = ["relevance gate", "perplexity", "困惑度", "teacher forcing", "greedy decoding",
+                      "singular value", "spectral norm", "dense layer", "全连接层", "主谓一致",
+                      "Xavier initialisation", "He initialisation", "dropout",
+                      "通过时间反向传播", "隐状态", "记忆元", "批量规范化", "词元化"]
+
+
+@pytest.mark.parametrize("docname", one_worker_per_page(
+    [p for p in CHAPTER_NUMBERS if p.startswith("book/chapters/")]))
+def test_chapter_links_glossary_terms_at_first_use(reader, docname):
+    links = reader.visit(docname)["glossaryLinks"]
+    assert len(links) >= 3, f"{docname} links only {links} to the glossary"
+    targets = [link["href"].split("#")[1] for link in links]
+    assert len(targets) == len(set(targets)), f"{docname}: a term is linked more than once: {targets}"
+    assert all(reader.docname(link["href"].split("#")[0]) == GLOSSARY for link in links)
+
+
+def test_glossary_lists_the_terms_students_meet(reader):
+    terms = reader.visit(GLOSSARY)["glossaryTerms"]
+    missing = [t for t in GLOSSARY_MUST_LIST if t not in terms]
+    assert not missing, f"the glossary lacks {missing}"
+    assert "{term}" not in reader.visit(GLOSSARY)["articleText"], "raw {term} syntax shown on the glossary"
+
+
+def test_chinese_text_is_marked_for_screen_readers(reader):
+    page = reader.visit(GLOSSARY)
+    assert not page["unmarkedChinese"], f"Chinese text outside lang=zh-Hans: {page['unmarkedChinese'][:10]}"
+    assert reader.has_anchor(reader.url(GLOSSARY) + "#term-遗忘门") and reader.status(reader.url(GLOSSARY)) == 200
+
+
+def test_glossary_card_on_keyboard_focus(driver, reader):
+    reader.load(KEY_PAGES["lstm"])
+    card = driver.execute_script("""
+      const link = document.querySelector("a.glossary-term"); link.focus();
+      const card = document.getElementById(link.getAttribute("aria-describedby") || "none");
+      return card && !card.hidden && card.getClientRects().length ? {
+        text: card.textContent, zh: (card.querySelector("[lang='zh-Hans']") || {textContent: ""}).textContent,
+        term: link.textContent} : null;""")
+    assert card, "focusing a glossary link shows no card"
+    assert card["zh"] and re.search(r"[\u4e00-\u9fff]", card["zh"]), f"the card has no Chinese term: {card}"
+    assert len(card["text"]) > len(card["zh"]) + 20, f"the card has no definition: {card}"

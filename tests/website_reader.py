@@ -196,6 +196,17 @@ const done = arguments[arguments.length - 1];
     doubledWords: [...article.querySelectorAll("p, li")].flatMap(el => el.textContent.match(/\b(\w{3,}) +\1\b/gi) || []),
     licenceLinks: [...document.querySelectorAll("footer a[rel~=license]")].map(a => a.href),
     lastUpdated: text(document.querySelector("footer .last-updated") || {textContent: ""}),
+    glossaryLinks: [...article.querySelectorAll("a.glossary-term")].map(a => ({href: a.href, text: a.textContent})),
+    glossaryTerms: [...article.querySelectorAll("dl.glossary dt")].map(dt => dt.textContent.replace(/#$/, "").trim()),
+    articleText: article.textContent,
+    // Chinese characters in text nodes with no lang="zh-Hans" ancestor
+    unmarkedChinese: (() => {
+      const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        if (/[\u4e00-\u9fff]/.test(n.textContent) && !n.parentElement.closest("[lang='zh-Hans'], script, style")) out.push(n.textContent.trim());
+      }
+      return out;
+    })(),
     language: document.documentElement.lang,
     title: document.title,
   });
