@@ -141,7 +141,11 @@ def _failure_message(error):
         message = f"your code did not finish: {error}"
     else:
         message = f"the returned values could not be checked ({type(error).__name__}: {error})"
-    return message if len(message) <= MESSAGE_CHARS else message[:MESSAGE_CHARS] + "..."
+    return _cut(message)
+
+
+def _cut(text):
+    return text if len(text) <= MESSAGE_CHARS else text[:MESSAGE_CHARS] + "..."
 
 
 def _repair(submitted, template):
@@ -175,11 +179,12 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, 
     if jail is None or not set(packages) <= set(jail.packages):
         jail = shared_jail(packages)
     with Session(cells, limits, jail, provided, labels) as session:
+        result.skipped = list(session.skipped_notes)
         try:
             errors = session.run_cells()
         except DeadlineExceeded as error:
             errors = {"all": str(error)}
-        result.notes += [message for _, message in sorted(errors.items(), key=lambda item: str(item[0]))]
+        result.notes += [_cut(message) for _, message in sorted(errors.items(), key=lambda item: str(item[0]))]
         for test in graded_tests(assignment).values():
             try:
                 test.check(*[session.function(name) for name in test.functions], seed=seed)
@@ -240,9 +245,7 @@ class ExternalResults(NbGraderPreprocessor):
         self._parts = {part.grade_id: part for part in result.parts}
         nb, resources = super().preprocess(nb, resources)
         lines = list(result.notes)
-        if result.skipped:
-            lines.append("not run when graded (IPython magics and shell commands have no effect on the checks):")
-            lines += [f"    {line}" for line in result.skipped]
+        lines += result.skipped  # IPython lines that did not run, each with its cell, line and reason
         if result.seed is not None:
             lines.append(f"the checks drew their inputs from seed {result.seed}")
         if lines:
@@ -354,10 +357,17 @@ def record(course_dir, assignment, student, result, db_url=None):
         raise RuntimeError(f"nbgrader refused the notebook: {nbgrader_reason(outcome)}")
 
 
+_GENERIC = ("Please see the the above traceback", "Please see the above traceback", "There was an error processing")
+
+
 def nbgrader_reason(outcome):
-    """The reason in a failed NbGraderAPI outcome: the last line of its traceback, else of its log."""
-    for text in (outcome.get("error") or "", outcome.get("log") or ""):
-        lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-        if lines:
-            return lines[-1][:MESSAGE_CHARS]
+    """The reason in a failed NbGraderAPI outcome: the last exception line of its traceback, else of its log,
+    that is not one of nbgrader's generic closing lines ("Please see the above traceback ..."); else the
+    last line."""
+    texts = [[line.strip() for line in (outcome.get(key) or "").splitlines() if line.strip()] for key in ("error", "log")]
+    specific = [[line for line in lines if not any(generic in line for generic in _GENERIC)] for lines in texts]
+    raised = [[line for line in lines if re.match(r"[\w.]+(Error|Exception|Entry): ", line)] for lines in specific]
+    for candidates in (*raised, *specific, *texts):
+        if candidates:
+            return candidates[-1][:MESSAGE_CHARS]
     return "no reason given"

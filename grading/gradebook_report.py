@@ -62,6 +62,8 @@ class Record:
 _REASONS = [
     (re.compile(r"No assignment with ID '?([\w-]+)'? exists", re.I),
      lambda m: f"{m.group(1)} is not in the gradebook: release it first (python -m grading release {m.group(1)})"),
+    (re.compile(r"No student with ID '?([\w.@+-]+)'? exists", re.I),
+     lambda m: f"{m.group(1)} is not in the gradebook: add the roster first (python -m grading roster FILE.csv)"),
     (re.compile(r"Cell '?([\w-]+)'? does not exist|No (?:grade|solution|source) cell with name '?([\w-]+)'?", re.I),
      lambda m: f"this looks like another assignment's notebook (cell {m.group(1) or m.group(2)} "
                "is not one of this assignment's)"),
@@ -81,7 +83,7 @@ def explain(message):
         if match:
             return say(match)
     lines = [line.strip() for line in message.splitlines() if line.strip()]
-    errors = [line for line in lines if "[ERROR]" in line or "Error" in line]
+    errors = [line for line in lines if re.search(r"ERROR\]|Error|Exception", line)]
     return re.sub(r"\s+", " ", (errors or lines)[-1])[:300]
 
 
