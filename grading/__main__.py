@@ -75,7 +75,8 @@ def build_parser():
     grade.add_argument("--workers", type=int, default=1, help="parallel worker processes on this machine")
     grade.add_argument("--dask", help="a Dask scheduler address, or 'local' for a local cluster of --workers")
     grade.add_argument("--force", action="store_true", help="grade again the submissions already finished")
-    grade.add_argument("--cell-seconds", type=float, default=30.0, help="time limit of one cell or call")
+    grade.add_argument("--cell-seconds", type=float,
+                       help="time limit of one cell or call (default: the course's c.Execute.timeout)")
     grade.add_argument("--notebook-seconds", type=float, default=300.0, help="time limit of one submission")
     grade.add_argument("--memory-mb", type=int, default=2048, help="memory limit of one submission")
     return parser
@@ -102,15 +103,16 @@ def main(argv=None):
 
 def _grade(args):
     from .batch import default_db_url, grade_all, skipped_line, summary_line
-    from .sandbox import Limits
+    from .student_text import printable
+    from .sandbox import FallbackRefused, course_limits
     from .term import before_grading, grading_totals
 
     reason = before_grading(args)
     if reason:
         print(f"error: {reason}", file=sys.stderr)
         return 1
-    limits = Limits(memory_bytes=args.memory_mb << 20, cell_seconds=args.cell_seconds,
-                    notebook_seconds=args.notebook_seconds)
+    limits = course_limits(args.course, memory_bytes=args.memory_mb << 20, cell_seconds=args.cell_seconds,
+                           notebook_seconds=args.notebook_seconds)
     options = dict(db_url=args.db, limits=limits, force=args.force, students=args.student)
     skipped = skipped_line(args.course, args.assignment, args.db or default_db_url(args.course), args.force,
                            args.student)
@@ -127,7 +129,11 @@ def _grade(args):
         finally:
             client.close()
     else:
-        outcomes = grade_all(args.course, args.assignment, workers=args.workers, **options)
+        try:
+            outcomes = grade_all(args.course, args.assignment, workers=args.workers, **options)
+        except FallbackRefused as error:  # without root, an assignment the fallback cannot hold is not graded
+            print(f"error: {printable(error)}", file=sys.stderr)
+            return 1
     for outcome in sorted(outcomes, key=lambda o: o["student"]):
         print(summary_line(outcome))  # student text escaped: it cannot forge or rewrite a line
     print(grading_totals(args))

@@ -165,6 +165,7 @@ def test_a_changed_file_is_regraded_and_all_its_grades_replaced(course):
 
 def test_grading_the_same_file_again_gives_the_same_points_messages_and_recorded_seed(course):
     notebook = with_source(build_submission("honest"), "relative_error_code", WRONG_RELATIVE_ERROR)
+    notebook.cells.append(nbformat.v4.new_code_cell("!pip install tqdm\nimport tqdm"))
     path = submit(course, "again", notebook)
     first = grade(course)["again"]
     first_row = finished(f"sqlite:///{course}/gradebook.db", ASSIGNMENT)["again"]
@@ -175,7 +176,9 @@ def test_grading_the_same_file_again_gives_the_same_points_messages_and_recorded
     assert first_row["seed"] == second_row["seed"] == first["seed"] == expected_seed
     assert (first["score"], first["message"]) == (second["score"], second["message"])
     assert part_scores(course)["again"] == {**FULL, "relative_error": 0.0}
-    assert f"seed {expected_seed}" in feedback_html(course, "again")
+    html = feedback_html(course, "again")
+    assert f"seed {expected_seed}" in html
+    assert "skipped line 1 of your added cell" in html and "!pip install tqdm" in html
 
 
 # ---- item 16: a grader process that dies ----------------------------------------------
