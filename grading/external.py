@@ -209,10 +209,20 @@ def assignment_packages(course_dir, assignment):
     return required_packages(template, provided_files(template))
 
 
+# Far above any honest notebook, outputs included (GitHub warns at 50 MB); reading a
+# notebook costs the grader many times its size in memory and time.
+MAX_NOTEBOOK_BYTES = 64 << 20
+
+
 def score_file(course_dir, assignment, path, limits=Limits(), jail=None, student=""):
-    """score_notebook for a notebook file; a file that is missing or not a notebook scores 0 with the reason."""
+    """score_notebook for a notebook file; a missing, oversized or unreadable file scores 0 with the reason."""
     template = nbformat.read(source_notebook_path(course_dir, assignment), as_version=4)
     try:
+        size = os.path.getsize(path)
+        if size > MAX_NOTEBOOK_BYTES:
+            return unreadable_result(assignment, f"the submitted notebook is {size / 2**20:.0f} MB, more than the "
+                                                 f"{MAX_NOTEBOOK_BYTES >> 20} MB a notebook may have: clear its "
+                                                 "largest outputs and submit it again")
         submitted = nbformat.read(path, as_version=4)
         nbformat.validate(submitted)
     except Exception as error:  # corrupt JSON, wrong format, missing file: all mean "not gradable"

@@ -238,3 +238,19 @@ def test_student_text_cannot_forge_summary_lines_or_feedback_markup(course):
     assert "\x1b" not in html and "\u202e" not in html
     assert "<script>alert(1)" not in html and "&lt;script&gt;alert(1)" in html
     assert "\\x1b[2K\\nmallory" in html
+
+
+def test_an_oversized_notebook_is_a_recorded_error_and_the_batch_goes_on(course):
+    from grading.external import MAX_NOTEBOOK_BYTES
+
+    honest = build_submission("honest")
+    bloated = copy.deepcopy(honest)  # one printed output bigger than any notebook needs
+    bloated.cells.append(nbformat.v4.new_code_cell("print('x' * 10**8)", outputs=[nbformat.v4.new_output(
+        "stream", name="stdout", text="x" * (MAX_NOTEBOOK_BYTES + 1))]))
+    submit(course, "bloated", bloated)
+    submit(course, "honest", honest)
+    outcomes = grade(course)
+
+    assert outcomes["bloated"]["status"] == "error" and "MB a notebook may have" in outcomes["bloated"]["message"]
+    assert outcomes["honest"]["status"] == "graded"
+    assert part_scores(course)["honest"] == FULL
