@@ -111,22 +111,75 @@ def _weight_blocks(cell, name):
     return W[:, : cell.n_a], W[:, cell.n_a :], getattr(cell, "b" + name)
 
 
+class _StackedGates(torch.autograd.Function):
+    """torch.nn's (weight_ih, weight_hh, bias) from the gates' matrices and biases, as one autograd node.
+
+    Rows j n_a : (j + 1) n_a of every output come from gate j (negated where its sign is -1), the
+    weights' columns :n_a going to weight_hh and n_a: to weight_ih. The same as cat of the slices,
+    in one node whose backward cuts each gradient back into the gates' blocks: a fused training
+    step on a small model pays for every autograd node it crosses.
+    """
+
+    @staticmethod
+    def forward(ctx, n_a, signs, *tensors):
+        ctx.n_a, ctx.signs = n_a, signs
+        matrices, biases = tensors[: len(signs)], tensors[len(signs) :]
+
+        def stacked(blocks):
+            return torch.cat([block if sign > 0 else -block for block, sign in zip(blocks, signs)])
+
+        return (stacked([W[:, n_a:] for W in matrices]), stacked([W[:, :n_a] for W in matrices]),
+                stacked(biases).view(-1))
+
+    @staticmethod
+    def backward(ctx, d_ih, d_hh, d_b):
+        n_a, signs = ctx.n_a, ctx.signs
+        d_matrices, d_biases = [], []
+        for j, sign in enumerate(signs):
+            rows = slice(j * n_a, (j + 1) * n_a)
+            d_W = torch.cat([d_hh[rows], d_ih[rows]], dim=1)
+            d_bias = d_b[rows].unsqueeze(1)
+            d_matrices.append(d_W if sign > 0 else -d_W)
+            d_biases.append(d_bias if sign > 0 else -d_bias)
+        return (None, None, *d_matrices, *d_biases)
+
+
+def _torch_nn_blocks(cell):
+    """(weight_ih, weight_hh, bias) of torch.nn for one cell, as differentiable functions of its parameters."""
+    gates = _TORCH_GATES[_torch_kind(cell)]
+    if isinstance(cell, RNNCell):
+        return cell.Wax, cell.Waa, cell.ba[:, 0]
+    return _StackedGates.apply(cell.n_a, tuple(sign for _, sign in gates),
+                               *[getattr(cell, "W" + g) for g, _ in gates], *[getattr(cell, "b" + g) for g, _ in gates])
+
+
+def torch_nn_parameters(layer):
+    """The parameters torch.nn.RNN/GRU/LSTM would hold for this layer, computed from the layer's own.
+
+    Returns a dict keyed as torch_nn_state_dict, in torch.nn's order (per layer and direction:
+    weight_ih, weight_hh, bias_ih, bias_hh); autograd sees through it, so a gradient with
+    respect to these tensors lands on the layer's parameters. The whole bias is bias_ih,
+    bias_hh is a constant zero.
+    """
+    parameters = {}
+    for k, one in enumerate(_layer_list(layer)):
+        for cell, suffix in _directions(one):
+            w_ih, w_hh, b = _torch_nn_blocks(cell)
+            parameters[f"weight_ih_l{k}{suffix}"] = w_ih
+            parameters[f"weight_hh_l{k}{suffix}"] = w_hh
+            parameters[f"bias_ih_l{k}{suffix}"] = b
+            parameters[f"bias_hh_l{k}{suffix}"] = torch.zeros_like(b, requires_grad=False)
+    return parameters
+
+
 def torch_nn_state_dict(layer):
     """State dict that torch.nn.RNN/GRU/LSTM(n_x, n_a, num_layers, bidirectional=...) loads.
 
     The whole bias goes to bias_ih; bias_hh is zero.
     """
-    state = {}
     with torch.no_grad():
-        for k, one in enumerate(_layer_list(layer)):
-            for cell, suffix in _directions(one):
-                gates = _TORCH_GATES[_torch_kind(cell)]
-                blocks = [(sign, _weight_blocks(cell, g)) for g, sign in gates]
-                state[f"weight_ih_l{k}{suffix}"] = torch.cat([s * b[1] for s, b in blocks]).clone()
-                state[f"weight_hh_l{k}{suffix}"] = torch.cat([s * b[0] for s, b in blocks]).clone()
-                state[f"bias_ih_l{k}{suffix}"] = torch.cat([s * b[2][:, 0] for s, b in blocks]).clone()
-                state[f"bias_hh_l{k}{suffix}"] = torch.zeros_like(state[f"bias_ih_l{k}{suffix}"])
-    return state
+        return {key: value.clone(memory_format=torch.contiguous_format)
+                for key, value in torch_nn_parameters(layer).items()}
 
 
 def load_torch_nn_state_dict(layer, state_dict):

@@ -12,6 +12,7 @@ from torch import nn
 from torch.nn import functional as F
 
 from .device import lengths_to_mask, resolve_device, random_normal, resolve_dtype, seeded
+from .fused import resolve_backend, run_fused
 from .layers import make_recurrent
 
 INPUTS = ("embedding", "one_hot")
@@ -29,7 +30,11 @@ def token_nll(logits, targets):
     """
     if logits.ndim != 3 or targets.shape != logits.shape[1:]:
         raise ValueError(f"logits must be (V, m, T) and targets (m, T); got {tuple(logits.shape)} and {tuple(targets.shape)}")
-    return F.cross_entropy(logits.permute(1, 0, 2), targets, ignore_index=-1, reduction="none")
+    V, m, T = logits.shape
+    # one row of V scores per step, time-major: no copy for the fused backend's logits, which are a view
+    rows = logits.permute(2, 1, 0).reshape(T * m, V)
+    nll = F.cross_entropy(rows, targets.T.reshape(T * m), ignore_index=-1, reduction="none")
+    return nll.view(T, m).T
 
 
 def masked_cross_entropy(logits, targets):
@@ -70,11 +75,15 @@ class LanguageModel(nn.Module):
     input -- "one_hot" (x<t> is a V-vector, n_x = V) or "embedding" (a learned n_e-vector)
     n_e -- embedding size (only for input="embedding")
     seed -- the initial weights are drawn from this seed (None: torch's current generator)
+    backend -- how forward computes the recurrent layers (the parameters are the same either way):
+               "scratch", the course's cells step by step (the teaching path, the default);
+               "fused", torch.nn's kernels (cuDNN on a GPU), for the RNN, the "reset_after" GRU and the
+               LSTM without peepholes, a ValueError for other cells; "auto", fused where it exists
     cell_options -- variant=... for the GRU, peepholes=... for the LSTM
     """
 
     def __init__(self, vocab_size, n_a, cell="lstm", num_layers=1, input="embedding", n_e=32, seed=None,
-                 device=None, dtype=torch.float32, **cell_options):
+                 device=None, dtype=torch.float32, backend="scratch", **cell_options):
         super().__init__()
         if input not in INPUTS:
             raise ValueError(f"input must be one of {INPUTS}, got {input!r}")
@@ -91,41 +100,64 @@ class LanguageModel(nn.Module):
             self.recurrent = make_recurrent(cell, n_x, n_a, num_layers=num_layers, **factory, **cell_options)
             self.Wy = nn.Parameter(random_normal((V, n_a), float(n_a) ** -0.5, **factory))
             self.by = nn.Parameter(torch.zeros(V, 1, **factory))
+        self.backend = backend
+
+    @property
+    def backend(self):
+        """"scratch" or "fused": how forward computes the recurrent layers unless told otherwise."""
+        return self._backend
+
+    @backend.setter
+    def backend(self, backend):
+        self._backend = resolve_backend(backend, self.recurrent)
 
     @property
     def vocab_size(self):
         return self.config["vocab_size"]
 
-    def inputs(self, x):
-        """Input vectors for indices x of shape (m, T): (n_x, m, T), zero where x is -1."""
+    def inputs(self, x, time_major=False):
+        """Input vectors for indices x of shape (m, T): (n_x, m, T), or (T, m, n_x) when time_major
+        (torch.nn's layout); zero where x is -1."""
         if x.ndim != 2 or x.dtype not in (torch.int32, torch.int64):
             raise ValueError(f"x must be an integer tensor of shape (m, T), got {tuple(x.shape)} {x.dtype}")
-        if int(x.min()) < -1 or int(x.max()) >= self.vocab_size:
-            raise ValueError(f"x must hold indices in [-1, {self.vocab_size}), got [{int(x.min())}, {int(x.max())}]")
-        present = (x >= 0).unsqueeze(0)
+        low, high = (int(v) for v in torch.aminmax(x))
+        if low < -1 or high >= self.vocab_size:
+            raise ValueError(f"x must hold indices in [-1, {self.vocab_size}), got [{low}, {high}]")
+        if time_major:
+            x = x.T
+        present = (x >= 0).unsqueeze(-1 if time_major else 0)
         index = x.clamp(min=0)
         if self.config["input"] == "one_hot":
-            vectors = F.one_hot(index, self.vocab_size).permute(2, 0, 1).to(self.Wy.dtype)
+            vectors = F.one_hot(index, self.vocab_size).to(self.Wy.dtype)
+            vectors = vectors if time_major else vectors.permute(2, 0, 1)
         else:
-            vectors = self.We[:, index]
+            vectors = F.embedding(index, self.We.T) if time_major else self.We[:, index]
         return vectors * present
 
-    def forward(self, x, lengths=None, state0=None):
+    def forward(self, x, lengths=None, state0=None, backend=None, final_state=True):
         """Arguments:
         x -- input indices, shape (m, T), -1 for "no input"
         lengths -- optional (m,) real lengths (steps beyond them are padding)
         state0 -- optional initial state of the recurrent layers
+        backend -- "scratch", "fused" or "auto" for this call (None: self.backend)
+        final_state -- False returns None for the state (the fused backend then skips packing a padded batch)
 
         Returns:
         logits -- Wy a + by, shape (V, m, T)
-        state -- final state of the recurrent layers
+        state -- final state of the recurrent layers, the same structure for both backends
         """
+        backend = self.backend if backend is None else resolve_backend(backend, self.recurrent)
+        if backend == "fused":
+            a_tm, state = run_fused(self.recurrent, self.inputs(x, time_major=True), lengths=lengths,
+                                    state0=state0, final_state=final_state)
+            return F.linear(a_tm, self.Wy, self.by[:, 0]).permute(2, 1, 0), state
         a, state = self.recurrent(self.inputs(x), lengths=lengths, state0=state0)
-        return torch.tensordot(self.Wy, a, dims=([1], [0])) + self.by.unsqueeze(-1), state
+        logits = torch.tensordot(self.Wy, a, dims=([1], [0])) + self.by.unsqueeze(-1)
+        return logits, (state if final_state else None)
 
-    def loss(self, x, y, lengths=None):
+    def loss(self, x, y, lengths=None, backend=None):
         """masked_cross_entropy of the model's logits on targets y (m, T), -1 at padding."""
-        logits, _ = self(x, lengths=lengths)
+        logits, _ = self(x, lengths=lengths, backend=backend, final_state=False)
         return masked_cross_entropy(logits, y)
 
 

@@ -11,6 +11,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .checkpoint import load_checkpoint, save_checkpoint
+from .fused import resolve_backend
 from .language_model import pad_sequences, token_nll
 
 
@@ -21,6 +22,19 @@ def split_texts(texts, valid_fraction=0.1, seed=0):
     order = torch.randperm(len(texts), generator=torch.Generator().manual_seed(seed)).tolist()
     n_valid = max(1, round(valid_fraction * len(texts)))
     return [texts[i] for i in order[n_valid:]], [texts[i] for i in order[:n_valid]]
+
+
+def adam(parameters, learning_rate):
+    """torch.optim.Adam with its fused kernel (one call updates every parameter) where the device has one.
+
+    The course's models hold a matrix and a bias per gate, about twice torch.nn's parameter count,
+    which the default implementation pays for with a handful of small operations each.
+    """
+    parameters = list(parameters)
+    try:
+        return torch.optim.Adam(parameters, lr=learning_rate, fused=True)
+    except RuntimeError:  # a device or dtype without the fused kernel
+        return torch.optim.Adam(parameters, lr=learning_rate)
 
 
 class LanguageModelTrainer:
@@ -35,10 +49,14 @@ class LanguageModelTrainer:
     max_norm -- gradients are rescaled to this global norm when larger
     seed -- seeds the generator that draws the batches
     progress -- show a tqdm bar
+    backend -- how training and evaluation compute the model (see LanguageModel): "auto" (the default)
+               uses torch.nn's fused kernels where they compute the model's cell (cuDNN on a GPU) and the
+               course's cells elsewhere; "scratch" or "fused" choose. The parameters, and so the
+               checkpoints, are the same either way; self.backend says which one runs.
     """
 
     def __init__(self, model, vocab, train_texts, valid_texts, batch_size=32, learning_rate=3e-3, max_norm=5.0,
-                 seed=0, progress=True):
+                 seed=0, progress=True, backend="auto"):
         if len(vocab) != model.vocab_size:
             raise ValueError(f"the vocabulary has {len(vocab)} tokens but the model was built for {model.vocab_size}")
         if not 1 <= batch_size <= len(train_texts):
@@ -46,11 +64,12 @@ class LanguageModelTrainer:
         if not max_norm > 0:
             raise ValueError(f"max_norm must be positive, got {max_norm}")
         self.model, self.vocab = model, vocab
+        self.backend = resolve_backend(backend, model.recurrent)
         self.device = model.Wy.device
         self.train_sequences = [vocab.encode(t, add_eos=True).tolist() for t in train_texts]
         self.valid_sequences = [vocab.encode(t, add_eos=True).tolist() for t in valid_texts]
         self.batch_size, self.max_norm, self.progress = batch_size, max_norm, progress
-        self.optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+        self.optimizer = adam(model.parameters(), learning_rate)
         self.generator = torch.Generator().manual_seed(seed)  # on the CPU: the same batches on every device
         self.step = 0
         self.best_valid_perplexity = math.inf  # of the checkpoints train() kept at best_path
@@ -58,12 +77,18 @@ class LanguageModelTrainer:
     def _batch(self, sequences):
         return pad_sequences(sequences, device=self.device)
 
+    def _logits(self, x):
+        # No lengths: a step after an example's end never reaches its real steps (the layers run left to
+        # right), and its target is padding, which the loss ignores. So the model need not mask, nor the
+        # fused backend pack the batch, and the loss is that of model.loss(x, y, lengths).
+        return self.model(x, backend=self.backend, final_state=False)[0]
+
     def train_step(self):
         """One update on a random batch; returns (summed token cross-entropy, token count, gradient norm)."""
         self.model.train()
         index = torch.randperm(len(self.train_sequences), generator=self.generator)[: self.batch_size].tolist()
         x, y, lengths = self._batch([self.train_sequences[i] for i in index])
-        nll = token_nll(self.model(x, lengths=lengths)[0], y).sum()
+        nll = token_nll(self._logits(x), y).sum()
         self.optimizer.zero_grad(set_to_none=True)
         (nll / len(index)).backward()  # the course's loss: summed over steps, averaged over examples
         norm = torch.nn.utils.clip_grad_norm_(self.model.parameters(), self.max_norm)
@@ -79,7 +104,7 @@ class LanguageModelTrainer:
         total, count = 0.0, 0
         for start in range(0, len(sequences), batch_size):
             x, y, lengths = self._batch(sequences[start : start + batch_size])
-            total += float(token_nll(self.model(x, lengths=lengths)[0], y).sum())
+            total += float(token_nll(self._logits(x), y).sum())
             count += int(lengths.sum())
         return math.exp(total / count)
 
