@@ -1,0 +1,148 @@
+"""The hidden checks fail wrong work that earlier checks let through, and never fail right work.
+
+Each mistake of tests/submissions/strict.py is graded for real (the
+student's cells in the sandbox, the checks in this process) and must lose
+exactly the parts it breaks. The probabilistic checks (samplers) and the
+numerical-gradient check are also run in this process over many seeds: the
+wrong variant must fail on every seed and the right one pass on every seed.
+Measured with more probe draws (per-problem match rates raised to the
+number of draws), a sampler check passes one of these wrong samplers with a
+probability below 1e-12; the numerical-gradient check picks its inputs so
+that the analytic gradient and a one-sided difference fail by construction.
+Grading the same file twice gives the same points, messages and seed.
+"""
+from pathlib import Path
+
+import nbformat
+import numpy as np
+import pytest
+
+from grading.checks import CheckFailed, graded_tests, special_vocabulary, submission_seed
+from grading.external import score_notebook
+from grading.sandbox import Limits
+from submissions import make_submission, submission_cases
+from submissions.strict import STRICT
+
+ROOT = Path(__file__).resolve().parent.parent
+LIMITS = Limits(memory_bytes=3 << 30, cell_seconds=60.0, notebook_seconds=240.0)
+CASES = [(assignment, name) for assignment, table in STRICT.items() for name in table]
+
+
+def _notebooks(assignment):
+    source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(ROOT / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+    return source, release
+
+
+def _functions(assignment, edits):
+    """The graded functions of a submission, defined in this process (setup cell and solution cells only)."""
+    source, _ = _notebooks(assignment)
+    namespace = {"__name__": "submission"}
+    for cell in source.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "code" and (meta.get("grade_id") == "setup" or meta.get("solution")):
+            exec(compile(edits.get(meta["grade_id"], cell.source), meta["grade_id"], "exec"), namespace)
+    return namespace
+
+
+def _outcomes(assignment, namespace, seed, grade_ids):
+    """grade_id -> the failure message of its check on ``seed`` ('' when it passed)."""
+    outcomes = {}
+    for grade_id in grade_ids:
+        test = graded_tests(assignment)[grade_id]
+        try:
+            test.check(*[namespace[name] for name in test.functions], seed=seed)
+            outcomes[grade_id] = ""
+        except CheckFailed as failure:
+            outcomes[grade_id] = str(failure)
+    return outcomes
+
+
+@pytest.mark.parametrize("assignment, name", CASES)
+def test_each_mistake_loses_exactly_its_parts_when_graded(assignment, name):
+    edits, broken, why = STRICT[assignment][name]
+    source, release = _notebooks(assignment)
+    result = score_notebook(assignment, make_submission(source, release, edits), source, LIMITS, student=name)
+    scored = {part.grade_id: part.points for part in result.parts}
+    expected = {test.grade_id: 0.0 if test.grade_id in broken else float(test.points)
+                for test in graded_tests(assignment).values()}
+    assert scored == expected, (why, [part.message for part in result.parts if part.points < part.max_points])
+
+
+# (assignment, mistake, seeds): the in-process runs, cheap because a wrong sampler fails at its first
+# differing draw; the right solution is run on fewer seeds (it has to draw every sample)
+SEEDED = [("rnn_step_by_step", name, 40) for name in STRICT["rnn_step_by_step"]] + \
+         [("char_language_model", name, 40) for name in STRICT["char_language_model"]] + \
+         [("torch_lstm_lm", name, 15) for name in STRICT["torch_lstm_lm"]]
+
+
+@pytest.mark.parametrize("assignment, name, seeds", SEEDED)
+def test_each_mistake_fails_its_checks_on_every_seed(assignment, name, seeds):
+    edits, broken, _ = STRICT[assignment][name]
+    namespace = _functions(assignment, edits)
+    for seed in range(100, 100 + seeds):
+        outcomes = _outcomes(assignment, namespace, seed, sorted(broken))
+        assert all(outcomes.values()), (seed, outcomes)
+
+
+@pytest.mark.parametrize("assignment, seeds", [("rnn_step_by_step", 20), ("char_language_model", 6),
+                                                ("torch_lstm_lm", 3)])
+def test_right_and_alternative_solutions_pass_every_check_on_every_seed(assignment, seeds):
+    _, alternative = submission_cases(assignment)
+    for edits in ({}, alternative):
+        namespace = _functions(assignment, edits)
+        for seed in range(200, 200 + seeds):
+            outcomes = _outcomes(assignment, namespace, seed, list(graded_tests(assignment)))
+            assert not any(outcomes.values()), (seed, outcomes)
+
+
+def test_a_changed_input_is_named_in_the_message():
+    edits, _, _ = STRICT["rnn_step_by_step"]["bptt_mutates_da"]
+    message = _outcomes("rnn_step_by_step", _functions("rnn_step_by_step", edits), 0, ["rnn_backward_inputs"])
+    assert "rnn_backward changed its input da in place" in message["rnn_backward_inputs"]
+    edits, _, _ = STRICT["char_language_model"]["sample_changes_parameters"]
+    message = _outcomes("char_language_model", _functions("char_language_model", edits), 0, ["sample"])
+    assert "sample changed its input parameters['by'] in place" in message["sample"]
+
+
+def test_an_in_place_update_of_what_the_notebook_rebinds_is_allowed():
+    """optimize may update the parameters it is given (train_names uses only the returned ones)."""
+    in_place = '''
+def optimize(x, y, a0, parameters, learning_rate=0.01, max_norm=5.0):
+    loss, _, cache = rnn_model_forward(x, y, a0, parameters, "softmax")
+    all_gradients = rnn_model_backward(cache)
+    gradients, _ = clip_by_global_norm({"d" + name: all_gradients["d" + name] for name in parameters}, max_norm)
+    for name in parameters:
+        parameters[name] -= learning_rate * gradients["d" + name]
+    return loss, gradients, parameters
+'''
+    namespace = _functions("char_language_model", {"optimize_code": in_place})
+    outcomes = _outcomes("char_language_model", namespace, 0, ["optimize_gradients", "optimize_update", "train_names"])
+    assert not any(outcomes.values()), outcomes
+
+
+def test_special_tokens_move_and_vocabularies_change_size():
+    rng = np.random.default_rng(0)
+    places = set()
+    for V in range(4, 12):
+        for _ in range(200):
+            vocab = special_vocabulary(rng, V)
+            assert len(vocab) == V and vocab.eos_index != 0 and vocab.unk_index != 1
+            assert vocab.eos_index != vocab.unk_index
+            assert vocab.decode(vocab.encode("ba", add_eos=True)) == "ba"
+            places.add((V, vocab.eos_index, vocab.unk_index))
+    assert all(len({p[1] for p in places if p[0] == V}) == V - 1 for V in range(4, 12))
+
+
+def test_grading_the_same_file_twice_gives_the_same_points_messages_and_seed():
+    edits, _, _ = STRICT["rnn_step_by_step"]["one_sided_difference"]
+    source, release = _notebooks("rnn_step_by_step")
+    submission = make_submission(source, release, edits)
+    first, second = (score_notebook("rnn_step_by_step", submission, source, LIMITS, student="s1") for _ in range(2))
+    assert first.seed == second.seed == submission_seed(nbformat.writes(submission), "rnn_step_by_step", "s1")
+    assert [(p.grade_id, p.points, p.message) for p in first.parts] == \
+           [(p.grade_id, p.points, p.message) for p in second.parts]
+    assert "largest difference" in next(p.message for p in first.parts if p.grade_id == "rnn_numerical_gradients")
+    # another student (or another file) draws other inputs
+    assert submission_seed(nbformat.writes(submission), "rnn_step_by_step", "s2") != first.seed
+    assert 0 <= first.seed < 2**63
