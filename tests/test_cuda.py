@@ -1,4 +1,6 @@
 """On a CUDA GPU the torch models give the CPU's numbers; skipped where torch sees no GPU."""
+import warnings
+
 import pytest
 
 torch = pytest.importorskip("torch")
@@ -12,6 +14,7 @@ from reference_impl.torch_models import (
     default_device,
     load_checkpoint,
     make_recurrent,
+    pad_sequences,
     sample,
     to_torch_nn,
 )
@@ -62,3 +65,39 @@ def test_language_model_trains_samples_and_checkpoints_on_gpu(tmp_path):
     loaded = load_checkpoint(tmp_path / "lm.ckpt", vocab=vocab, device="cpu")["model"]
     for p, q in zip(model.parameters(), loaded.parameters()):
         assert torch.equal(p.cpu(), q)
+
+
+@pytest.mark.parametrize("cell,options", [("rnn", {}), ("gru", {"variant": "reset_after"}), ("lstm", {})])
+def test_fused_backend_runs_cudnn_and_equals_the_scratch_cells(cell, options):
+    from torch.profiler import ProfilerActivity, profile
+
+    texts = ["anna", "bob", "clara", "dave", "eve"]
+    vocab = Vocabulary.from_texts(texts)
+    model = LanguageModel(len(vocab), 16, cell=cell, num_layers=2, seed=0, device="cuda", dtype=torch.float64,
+                          **options)
+    x, y, lengths = pad_sequences([vocab.encode(t, add_eos=True).tolist() for t in texts], device="cuda")
+    results = []
+    for backend in ("scratch", "fused"):
+        model.zero_grad(set_to_none=True)
+        with profile(activities=[ProfilerActivity.CPU, ProfilerActivity.CUDA]) as profiler, \
+                warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            logits, state = model(x, lengths=lengths, backend=backend)
+            ((logits**2).sum() + sum((s**2).sum() for layer in state for s in layer)).backward()
+        assert not [w for w in caught if "contiguous chunk" in str(w.message)]  # the weights reach cuDNN in one buffer
+        calls = {event.key for event in profiler.key_averages()}
+        assert ("aten::_cudnn_rnn" in calls) == (backend == "fused"), calls
+        results.append([logits.detach(), *[s.detach() for layer in state for s in layer],
+                        *[p.grad.clone() for p in model.parameters()]])
+    for scratch, fused in zip(*results):
+        torch.testing.assert_close(fused, scratch, rtol=1e-9, atol=1e-11)
+
+
+def test_trainer_on_gpu_uses_the_fused_backend_by_default():
+    texts = ["anna", "bob", "clara", "dave", "eve", "frank"]
+    vocab = Vocabulary.from_texts(texts)
+    model = LanguageModel(len(vocab), 16, cell="lstm", seed=0)  # device None: the GPU
+    trainer = LanguageModelTrainer(model, vocab, texts, texts, batch_size=3, progress=False)
+    assert trainer.backend == "fused" and trainer.device.type == "cuda"
+    history = trainer.train(20, eval_every=10)
+    assert history["train_perplexity"][-1] < len(vocab)

@@ -201,3 +201,17 @@ def test_stacked_gates_backward_by_finite_differences(signs):
                for _ in signs] + [torch.randn(n_a, 1, dtype=torch.float64, generator=generator, requires_grad=True)
                                   for _ in signs]
     assert torch.autograd.gradcheck(lambda *t: _StackedGates.apply(n_a, signs, *t), tensors)
+
+
+def test_weights_for_cudnn_are_consecutive_views_of_one_buffer_and_pass_gradients():
+    from reference_impl.torch_models.fused import _one_buffer
+
+    tensors = [torch.randn(4, 3, dtype=torch.float64, requires_grad=True), torch.randn(4, dtype=torch.float64,
+                                                                                       requires_grad=True)]
+    views = _one_buffer(tensors)
+    assert views[0].untyped_storage().data_ptr() == views[1].untyped_storage().data_ptr()
+    assert views[1].data_ptr() == views[0].data_ptr() + views[0].numel() * views[0].element_size()
+    assert all(torch.equal(v, t) for v, t in zip(views, tensors))
+    ((views[0] * 2).sum() + (views[1] * 3).sum()).backward()
+    assert torch.equal(tensors[0].grad, torch.full((4, 3), 2.0, dtype=torch.float64))
+    assert torch.equal(tensors[1].grad, torch.full((4,), 3.0, dtype=torch.float64))

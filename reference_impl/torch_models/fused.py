@@ -86,6 +86,18 @@ def _torch_state(layer, cells, state0, m, like):
     return tuple(torch.stack([layer_states[j] for layer_states in columns]) for j in range(n_states))
 
 
+def _one_buffer(tensors):
+    """The tensors as consecutive views of one buffer (differentiably), in their order.
+
+    cuDNN reads all the weights from one buffer; given separate tensors it copies them into
+    one on every call and warns that the weights are "not part of single contiguous chunk of
+    memory". torch.nn keeps its weights in such a buffer (flatten_parameters); these are
+    computed from the cells' parameters at every call, so they are concatenated here.
+    """
+    flat = torch.cat([t.reshape(-1) for t in tensors])
+    return [part.view(t.shape) for part, t in zip(flat.split([t.numel() for t in tensors]), tensors)]
+
+
 def _kernel_state(hx):
     """torch.lstm takes the pair (h, c), torch.gru and torch.rnn_tanh take h alone."""
     return hx if len(hx) == 2 else hx[0]
@@ -121,6 +133,8 @@ def run_fused(layer, x_tm, lengths=None, state0=None, final_state=True):
     T_x, m = x_tm.shape[0], x_tm.shape[1]
     kernel = _KERNELS[type(cells[0])]
     weights = list(torch_nn_parameters(layer).values())
+    if x_tm.is_cuda:
+        weights = _one_buffer(weights)
     hx = _torch_state(layer, cells, state0, m, x_tm)  # (h,) or (h, c), as the cells' states
     train = torch.is_grad_enabled()  # cuDNN keeps what the backward pass needs only in training mode
     mask = None
