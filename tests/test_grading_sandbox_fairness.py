@@ -8,6 +8,7 @@ in its arguments (the checks fail a part on it), bounds what a reply may cost
 the grader, always removes what a submission wrote, and the fallback without
 root refuses what it cannot contain.
 """
+import copy
 import dataclasses
 import os
 import resource
@@ -184,7 +185,7 @@ def test_objects_a_student_builds_stay_in_the_sandbox_and_reach_their_next_funct
         total, step, history = session.call("make", np.ones(2), np.zeros(2))
         assert isinstance(step, HandleTuple) and step[3] == {"w": 1} and step.handle.type_name == "Step"
         assert isinstance(history, Handle) and history.type_name == "History"
-        back, length, called = session.call("use", total, step, history)
+        back, length, called = session.call("use", *copy.deepcopy((total, step, history)))  # checks copy inputs
         assert np.array_equal(back, np.zeros(2)) and (length, called) == (1, 1)
         with Session([STUDENT_CACHES], TEST_LIMITS) as other:
             other.run_cells()
