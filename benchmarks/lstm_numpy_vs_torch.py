@@ -5,11 +5,14 @@ with the same upstream gradient. Both sides do the same work: hidden states
 for every step, then gradients for the input, the initial state and every
 weight. The printed ratio is NumPy time / torch time, measured in this run.
 
-    .venv/bin/python benchmarks/lstm_numpy_vs_torch.py [--threads N] [--repeats R]
+    .venv/bin/python benchmarks/lstm_numpy_vs_torch.py [--threads N] [--repeats R] [--trial]
+
+The machine is stated and the load average recorded before, during and after
+(benchmarks/load_guard.py); on a busy machine the script refuses to print its
+table, unless --trial (a check that it works, marked as such).
 """
 import argparse
 import os
-import platform
 import sys
 import time
 
@@ -21,6 +24,7 @@ os.environ["OPENBLAS_NUM_THREADS"] = os.environ["MKL_NUM_THREADS"] = os.environ[
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
+from load_guard import LoadGuard, add_arguments  # noqa: E402
 from reference_impl.lstm import initialize_lstm_parameters, lstm_backward, lstm_forward  # noqa: E402
 
 M, T_X, N_X, N_A = 64, 50, 64, 128
@@ -41,8 +45,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--threads", type=int, default=1, help="threads for both NumPy's BLAS and torch")
     parser.add_argument("--repeats", type=int, default=20)
+    add_arguments(parser)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    guard = LoadGuard.from_args(args, extra=f"numpy {np.__version__}, torch {torch.__version__}, "
+                                            f"threads {args.threads} (BLAS and torch)")
 
     rng = np.random.default_rng(0)
     parameters = initialize_lstm_parameters(N_X, N_A, seed=0)
@@ -69,12 +76,11 @@ def main():
     for _ in range(args.repeats):
         t_numpy = min(t_numpy, best_time(numpy_step, 1))
         t_torch = min(t_torch, best_time(torch_step, 1))
-    print(f"machine: {platform.machine()}, {os.cpu_count()} logical CPUs, Python {platform.python_version()}, "
-          f"numpy {np.__version__}, torch {torch.__version__}, threads {args.threads} (BLAS and torch)")
-    print(f"LSTM forward+backward, float64, m={M}, T={T_X}, n_x={N_X}, n_a={N_A}, best of {args.repeats}")
-    print(f"  torch.nn.LSTM (baseline): {1e3 * t_torch:8.2f} ms")
-    print(f"  NumPy lstm_forward/backward: {1e3 * t_numpy:8.2f} ms")
-    print(f"  ratio NumPy / torch: {t_numpy / t_torch:.2f}x")
+        guard.check()
+    guard.publish(["| torch.nn.LSTM | NumPy | NumPy / torch |", "|---:|---:|---:|",
+                   f"| {1e3 * t_torch:.1f} ms | {1e3 * t_numpy:.1f} ms | {t_numpy / t_torch:.2f}x |"],
+                  notes=[f"LSTM forward+backward, float64, m={M}, T={T_X}, n_x={N_X}, n_a={N_A}, "
+                         f"best of {args.repeats}, alternating"])
 
 
 if __name__ == "__main__":

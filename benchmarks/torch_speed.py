@@ -9,22 +9,27 @@ the best of --repeats runs after one warm-up, the three implementations
 alternating so that a change in the machine's load hits all of them. A
 ratio a / b above 1 means b is faster.
 
-Then the throughput of training the character language model (characters
-per second) and, with --lm-steps, a longer training run on the names corpus
-with its validation perplexity.
+After the table, the scratch layers' time at T_x = 100 over their time at
+T_x = 50 for every (m, n_a) measured at both lengths (linear is 2x). With
+--lm-steps, a training run of the names language model with its validation
+perplexity. The language model's training throughput against plain torch.nn
+is benchmarks/lm_throughput.py.
+
+Every run states the machine and records the load average before, during and
+after (benchmarks/load_guard.py): on a busy machine it refuses to print a
+table; --trial runs anyway to check the script, marked as such.
 
     OMP_NUM_THREADS=1 .venv/bin/python benchmarks/torch_speed.py  # CPU sizes, one thread, a few minutes
-    .venv/bin/python benchmarks/torch_speed.py --sizes full       # every size, for a GPU
+    .venv/bin/python benchmarks/torch_speed.py --device cuda --sizes full   # every size, on a GPU (cuDNN)
     .venv/bin/python benchmarks/torch_speed.py --skip-speed --lm-steps 800  # the perplexity run
 """
 import argparse
-import os
-import platform
 import time
 
 import numpy as np
 import torch
 
+from load_guard import LoadGuard, add_arguments
 from reference_impl.datasets import load_names
 from reference_impl.recurrent_layer import initialize_layer_parameters, layer_backward, layer_forward
 from reference_impl.text import Vocabulary
@@ -42,20 +47,9 @@ CELLS = [("rnn", {}), ("gru", {"variant": "reset_after"}), ("lstm", {})]
 SIZES = {  # (m, T_x, n_a)
     "cpu": [(64, 50, 128), (256, 50, 128), (256, 100, 128), (64, 50, 512)],
     "full": [(m, T, n_a) for m in (64, 256) for T in (50, 100) for n_a in (128, 512)],
+    "cliff": [(256, 50, 128), (256, 100, 128)],  # only the T_x = 100 against T_x = 50 check
 }
 N_X = 64
-
-
-def device_name(device):
-    if device.type == "cuda":
-        return torch.cuda.get_device_name(device)
-    model = platform.processor() or "unknown CPU"
-    try:
-        with open("/proc/cpuinfo") as info:
-            model = next(line.split(":", 1)[1].strip() for line in info if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{model}, {torch.get_num_threads()} torch threads"
 
 
 def best_seconds(runs, repeats, device):
@@ -106,16 +100,23 @@ def time_layer(cell, options, m, T_x, n_a, device, repeats, with_numpy):
     return tuple(best_seconds([numpy_step, scratch_step, builtin_step], repeats, device))
 
 
-def speed_table(device, sizes, repeats, with_numpy):
+def speed_table(device, sizes, repeats, with_numpy, guard):
     rows = ["| cell | m | T_x | n_a | NumPy ms | torch scratch ms | torch.nn ms | scratch / torch.nn | NumPy / scratch |",
             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    scratch_times, notes = {}, []
     for cell, options in CELLS:
         for m, T_x, n_a in sizes:
             numpy_s, scratch_s, builtin_s = time_layer(cell, options, m, T_x, n_a, device, repeats, with_numpy)
+            guard.check()
+            scratch_times[cell, m, n_a, T_x] = scratch_s
             rows.append(f"| {cell} | {m} | {T_x} | {n_a} | {1e3 * numpy_s:.1f} | {1e3 * scratch_s:.1f} | "
                         f"{1e3 * builtin_s:.1f} | {scratch_s / builtin_s:.2f} | {numpy_s / scratch_s:.1f} |")
             print(rows[-1], flush=True)
-    return rows
+    for (cell, m, n_a, T_x), seconds in scratch_times.items():
+        if T_x == 100 and (cell, m, n_a, 50) in scratch_times:
+            notes.append(f"scratch {cell}, m = {m}, n_a = {n_a}: T_x = 100 takes "
+                         f"{seconds / scratch_times[cell, m, n_a, 50]:.2f}x the time of T_x = 50 (linear: 2x)")
+    return rows, notes
 
 
 def names_trainer(cell, n_a, device, batch_size, seed=0):
@@ -127,33 +128,18 @@ def names_trainer(cell, n_a, device, batch_size, seed=0):
                                 max_norm=5.0, seed=seed, progress=False), vocab
 
 
-def lm_throughput(device, steps, n_a=128, batch_size=64):
-    rows = ["| cell | n_a | batch | characters / s |", "|---|---:|---:|---:|"]
-    for cell, _ in CELLS:
-        trainer, _ = names_trainer(cell, n_a, device, batch_size)
-        trainer.train_step()  # warm-up
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        start, characters = time.perf_counter(), 0
-        for _ in range(steps):
-            characters += trainer.train_step()[1]
-        if device.type == "cuda":
-            torch.cuda.synchronize(device)
-        rows.append(f"| {cell} | {n_a} | {batch_size} | {characters / (time.perf_counter() - start):,.0f} |")
-        print(rows[-1], flush=True)
-    return rows
-
-
 def lm_perplexity_run(device, steps, cell, n_a, batch_size=64):
     trainer, vocab = names_trainer(cell, n_a, device, batch_size)
     start = time.perf_counter()
     history = trainer.train(steps, eval_every=max(1, steps // 10))
-    print(f"\n{cell} n_a={n_a} batch={batch_size}: {steps} steps in {time.perf_counter() - start:.0f} s; "
-          f"uniform baseline perplexity V = {len(vocab)}; best validation perplexity "
-          f"{min(history['valid_perplexity']):.2f}; whole training set now {trainer.perplexity(trainer.train_sequences):.2f}")
-    print("| step | train perplexity | validation perplexity |\n|---:|---:|---:|")
+    rows = ["| step | train perplexity | validation perplexity |", "|---:|---:|---:|"]
     for step, train_ppl, valid_ppl in zip(history["step"], history["train_perplexity"], history["valid_perplexity"]):
-        print(f"| {step} | {train_ppl:.2f} | {valid_ppl:.2f} |")
+        rows.append(f"| {step} | {train_ppl:.2f} | {valid_ppl:.2f} |")
+    notes = [f"{cell} n_a={n_a} batch={batch_size}, {trainer.backend} backend: {steps} steps in "
+             f"{time.perf_counter() - start:.0f} s; uniform baseline perplexity V = {len(vocab)}; best validation "
+             f"perplexity {min(history['valid_perplexity']):.2f}; whole training set now "
+             f"{trainer.perplexity(trainer.train_sequences):.2f}"]
+    return rows, notes
 
 
 def main():
@@ -162,26 +148,27 @@ def main():
     parser.add_argument("--sizes", choices=sorted(SIZES), default="cpu")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--no-numpy", action="store_true", help="skip the (slow) NumPy column")
-    parser.add_argument("--lm-throughput-steps", type=int, default=20)
     parser.add_argument("--lm-steps", type=int, default=0, help="also train the names LM this many steps")
     parser.add_argument("--lm-cell", default="lstm", choices=[c for c, _ in CELLS])
     parser.add_argument("--lm-n-a", type=int, default=64)
-    parser.add_argument("--skip-speed", action="store_true", help="only the language model parts")
+    parser.add_argument("--skip-speed", action="store_true", help="only the language model run")
+    add_arguments(parser)
     args = parser.parse_args()
     device = resolve_device(args.device)
     # Gradients that fade over 100 steps reach float32's subnormal range, where CPU arithmetic
     # is many times slower; oneDNN flushes them to zero inside torch.nn, so the scratch code does too.
     torch.set_flush_denormal(True)
     torch.manual_seed(0)
-    print(f"device: {device} ({device_name(device)}); torch {torch.__version__}; NumPy {np.__version__}; "
-          f"load average at start {os.getloadavg()[0]:.1f}\n")
+    where = (f"{torch.cuda.get_device_name(device)} (cuDNN {torch.backends.cudnn.version()})" if device.type == "cuda"
+             else f"CPU, {torch.get_num_threads()} torch thread(s)")
+    guard = LoadGuard.from_args(args, extra=f"torch {torch.__version__}, NumPy {np.__version__}; timed on {where}")
+    rows, notes = [], []
     if not args.skip_speed:
-        speed_table(device, SIZES[args.sizes], args.repeats, not args.no_numpy)
-        print()
-        lm_throughput(device, args.lm_throughput_steps)
+        rows, notes = speed_table(device, SIZES[args.sizes], args.repeats, not args.no_numpy, guard)
     if args.lm_steps:
-        lm_perplexity_run(device, args.lm_steps, args.lm_cell, args.lm_n_a)
-    print(f"\nload average at the end {os.getloadavg()[0]:.1f}")
+        lm_rows, lm_notes = lm_perplexity_run(device, args.lm_steps, args.lm_cell, args.lm_n_a)
+        rows, notes = rows + ([""] if rows else []) + lm_rows, notes + lm_notes
+    guard.publish(rows, notes)
 
 
 if __name__ == "__main__":
