@@ -210,6 +210,25 @@ def zip_per_student(course_dir, assignments, zip_dir, student=None):
     return zips
 
 
+def _release(course_dir, assignment, student, db_url):
+    """nbgrader's release_feedback; its failure as one line (the first critical or error line of its log)."""
+    from .pipeline import PipelineError, run_nbgrader
+
+    folders = sorted((Path(course_dir) / "submitted").glob(f"{student or '*'}/{assignment}"))
+    without = [folder.parent.name for folder in folders if not (folder / "submission_secret.txt").is_file()]
+    if without:
+        raise CourseError(f"--release hands feedback back through nbgrader's exchange, which only knows submissions "
+                          f"collected through it; {len(without)} of {assignment} came from elsewhere "
+                          f"({', '.join(without[:5])}{', ...' if len(without) > 5 else ''}): use --zip DIR instead")
+    try:
+        run_nbgrader(["release_feedback", assignment] + ([f"--student={student}"] if student else []), course_dir,
+                     ["--db", db_url] if db_url else [])
+    except PipelineError as error:
+        lines = [line for line in str(error).splitlines() if "CRITICAL]" in line or "ERROR]" in line] or [str(error)]
+        raise CourseError(f"release_feedback of {assignment} failed: {lines[0].split('] ', 1)[-1].strip()} "
+                          "(nbgrader's exchange is c.Exchange.root in nbgrader_config.py)") from None
+
+
 def feedback(course_dir, assignment=None, student=None, db_url=None, zip_dir=None, release=False):
     """Feedback of one assignment (None: every released one); yield one line per page, zip or release."""
     from .term import released
@@ -222,9 +241,7 @@ def feedback(course_dir, assignment=None, student=None, db_url=None, zip_dir=Non
             finish_page(page, mathjax)
             yield f"{page.parent.parent.name}\t{name}\t{page}"
         if release:
-            from .pipeline import run_nbgrader
-            run_nbgrader(["release_feedback", name] + ([f"--student={student}"] if student else []), course_dir,
-                         ["--db", db_url] if db_url else [])
+            _release(course_dir, name, student, db_url)
             yield f"-\t{name}\treleased through nbgrader's exchange"
     if zip_dir:
         for path in zip_per_student(course_dir, assignments, zip_dir, student):

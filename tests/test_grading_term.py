@@ -182,7 +182,7 @@ def term(tmp_path_factory):
         out["formgrader"] = formgrader
 
         out["feedback"] = run("feedback", RNN, "--zip", root / "feedback_zips", "--course", course)
-        out["feedback_gru"] = run("feedback", GRU, "--course", course)
+        out["feedback_gru"] = run("feedback", GRU, "--release", "--course", course)
         out["zips"] = root / "feedback_zips"
         out["status"] = run("status", "--course", course)
         out["export"] = run("export", "--to", root / "grades.csv", "--course", course)
@@ -414,6 +414,12 @@ def test_feedback_is_offline_titled_per_part_keeps_outputs_and_zips_per_student(
     assert zips == sorted(s for (a, s) in final_submissions() if a == RNN)
     with zipfile.ZipFile(term["zips"] / "s01.zip") as archive:
         assert {f"{RNN}/{RNN}.html", f"{RNN}/mathjax/tex-chtml-full.js"} <= set(archive.namelist())
+    status, out, err = term["feedback_gru"]  # imported from a folder: not nbgrader's exchange's to hand back
+    assert status == 1 and err == (f"error: --release hands feedback back through nbgrader's exchange, which only "
+                                   f"knows submissions collected through it; 3 of {GRU} came from elsewhere "
+                                   "(s01, s02, s03): use --zip DIR instead\n")
+    assert "Part lstm_peephole_cell_forward (extra credit): " in \
+        (course / "feedback" / "s01" / GRU / f"{GRU}.html").read_text()
 
 
 def test_formgrader_page_and_feedback_page_in_headless_chromium(term):
