@@ -71,7 +71,8 @@ def test_each_mistake_loses_exactly_its_parts_when_graded(assignment, name):
 
 # (assignment, mistake, seeds): the in-process runs, cheap because a wrong sampler fails at its first
 # differing draw; the right solution is run on fewer seeds (it has to draw every sample)
-SEEDED = [("rnn_step_by_step", name, 40) for name in STRICT["rnn_step_by_step"]] + \
+SEEDED = [(assignment, name, 40) for assignment in ("rnn_step_by_step", "gru_lstm", "bidirectional_deep")
+          for name in STRICT[assignment]] + \
          [("char_language_model", name, 40) for name in STRICT["char_language_model"]] + \
          [("torch_lstm_lm", name, 15) for name in STRICT["torch_lstm_lm"]]
 
@@ -119,6 +120,20 @@ def optimize(x, y, a0, parameters, learning_rate=0.01, max_norm=5.0):
     namespace = _functions("char_language_model", {"optimize_code": in_place})
     outcomes = _outcomes("char_language_model", namespace, 0, ["optimize_gradients", "optimize_update", "train_names"])
     assert not any(outcomes.values()), outcomes
+
+
+def test_a_backward_pass_may_consume_the_cache_its_own_forward_pass_built():
+    popping = '''
+def deep_backward(da, cache):
+    dlayers = []
+    while cache:
+        grads = rnn_backward(da, cache.pop())
+        dlayers.insert(0, {k: grads[k] for k in ("dWax", "dWaa", "dba")})
+        da = grads["dx"]
+    return {"dx": da, "dlayers": dlayers}
+'''
+    namespace = _functions("bidirectional_deep", {"deep_backward_code": popping})
+    assert _outcomes("bidirectional_deep", namespace, 0, ["deep_backward"]) == {"deep_backward": ""}
 
 
 def test_special_tokens_move_and_vocabularies_change_size():

@@ -131,10 +131,13 @@ def compare_indices(function, returned, expected, eos_index, hint):
 # step; optimize never reads the gradients again once clip_by_global_norm has clipped them, as with
 # torch's clip_grad_norm_; rnn_numerical_gradients may perturb x, a0 and the parameters in place and
 # restore them: "+= eps, -= 2 eps, += eps" leaves rounding-level changes, and an entry left perturbed
-# shows in the gradients themselves at the check's large steps). Every other input of every graded
-# function is used again by the notebook's later cells (the upstream gradient of BPTT by the gradient
-# check, the parameters after sampling, caches by a second backward pass): changing it costs the part.
-MAY_CHANGE_IN_PLACE = {"optimize": {3}, "clip_by_global_norm": {0}, "rnn_numerical_gradients": {0, 1, 2}}
+# shows in the gradients themselves at the check's large steps; bidirectional_backward and deep_backward
+# may consume the cache, which their own forward pass built for them alone). Every other input of every
+# graded function is used again by the notebook's later cells (the upstream gradient of BPTT by the
+# gradient check, the parameters after sampling, the caches of the notebook's layout by a second backward
+# pass): changing it costs the part.
+MAY_CHANGE_IN_PLACE = {"optimize": {3}, "clip_by_global_norm": {0}, "rnn_numerical_gradients": {0, 1, 2},
+                       "bidirectional_backward": {1}, "deep_backward": {1}}
 
 
 def _refuse_mutations(name, mutations):

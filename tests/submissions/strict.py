@@ -102,6 +102,43 @@ SAMPLE_CHANGES_PARAMETERS = _sample_with(
     '    ba, by = parameters["ba"], parameters["by"]\n',
     '    parameters["by"][unk_index] = -1e9\n    ba, by = parameters["ba"], parameters["by"]\n')
 
+# --- assignments 3 and 4 ----------------------------------------------------------------------
+
+# the gradient from step t+1 added into da itself
+LSTM_BPTT_MUTATES_DA = '''
+def lstm_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][-1]
+    dx = np.zeros(x.shape)
+    gradients = {"d" + name: np.zeros(parameters[name].shape) for name in
+                 ("Wf", "Wi", "Wc", "Wo", "bf", "bi", "bc", "bo")}
+    dc_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        step = lstm_cell_backward(da[:, :, t], dc_prev, cell_caches[t])
+        dx[:, :, t] = step["dxt"]
+        dc_prev = step["dc_prev"]
+        if t > 0:
+            da[:, :, t - 1] += step["da_prev"]
+        for name in gradients:
+            gradients[name] += step[name]
+    gradients["da0"] = step["da_prev"]
+    gradients["dx"] = dx
+    return gradients
+'''
+# the backward direction's half of da reversed in time where it lies
+BIDIRECTIONAL_REVERSES_DA_IN_PLACE = '''
+def bidirectional_backward(da, cache):
+    n_a = da.shape[0] // 2
+    forward_caches, backward_caches = cache
+    da[n_a:] = da[n_a:, :, ::-1]
+    forward_grads = rnn_backward(da[:n_a], forward_caches)
+    backward_grads = rnn_backward(da[n_a:], backward_caches)
+    dx = forward_grads["dx"] + backward_grads["dx"][:, :, ::-1]
+    keep = ("dWax", "dWaa", "dba")
+    return {"dx": dx, "dparameters": ({k: forward_grads[k] for k in keep}, {k: backward_grads[k] for k in keep})}
+'''
+
 # --- assignment 5 ------------------------------------------------------------------------------
 
 _RIGHT_TORCH_SAMPLE = torch_lm._sample(torch_lm.RIGHT_SCORES, torch_lm.RIGHT_DRAW)
@@ -125,6 +162,11 @@ TORCH_ONE_HOT_NOT_RESET = _torch_sample_with(
     "        x = torch.zeros(V, 1, dtype=dtype, device=device)\n        x[index] = 1.0", "        x[index] = 1.0")
 TORCH_UNK_HARD_CODED = _torch_sample_with("scores[0, unk_index]", "scores[0, 1]")
 TORCH_EOS_HARD_CODED = _torch_sample_with("if index == eos_index", "if index == 0")
+# decoded, both give the same text as the right indices (decoding stops at the first <EOS>)
+TORCH_SAMPLING_PAST_EOS = _torch_sample_with("        if index == eos_index:\n            break\n", "")
+TORCH_DROPPING_EOS = _torch_sample_with(
+    "        indices.append(index)\n        if index == eos_index:\n            break\n",
+    "        if index == eos_index:\n            break\n        indices.append(index)\n")
 # <UNK> removed once and for all in the caller's output bias
 TORCH_SAMPLE_CHANGES_PARAMETERS = _torch_sample_with(
     '    indices = []\n', '    parameters["by"][unk_index] = -float("inf")\n    indices = []\n')
@@ -173,6 +215,14 @@ STRICT = {
         "fixed_step": ({"rnn_numerical_gradients_code": FIXED_STEP}, {"rnn_numerical_gradients"},
                        "ignores its eps argument"),
     },
+    "gru_lstm": {
+        "bptt_mutates_da": ({"lstm_backward_code": LSTM_BPTT_MUTATES_DA}, {"lstm_backward"},
+                            "right gradients, but da is changed in place"),
+    },
+    "bidirectional_deep": {
+        "reverses_da_in_place": ({"bidirectional_backward_code": BIDIRECTIONAL_REVERSES_DA_IN_PLACE},
+                                 {"bidirectional_backward"}, "right gradients, but da is changed in place"),
+    },
     "char_language_model": {
         "one_hot_not_reset": ({"sample_code": ONE_HOT_NOT_RESET}, SAMPLERS, "the next input keeps the earlier ones"),
         "eos_hard_coded": ({"sample_code": EOS_HARD_CODED}, SAMPLERS, "stops at index 0, not at eos_index"),
@@ -189,6 +239,9 @@ STRICT = {
                               "the next input keeps the earlier ones"),
         "unk_hard_coded": ({"sample_torch_code": TORCH_UNK_HARD_CODED}, TORCH_SAMPLERS, "removes index 1"),
         "eos_hard_coded": ({"sample_torch_code": TORCH_EOS_HARD_CODED}, TORCH_SAMPLERS, "stops at index 0"),
+        "sampling_past_eos": ({"sample_torch_code": TORCH_SAMPLING_PAST_EOS}, TORCH_SAMPLERS,
+                              "goes on drawing after <EOS>"),
+        "dropping_eos": ({"sample_torch_code": TORCH_DROPPING_EOS}, TORCH_SAMPLERS, "leaves the final <EOS> out"),
         "sample_changes_parameters": ({"sample_torch_code": TORCH_SAMPLE_CHANGES_PARAMETERS}, TORCH_SAMPLERS,
                                       "right draws, but the caller's parameters['by'] is changed"),
         "detached_state": ({"lm_forward_code": DETACHED_STATE}, {"lm_forward", "lm_loss"},
