@@ -3,8 +3,8 @@
 As root, each sandbox (grading.sandbox) is chrooted into it: hard links to
 the interpreter, its shared libraries, the standard library (without the C
 modules a graded function never needs: ctypes, ssl, shared memory, ...) and
-the course environment's packages (numpy, matplotlib, tqdm; torch for the
-torch assignment) with the packages they require, the handed-out course
+the course environment's packages (numpy, matplotlib, tqdm, IPython's display
+and ipywidgets for tqdm.notebook; torch for the torch assignment) with the packages they require, the handed-out course
 files, and an empty working folder per sandbox. Nothing else: no course
 file, no gradebook, no other submission.
 
@@ -29,12 +29,12 @@ from pathlib import Path
 _DENIED_EXTENSIONS = ("_ssl", "_ctypes", "_posixshmem", "mmap", "_test", "_xx", "xx", "_tkinter", "_curses",
                       "readline", "_sqlite3", "nis", "spwd", "_crypt")
 # what the course environment gives a student to import, whatever the notebook's template imports
-COURSE_PACKAGES = ("matplotlib", "numpy", "tqdm")
+COURSE_PACKAGES = ("IPython", "ipywidgets", "matplotlib", "numpy", "tqdm")
 # imported before the audit hook (their imports need what it refuses); the others load when a cell imports them
 _PRELOADED = ("numpy", "torch")
 # what is imported once when a jail is built, to find the files and libraries these packages load
 _MEASURED_MODULES = {"numpy": ("numpy", "numpy.testing"), "matplotlib": ("matplotlib.pyplot",),
-                     "tqdm": ("tqdm", "tqdm.auto")}
+                     "tqdm": ("tqdm", "tqdm.auto", "tqdm.notebook"), "IPython": ("IPython.display",)}
 _SKIPPED_STDLIB = {"site-packages", "test", "tests", "idlelib", "tkinter", "turtledemo", "ensurepip", "lib2to3",
                    "distutils", "pydoc_data", "sqlite3", "config-3.11-x86_64-linux-gnu"}
 
@@ -224,7 +224,7 @@ class Jail:
 
     ``packages`` are the third-party packages the notebook imports; the jail
     carries the course environment's (COURSE_PACKAGES: numpy, matplotlib,
-    tqdm) too, whatever the notebook imports. A fresh interpreter imports
+    tqdm, IPython, ipywidgets) too, whatever the notebook imports. A fresh interpreter imports
     them once to see what they load: the folders of the packages (and of
     what they require in turn) are linked in, and so are the
     standard-library extension modules they load, even those that student
