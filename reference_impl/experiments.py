@@ -1,16 +1,26 @@
 """The experiments of the GRU, LSTM, bidirectional and vanishing-gradient chapters.
 
-Each function runs in a few seconds on one core with fixed seeds, so the book
-shows, and the tests check, the very same numbers:
+Each function runs in a few seconds on one core and is seeded, so a run can be
+repeated exactly. One run is one draw, though: whether a network learns a
+long-range task depends on its initial weights and data, so a claim rests on
+run_over_seeds and seed_summary (success rate and spread over several seeds),
+never on a single seed. scripts/agreement_sweep.py stores such a sweep in
+book/data/agreement_sweep.json, which the book reads.
 
 - agreement_accuracy_by_gap: does "was"/"were" agree with a subject seen many
-  words before? A plain RNN drops to chance by a gap of 30 words, where GRU and
-  LSTM still agree every time; with this training budget they too fall to
-  chance at gaps of 40 or more.
+  words before? Over ten seeds at the default budget (16 units, 20 epochs of
+  512 sentences) and with the GRU and the LSTM starting equally ready to
+  remember (remember_bias), every cell learns a short gap; the plain RNN
+  starts to fail well before 30 words while the gated cells mostly succeed at
+  30, and all three are at chance at 40 words and beyond. The exact rates are
+  in the results file, not here.
 - tagging_accuracy: is "teddy" part of a name? Only the next word tells, so a
   one-way RNN guesses and a bidirectional one knows.
-- gradient_norms_by_distance: how much of the gradient of a loss at the last
-  step reaches a<t>, d steps earlier, for each cell.
+- gradient_flow_by_distance / gradient_norms_by_distance: how much of the
+  gradient of a loss at the last step reaches a<t> (and the memory c<t>),
+  d steps earlier, for each cell.
+- memory_trace: the gates and memory cells of a trained one-layer network,
+  step by step, to see what it stores and when.
 
 All of them train with train_classifier: any recurrent stack (reference_impl.deep)
 with a sigmoid output, binary cross-entropy, Adam and gradient clipping.
@@ -38,8 +48,31 @@ def predict(cell, x, parameters, many_to_one=False, **options):
     return _head_forward(a, parameters, many_to_one)[0]
 
 
+def set_remember_bias(cell, layers, remember_bias):
+    """Start every gated layer of a stack equally ready to remember, in place.
+
+    The GRU keeps 1 - Γu of its memory and the LSTM keeps Γf, so the GRU gets
+    bu = -remember_bias and the LSTM bf = +remember_bias: both then keep
+    σ(remember_bias) of the old memory per step at the start (σ(1) ≈ 0.73).
+    The plain RNN has no gate and is left as it is.
+
+    Arguments:
+    cell -- "rnn", "gru" or "lstm"
+    layers -- list of layer dicts, or of (forward, backward) pairs (reference_impl.deep)
+    remember_bias -- float
+    """
+    if cell not in CELLS:
+        raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
+    key, sign = {"rnn": (None, 0.0), "gru": ("bu", -1.0), "lstm": ("bf", 1.0)}[cell]
+    if key is None:
+        return
+    for layer in layers:
+        for direction in (layer if isinstance(layer, (tuple, list)) else (layer,)):
+            direction[key][:] = sign * remember_bias
+
+
 def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_to_one=False, epochs=20,
-                     batch_size=32, learning_rate=0.01, max_norm=5.0, seed=0, **options):
+                     batch_size=32, learning_rate=0.01, max_norm=5.0, seed=0, remember_bias=None, **options):
     """Train a recurrent stack with a sigmoid output on 0/1 targets.
 
     Arguments:
@@ -50,6 +83,8 @@ def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_t
     epochs, batch_size -- passes over the data and mini-batch size
     learning_rate, max_norm -- Adam's step size and the global-norm clipping threshold
     seed -- seeds the initial weights and the order of the mini-batches
+    remember_bias -- None keeps each cell's own initial biases (GRU bu = 0, LSTM bf = 1);
+                     a number starts the gated cells equally ready to remember (set_remember_bias)
     options -- cell options (variant for the GRU)
 
     Returns:
@@ -62,6 +97,8 @@ def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_t
     if y.shape[1] != m:
         raise ValueError(f"y must have m = {m} examples on axis 1 like x, got shape {y.shape}")
     parameters = initialize_deep_parameters(cell, n_x, n_a, y.shape[0], n_layers, bidirectional, seed, **options)
+    if remember_bias is not None:
+        set_remember_bias(cell, parameters["layers"], remember_bias)
     adam_state = None
     rng = np.random.default_rng(seed)
     losses = []
@@ -88,11 +125,22 @@ def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_t
 
 
 def agreement_accuracy_by_gap(gaps=(5, 30), cells=CELLS, m_train=512, m_test=512, n_a=16, epochs=20,
-                              learning_rate=0.02, seed=0):
+                              learning_rate=0.02, seed=0, remember_bias=1.0):
     """Test accuracy on the agreement task (reference_impl.datasets.make_agreement_data) for each cell and gap.
 
     Each cell and gap trains a fresh one-layer net on its own training set
     and is scored on a test set drawn with another seed; chance is 0.5.
+    Every cell gets the same budget (n_a, epochs, learning_rate, batch 32,
+    clipping at norm 5). One call is one seed: the seed draws the training
+    set, the initial weights and the batch order, and whether a long gap is
+    learnt changes from seed to seed, so compare cells with run_over_seeds.
+
+    Arguments:
+    gaps -- clause lengths to try
+    cells -- any of "rnn", "gru", "lstm"
+    remember_bias -- the GRU starts with bu = -remember_bias and the LSTM with bf = +remember_bias,
+                     so both keep σ(remember_bias) of their memory per step at the start;
+                     None keeps each cell's own initialisation (GRU bu = 0, LSTM bf = 1)
 
     Returns:
     accuracy -- dict cell -> list of test accuracies, one per gap
@@ -103,8 +151,8 @@ def agreement_accuracy_by_gap(gaps=(5, 30), cells=CELLS, m_train=512, m_test=512
         x_test, y_test, _ = make_agreement_data(m_test, gap, seed=seed + 1)
         for cell in cells:
             parameters, _ = train_classifier(cell, x_train, y_train, n_a=n_a, many_to_one=True, epochs=epochs,
-                                             learning_rate=learning_rate,
-                                             seed=seed)
+                                             learning_rate=learning_rate, seed=seed,
+                                             remember_bias=remember_bias)
             y_pred = predict(cell, x_test, parameters, many_to_one=True)
             accuracy[cell].append(float(np.mean((y_pred > 0.5) == (y_test > 0.5))))
     return accuracy
@@ -130,39 +178,49 @@ def tagging_accuracy(cell="rnn", m_train=512, m_test=512, T=8, n_a=16, epochs=15
     return results
 
 
-def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0, seed=0):
-    """||dL/da<t>|| against the distance d = T - t, for a loss L read at the last step only.
+def gradient_flow_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0, seed=0):
+    """How much gradient reaches the state and the memory d steps before a loss read at the last step.
 
     The net is freshly initialised (no training) and fed random inputs;
     L = sum(g * a<T>) for a fixed random g. The gradient is carried back one
     cell backward at a time, which is exactly what BPTT does, keeping its norm
-    at every step. For the LSTM, dL/da<t> is the gradient with respect to a<t>
-    (its memory c<t> carries gradient too and is counted through the later steps).
+    at every step.
 
     Arguments:
     cell -- "rnn", "gru" or "lstm"
     remember_bias -- gated cells start out remembering: the GRU's bu = -remember_bias
                      (Γu near 0), the LSTM's bf = +remember_bias (Γf near 1); the RNN has no gate
+
     Returns:
-    norms -- array of shape (T,): norms[d] = mean over examples of ||dL/da<T-d>||
+    flow -- dict with
+        a -- shape (T,): a[d] = mean over examples of ||dL/da<T-d>||, the full gradient of the state
+        c -- shape (T,): the same for the memory cell c<T-d> (the GRU's c is its a; the RNN has none: None)
+        direct -- shape (T,): the part of c's curve that travels along the memory path alone,
+                  multiplied by the keep factor at every step and by nothing else (None for the RNN)
+        keep -- mean over units, examples and steps of that keep factor
+                (1 - Γu for the GRU, Γf for the LSTM; None for the RNN)
     """
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_x, m, T))
     a0 = np.zeros((n_a, m))
     g = rng.normal(size=(n_a, m))
-    norms = np.empty(T)
+    gated = cell != "rnn"
+    norms = {"a": np.empty(T), "c": np.empty(T) if gated else None, "direct": np.empty(T) if gated else None,
+             "keep": None}
     if cell == "rnn":
         parameters = initialize_rnn_parameters(n_x, n_a, 1, seed)
         cell_caches = rnn_forward(x, a0, parameters)[2][0]
-        step = lambda da, state, cache: (rnn_cell_backward(da, cache)["da_prev"], None)
+        step = lambda da, dc, cache: (rnn_cell_backward(da, cache)["da_prev"], None)
     elif cell == "gru":
         parameters = initialize_gru_parameters(n_x, n_a, None, seed)
-        parameters["bu"][:] = -remember_bias
+        set_remember_bias("gru", [parameters], remember_bias)
         cell_caches = gru_forward(x, a0, parameters)[2][0]
-        step = lambda da, state, cache: (gru_cell_backward(da, cache)["dc_prev"], None)
+        norms["keep"] = float(np.mean([1.0 - step_cache[1] for step_cache, _ in cell_caches]))
+        step = lambda da, dc, cache: (gru_cell_backward(da, cache)["dc_prev"], None)
     elif cell == "lstm":
         parameters = initialize_lstm_parameters(n_x, n_a, None, seed, forget_bias=remember_bias)
         cell_caches = lstm_forward(x, a0, parameters)[3][0]
+        norms["keep"] = float(np.mean([step_cache[4] for step_cache, _ in cell_caches]))
 
         def step(da, dc, cache):
             grads = lstm_cell_backward(da, dc, cache)
@@ -170,7 +228,106 @@ def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.
     else:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
     da, dc = g, np.zeros((n_a, m))
+    direct = None
     for d in range(T):
-        norms[d] = np.mean(np.linalg.norm(da, axis=0))
-        da, dc = step(da, dc, cell_caches[T - 1 - d])
+        cache = cell_caches[T - 1 - d]
+        norms["a"][d] = np.mean(np.linalg.norm(da, axis=0))
+        if cell == "gru":
+            dc_total, keep = da, 1.0 - cache[0][1]
+        elif cell == "lstm":
+            # everything that reaches c<t>: from step t+1 and through a<t> = Γo * tanh(c<t>)
+            _, _, _, tanh_c, gamma_f, _, _, gamma_o, _ = cache[0]
+            dc_total, keep = dc + da * gamma_o * (1.0 - tanh_c**2), gamma_f
+        if gated:
+            direct = dc_total if direct is None else direct
+            norms["c"][d] = np.mean(np.linalg.norm(dc_total, axis=0))
+            norms["direct"][d] = np.mean(np.linalg.norm(direct, axis=0))
+            direct = direct * keep
+        da, dc = step(da, dc, cache)
     return norms
+
+
+def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0, seed=0):
+    """||dL/da<t>|| against the distance d = T - t: the "a" curve of gradient_flow_by_distance.
+
+    For the LSTM, dL/da<t> is the gradient with respect to a<t> (its memory
+    c<t> carries gradient too and is counted through the later steps).
+
+    Returns:
+    norms -- array of shape (T,): norms[d] = mean over examples of ||dL/da<T-d>||
+    """
+    return gradient_flow_by_distance(cell, T, n_x, n_a, m, remember_bias, seed)["a"]
+
+
+def run_over_seeds(experiment, seeds, **settings):
+    """Run experiment(seed=s, **settings) for every seed s and keep each result with its seed.
+
+    Returns:
+    runs -- dict with seeds (list of ints), results (list, one per seed) and settings
+    """
+    seeds = [int(s) for s in seeds]
+    if len(seeds) < 2:
+        raise ValueError(f"a claim needs several seeds, got {seeds}")
+    return {"seeds": seeds, "results": [experiment(seed=s, **settings) for s in seeds], "settings": settings}
+
+
+def seed_summary(values, success=0.9):
+    """Summary of one score over seeds: how many reach `success`, and the spread.
+
+    Arguments:
+    values -- one score per seed (for example a test accuracy), list or array
+    success -- the score at which a run counts as having learnt the task
+
+    Returns:
+    summary -- dict with n, successes, mean, min, median, max
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or values.size < 2:
+        raise ValueError(f"values must hold one score per seed for at least 2 seeds, got shape {values.shape}")
+    return {"n": int(values.size), "successes": int(np.sum(values >= success)), "mean": float(values.mean()),
+            "min": float(values.min()), "median": float(np.median(values)), "max": float(values.max())}
+
+
+def agreement_sweep_summary(document):
+    """Per-gap summaries of a results file written by scripts/agreement_sweep.py.
+
+    Arguments:
+    document -- the parsed JSON (gaps, seeds, settings with success, runs with cell, remember_bias, accuracy)
+
+    Returns:
+    summary -- dict "cell" (remember_bias 1) or "cell, remember_bias b" -> list of seed_summary dicts, one per gap
+    """
+    summary = {}
+    for run in document["runs"]:
+        name = run["cell"] if run["remember_bias"] == 1.0 else f"{run['cell']}, remember_bias {run['remember_bias']:g}"
+        summary[name] = [seed_summary(by_seed, document["settings"]["success"]) for by_seed in run["accuracy"]]
+    return summary
+
+
+def memory_trace(cell, x, parameters):
+    """The gates and memory of a one-layer stack trained by train_classifier, at every step.
+
+    Arguments:
+    cell -- "gru" or "lstm"
+    x -- inputs, shape (n_x, m, T_x)
+    parameters -- from train_classifier with n_layers=1, one-way
+
+    Returns:
+    trace -- dict of arrays of shape (n_a, m, T_x):
+        keep -- share of the old memory kept (1 - Γu for the GRU, Γf for the LSTM)
+        write -- share of the candidate written (Γu for both)
+        c -- the memory cell c<t>
+    """
+    layers = parameters["layers"]
+    if cell not in ("gru", "lstm") or len(layers) != 1 or isinstance(layers[0], (tuple, list)):
+        raise ValueError(f"memory_trace needs a one-layer one-way 'gru' or 'lstm' stack, got cell {cell!r} "
+                         f"with {len(layers)} layer(s)")
+    a0 = np.zeros((layers[0]["bc"].shape[0], x.shape[1]))
+    if cell == "gru":
+        c, _, (cell_caches, _) = gru_forward(x, a0, layers[0])
+        write = np.stack([step_cache[1] for step_cache, _ in cell_caches], axis=-1)
+        return {"keep": 1.0 - write, "write": write, "c": c}
+    _, _, c, (cell_caches, _, _) = lstm_forward(x, a0, layers[0])
+    keep = np.stack([step_cache[4] for step_cache, _ in cell_caches], axis=-1)
+    write = np.stack([step_cache[5] for step_cache, _ in cell_caches], axis=-1)
+    return {"keep": keep, "write": write, "c": c}

@@ -206,6 +206,58 @@ def test_name_scan_reports_a_misspelt_function(reference_modules):
     ]
 
 
+# ---------------------------------------------------------------- single runs
+
+
+# The library's experiments that train a network: one call is one seed, and whether a network learns
+# a task can change from seed to seed.
+SEEDED_EXPERIMENTS = ("train_classifier", "agreement_accuracy_by_gap", "tagging_accuracy")
+SINGLE_RUN_TAG = "single-run"
+
+
+def single_run_cells(nb):
+    """Code cells that call a seeded experiment once, not over several seeds, and do not say so.
+
+    A cell passes when it goes through run_over_seeds, loops over several seeds
+    (`for seed in ...` or `for s in seeds`), or carries the cell tag "single-run",
+    which declares that it illustrates and claims nothing that another seed could
+    change (the page must then say so next to it).
+    """
+    flagged = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code" or SINGLE_RUN_TAG in cell.metadata.get("tags", []):
+            continue
+        source = _strip_magics(cell.source)
+        calls = [name for name in SEEDED_EXPERIMENTS if re.search(rf"\b{name}\(", source)]
+        over_seeds = "run_over_seeds(" in source or re.search(r"for\s+\w+\s+in\s+(seeds|range\(\d+\))\b", source)
+        if calls and not over_seeds:
+            flagged.append((index, calls))
+    return flagged
+
+
+@pytest.mark.parametrize("page", CHAPTERS, ids=[Path(p).name for p in CHAPTERS])
+def test_chapter_states_no_seed_dependent_result_from_a_single_run(page):
+    path = page_source(page)
+    if path is None or path.suffix != ".ipynb":
+        pytest.skip("not a notebook")
+    flagged = single_run_cells(nbformat.read(path, as_version=4))
+    assert not flagged, (
+        f"{path.relative_to(REPO)}: cells {[i for i, _ in flagged]} call {sorted({n for _, c in flagged for n in c})} "
+        f"for one seed; run them over several seeds (run_over_seeds) or, for an illustration, tag the cell "
+        f"'{SINGLE_RUN_TAG}' and say on the page that it is one run"
+    )
+
+
+def test_single_run_check_flags_one_seed_and_passes_a_sweep():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("accuracy = agreement_accuracy_by_gap(gaps=(30,))"),
+        nbformat.v4.new_code_cell("runs = run_over_seeds(tagging_accuracy, seeds=range(5))"),
+        nbformat.v4.new_code_cell("for seed in seeds:\n    train_classifier('gru', x, y, seed=seed)"),
+        nbformat.v4.new_code_cell("p, _ = train_classifier('gru', x, y)", metadata={"tags": [SINGLE_RUN_TAG]}),
+    ])
+    assert single_run_cells(nb) == [(0, ["agreement_accuracy_by_gap"])]
+
+
 # ---------------------------------------------------------------- stored outputs and time
 
 
