@@ -345,11 +345,13 @@ _shared_jails = {}
 
 
 def shared_jail(packages=("numpy",)):
-    """The jail of this process for ``packages``, built on first use and removed at exit."""
+    """The jail of this process for ``packages``, built on first use and removed when the process that
+    built it exits (a forked worker that inherits it and exits leaves it to the others)."""
     packages = _with_numpy(packages)
     if packages not in _shared_jails:
         import atexit
 
         jail = _shared_jails[packages] = Jail(packages)
-        atexit.register(jail.close)
+        builder = os.getpid()
+        atexit.register(lambda: jail.close() if os.getpid() == builder else None)
     return _shared_jails[packages]

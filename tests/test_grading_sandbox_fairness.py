@@ -8,6 +8,7 @@ in its arguments (the checks fail a part on it), bounds what a reply may cost
 the grader, always removes what a submission wrote, and the fallback without
 root refuses what it cannot contain.
 """
+import atexit
 import copy
 import dataclasses
 import os
@@ -388,3 +389,13 @@ def test_a_cell_stopped_by_a_limit_is_named():
     with Session(cells[:2], budget, labels=["your cell a", "your cell loop"]) as session:
         with pytest.raises(Exception, match="grading stopped at your cell loop: the notebook used up its time budget"):
             session.run_cells()
+
+
+def test_a_forked_worker_that_exits_leaves_the_shared_jail_to_the_others():
+    jail = shared_jail()
+    child = os.fork()
+    if child == 0:  # a worker inheriting the jail exits normally, running its exit handlers
+        atexit._run_exitfuncs()
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert jail.root.is_dir() and (jail.root / "work").is_dir()
