@@ -219,6 +219,32 @@ def remove_tree(path):
             failed.add((info.st_dev, info.st_ino))
 
 
+JAIL_PREFIX = "grading-jail-"
+BUILDER_FILE = ".builder"  # the process that built a jail: when it is gone, nothing uses the jail any more
+
+
+def _process_identity(pid):
+    """'pid start-time' of a running process (the pair is never reused), or None when it is gone."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat_file:
+            fields = stat_file.read().rsplit(")", 1)[1].split()
+        return f"{pid} {fields[19]}"
+    except (OSError, IndexError):
+        return None
+
+
+def remove_abandoned_jails(folder=None):
+    """Remove the jails in the temporary folder whose builder process is gone (a grader killed mid-run)."""
+    folder = Path(folder or tempfile.gettempdir())
+    for jail in folder.glob(JAIL_PREFIX + "*"):
+        try:
+            builder = (jail / BUILDER_FILE).read_text().split()
+        except OSError:
+            continue  # not one of ours, or still being built
+        if len(builder) == 2 and builder[0].isdigit() and _process_identity(int(builder[0])) != " ".join(builder):
+            remove_tree(jail)
+
+
 class Jail:
     """A folder holding exactly what a sandbox may see; built once, shared by sandboxes.
 
@@ -246,9 +272,12 @@ class Jail:
             raise FallbackRefused(
                 "grading a notebook that uses torch needs root: without the jail only an audit hook guards files, "
                 "and torch's C++ code (torch.from_file, torch.save, torch.jit.load) opens files it does not see")
-        self.root = Path(root or tempfile.mkdtemp(prefix="grading-jail-"))
+        if root is None:
+            remove_abandoned_jails()
+        self.root = Path(root or tempfile.mkdtemp(prefix=JAIL_PREFIX))
         self.root.mkdir(parents=True, exist_ok=True)
         os.chmod(self.root, 0o755)
+        (self.root / BUILDER_FILE).write_text(_process_identity(os.getpid()) or "")
         self.interpreter = os.path.realpath(getattr(sys, "_base_executable", sys.executable))
         stdlib = os.path.dirname(os.__file__)
         site_dirs = sorted({os.path.dirname(os.path.dirname(os.path.realpath(importlib.util.find_spec(name).origin)))

@@ -399,3 +399,27 @@ def test_a_forked_worker_that_exits_leaves_the_shared_jail_to_the_others():
         os._exit(0)
     os.waitpid(child, 0)
     assert jail.root.is_dir() and (jail.root / "work").is_dir()
+
+
+def test_a_jail_left_by_a_killed_grader_is_removed_by_the_next_one(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    from grading.jail import BUILDER_FILE, JAIL_PREFIX, _process_identity, remove_abandoned_jails
+
+    build = ("import os, sys, tempfile\n"
+             "tempfile.tempdir = sys.argv[1]\n"
+             "from grading.jail import Jail\n"
+             "jail = Jail()\n"
+             "print(jail.root, flush=True)\n"
+             "os.kill(os.getpid(), 9)\n")
+    killed = subprocess.run([sys.executable, "-c", build, str(tmp_path)], capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL
+    abandoned = Path(killed.stdout.strip())
+    assert abandoned.parent == tmp_path and abandoned.name.startswith(JAIL_PREFIX) and (abandoned / BUILDER_FILE).exists()
+    alive = tmp_path / (JAIL_PREFIX + "in-use")
+    alive.mkdir()
+    (alive / BUILDER_FILE).write_text(_process_identity(os.getpid()))  # this process: still in use
+    remove_abandoned_jails(tmp_path)
+    assert not abandoned.exists() and alive.exists()
