@@ -206,6 +206,27 @@ def test_name_scan_reports_a_misspelt_function(reference_modules):
     ]
 
 
+def untitled_chapter_references(markdown):
+    """{doc} references to a numbered chapter that would render as its bare title."""
+    return [m for text in markdown for m in re.findall(r"\{doc\}`(?:[^`<]*/)?\d\d_[^`<]*`", text)]
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[Path(p).name for p in PAGES])
+def test_cross_references_to_chapters_carry_their_number(page):
+    """"chapter {doc}`08_vanishing_gradients`" would read "chapter Vanishing and exploding gradients"."""
+    path = page_source(page)
+    if path is None:
+        pytest.fail(f"{page} is listed in _toc.yml but does not exist")
+    untitled = untitled_chapter_references(page_cells(path)[0])
+    assert not untitled, (f"{path.relative_to(REPO)}: give these references a numbered title, "
+                          f"e.g. {{doc}}`chapter 8 <08_vanishing_gradients>`: {untitled}")
+
+
+def test_cross_reference_check_tells_titled_from_untitled():
+    markdown = ["see chapter {doc}`08_vanishing_gradients` and {doc}`chapter 9 <09_gru>`, {doc}`../chapters/10_lstm`"]
+    assert untitled_chapter_references(markdown) == ["{doc}`08_vanishing_gradients`", "{doc}`../chapters/10_lstm`"]
+
+
 # ---------------------------------------------------------------- single runs
 
 
