@@ -18,7 +18,6 @@ from reference_impl.torch_models import (
     run_fused,
     sample,
 )
-from reference_impl.torch_models.convert import _StackedGates
 
 from test_torch_lm import TEXTS, one_thread, vocab  # noqa: F401 (fixtures: one torch thread, the vocabulary)
 
@@ -191,16 +190,6 @@ def test_run_fused_refuses_bad_input():
         run_fused(layer, torch.zeros(5, 2, 3), state0=(torch.zeros(4, 3), torch.zeros(4, 3)))
     with pytest.raises(ValueError, match="one-directional"):
         run_fused(make_recurrent("lstm", 3, 4, bidirectional=True, device="cpu"), torch.zeros(5, 2, 3))
-
-
-@pytest.mark.parametrize("signs", [(1.0, 1.0, 1.0, 1.0), (1.0, -1.0, 1.0)], ids=["lstm", "gru"])
-def test_stacked_gates_backward_by_finite_differences(signs):
-    generator = torch.Generator().manual_seed(0)
-    n_a, n_x = 3, 2
-    tensors = [torch.randn(n_a, n_a + n_x, dtype=torch.float64, generator=generator, requires_grad=True)
-               for _ in signs] + [torch.randn(n_a, 1, dtype=torch.float64, generator=generator, requires_grad=True)
-                                  for _ in signs]
-    assert torch.autograd.gradcheck(lambda *t: _StackedGates.apply(n_a, signs, *t), tensors)
 
 
 def test_weights_for_cudnn_are_consecutive_views_of_one_buffer_and_pass_gradients():

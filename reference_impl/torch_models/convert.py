@@ -111,46 +111,20 @@ def _weight_blocks(cell, name):
     return W[:, : cell.n_a], W[:, cell.n_a :], getattr(cell, "b" + name)
 
 
-class _StackedGates(torch.autograd.Function):
-    """torch.nn's (weight_ih, weight_hh, bias) from the gates' matrices and biases, as one autograd node.
-
-    Rows j n_a : (j + 1) n_a of every output come from gate j (negated where its sign is -1), the
-    weights' columns :n_a going to weight_hh and n_a: to weight_ih. The same as cat of the slices,
-    in one node whose backward cuts each gradient back into the gates' blocks: a fused training
-    step on a small model pays for every autograd node it crosses.
-    """
-
-    @staticmethod
-    def forward(ctx, n_a, signs, *tensors):
-        ctx.n_a, ctx.signs = n_a, signs
-        matrices, biases = tensors[: len(signs)], tensors[len(signs) :]
-
-        def stacked(blocks):
-            return torch.cat([block if sign > 0 else -block for block, sign in zip(blocks, signs)])
-
-        return (stacked([W[:, n_a:] for W in matrices]), stacked([W[:, :n_a] for W in matrices]),
-                stacked(biases).view(-1))
-
-    @staticmethod
-    def backward(ctx, d_ih, d_hh, d_b):
-        n_a, signs = ctx.n_a, ctx.signs
-        d_matrices, d_biases = [], []
-        for j, sign in enumerate(signs):
-            rows = slice(j * n_a, (j + 1) * n_a)
-            d_W = torch.cat([d_hh[rows], d_ih[rows]], dim=1)
-            d_bias = d_b[rows].unsqueeze(1)
-            d_matrices.append(d_W if sign > 0 else -d_W)
-            d_biases.append(d_bias if sign > 0 else -d_bias)
-        return (None, None, *d_matrices, *d_biases)
-
-
 def _torch_nn_blocks(cell):
     """(weight_ih, weight_hh, bias) of torch.nn for one cell, as differentiable functions of its parameters."""
     gates = _TORCH_GATES[_torch_kind(cell)]
     if isinstance(cell, RNNCell):
         return cell.Wax, cell.Waa, cell.ba[:, 0]
-    return _StackedGates.apply(cell.n_a, tuple(sign for _, sign in gates),
-                               *[getattr(cell, "W" + g) for g, _ in gates], *[getattr(cell, "b" + g) for g, _ in gates])
+    # split, not two slices: autograd joins each matrix's two gradient halves in one step, where a
+    # slice's backward zero-fills a whole matrix; cat gives the contiguous matrices the kernels want
+    halves = [getattr(cell, "W" + g).split([cell.n_a, cell.n_x], dim=1) for g, _ in gates]
+    biases = [getattr(cell, "b" + g) for g, _ in gates]
+
+    def stacked(blocks):
+        return torch.cat([block if sign > 0 else -block for block, (_, sign) in zip(blocks, gates)])
+
+    return stacked([x for _, x in halves]), stacked([a for a, _ in halves]), stacked(biases).view(-1)
 
 
 def torch_nn_parameters(layer):

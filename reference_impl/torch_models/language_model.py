@@ -123,15 +123,18 @@ class LanguageModel(nn.Module):
         low, high = (int(v) for v in torch.aminmax(x))
         if low < -1 or high >= self.vocab_size:
             raise ValueError(f"x must hold indices in [-1, {self.vocab_size}), got [{low}, {high}]")
-        if time_major:
-            x = x.T
-        present = (x >= 0).unsqueeze(-1 if time_major else 0)
+        V = self.vocab_size
+        if time_major:  # -1 picks an extra, zero, vector: nothing to mask (and differentiate) afterwards
+            index = torch.where(x < 0, V, x).T
+            if self.config["input"] == "one_hot":
+                return F.one_hot(index, V + 1)[..., :V].to(self.Wy.dtype)
+            return F.embedding(index, torch.cat([self.We, self.We.new_zeros(self.We.shape[0], 1)], dim=1).T)
+        present = (x >= 0).unsqueeze(0)
         index = x.clamp(min=0)
         if self.config["input"] == "one_hot":
-            vectors = F.one_hot(index, self.vocab_size).to(self.Wy.dtype)
-            vectors = vectors if time_major else vectors.permute(2, 0, 1)
+            vectors = F.one_hot(index, V).permute(2, 0, 1).to(self.Wy.dtype)
         else:
-            vectors = F.embedding(index, self.We.T) if time_major else self.We[:, index]
+            vectors = self.We[:, index]
         return vectors * present
 
     def forward(self, x, lengths=None, state0=None, backend=None, final_state=True):
