@@ -476,8 +476,11 @@ def test_chinese_text_is_marked_for_screen_readers(reader):
 
 def test_glossary_card_on_keyboard_focus(driver, reader):
     reader.load(KEY_PAGES["lstm"])
+    driver.execute_script("document.querySelector('a.glossary-term').focus()")
+    wait_for(driver, "return document.activeElement.matches('a.glossary-term[aria-describedby]')",
+             "focusing a glossary link shows no card")
     card = driver.execute_script("""
-      const link = document.querySelector("a.glossary-term"); link.focus();
+      const link = document.activeElement;
       const card = document.getElementById(link.getAttribute("aria-describedby") || "none");
       return card && !card.hidden && card.getClientRects().length ? {
         text: card.textContent, zh: (card.querySelector("[lang='zh-Hans']") || {textContent: ""}).textContent,
@@ -485,3 +488,46 @@ def test_glossary_card_on_keyboard_focus(driver, reader):
     assert card, "focusing a glossary link shows no card"
     assert card["zh"] and re.search(r"[\u4e00-\u9fff]", card["zh"]), f"the card has no Chinese term: {card}"
     assert len(card["text"]) > len(card["zh"]) + 20, f"the card has no definition: {card}"
+
+
+# --- page weight -----------------------------------------------------------------
+
+@pages
+def test_page_loads_no_unused_script(reader, docname):
+    """The icon kit (1.49 MB), the right-click menu of MathJax (426 kB) and, outside
+    the search page, the search index are not part of a first visit
+    (benchmarks/page_weight.py measures the bytes)."""
+    unused = [url for url in reader.visit(docname)["resources"]
+              if re.search(r"fontawesome\.js|searchindex\.js|searchtools\.js|mathjax/ui/menu\.js"
+                           r"|tex-mml-chtml\.js|fa-brands-400", url)]
+    assert not unused, f"{docname} loads {unused}"
+
+
+def test_header_icons_still_show(driver, reader):
+    reader.load(KEY_PAGES["rnn_forward"])
+    icons = driver.execute_script("""
+      return [...document.querySelectorAll(".bd-header-article i[class*='fa-'], .bd-header-article svg.svg-inline--fa")]
+        .filter(el => el.closest(".dropdown-menu") === null && el.getClientRects().length)
+        .map(el => ({cls: el.getAttribute("class"), width: el.getBoundingClientRect().width,
+                     glyph: el.tagName === "svg" ? "svg" : getComputedStyle(el, "::before").content,
+                     font: getComputedStyle(el).fontFamily}));""")
+    assert len(icons) >= 4, f"only {icons} icons in the article header"
+    for icon in icons:
+        assert icon["width"] > 4 and icon["glyph"] not in ("none", "normal", '""'), f"an icon draws nothing: {icon}"
+    fonts_loaded = driver.execute_script(
+        "return document.fonts.check('900 1em \"Font Awesome 6 Free\"') && document.fonts.status === 'loaded'")
+    assert fonts_loaded, "the icon font did not load"
+    assert driver.find_elements("css selector", "a[href*='github.com'] svg.svg-inline--fa.fa-github")
+
+
+def test_right_click_on_an_equation_opens_the_mathjax_menu(driver, reader):
+    from selenium.webdriver.common.action_chains import ActionChains
+    reader.load(KEY_PAGES["rnn_forward"])
+    equation = driver.find_elements("css selector", "mjx-container[display='true']")[0]
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", equation)
+    ActionChains(driver).context_click(equation).perform()
+    wait_for(driver, "return [...document.querySelectorAll('.CtxtMenu_Menu')].some(m => /Show Math As/.test(m.textContent))",
+             "right-clicking an equation opens no MathJax menu")
+    assert driver.execute_script("return document.querySelectorAll('mjx-container[tabindex=\"0\"]').length") == 0, (
+        "after the menu loaded, equations became tab stops")
+    ActionChains(driver).send_keys("\ue00c").perform()

@@ -123,6 +123,9 @@ def open_browser(profile_dir=None):
         with mock.patch.dict(os.environ, {"SE_OFFLINE": "true"}):
             browser = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
         stack.callback(browser.quit)
+        # The page keeps the focus even after a test tabs out of it into the
+        # browser's own controls, as it would in a visible window that was clicked.
+        browser.execute_cdp_cmd("Emulation.setFocusEmulationEnabled", {"enabled": True})
         browser.set_page_load_timeout(PAGE_TIMEOUT_S)
         browser.set_script_timeout(PAGE_TIMEOUT_S)
         yield browser
