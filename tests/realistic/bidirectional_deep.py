@@ -157,6 +157,8 @@ def bidirectional_forward(x, parameters):
 '''
 
 MAGICS = '''%matplotlib inline
+%config InlineBackend.figure_format = "retina"
+%pip install tqdm
 !pip install tqdm
 %time _a, _c = deep_forward(x_train[:, :16], [initialize_layer_parameters("rnn", n_x, n_a, seed=0)])
 '''
@@ -198,6 +200,47 @@ def deep_forward(x, layers):
     return a, cache
 '''
 
+DATACLASS_DEEP_FORWARD = '''
+import logging
+from dataclasses import dataclass, field
+
+logging.basicConfig(level=logging.INFO)
+log = logging.getLogger("deep_rnn")
+
+
+@dataclass
+class LayerRecord:
+    depth: int
+    caches: tuple
+    width: int = 0
+
+
+@dataclass
+class StackCache:
+    records: list = field(default_factory=list)
+
+
+def deep_forward(x, layers):
+    stack = StackCache()
+    a = x
+    for depth, parameters in enumerate(layers):
+        width = parameters["Waa"].shape[0]
+        a, caches = rnn_layer_forward(a, np.zeros((width, x.shape[1])), parameters)
+        stack.records.append(LayerRecord(depth, caches, width))
+        log.info("layer %d: %s", depth, a.shape)
+    return a, stack
+'''
+
+DATACLASS_DEEP_BACKWARD = '''
+def deep_backward(da, cache):
+    dlayers = {}
+    for record in sorted(cache.records, key=lambda r: -r.depth):
+        grads = rnn_backward(da, record.caches)
+        dlayers[record.depth] = {k: grads[k] for k in ("dWax", "dWaa", "dba")}
+        da = grads["dx"]
+    return {"dx": da, "dlayers": [dlayers[d] for d in sorted(dlayers)]}
+'''
+
 HONEST = [
     honest("namedtuple_cache", "a namedtuple cache consumed only by the student's own bidirectional_backward",
            {"bidirectional_forward_code": NAMEDTUPLE_BIDIRECTIONAL_FORWARD,
@@ -211,7 +254,7 @@ HONEST = [
            {"deep_forward_code": OWN_LOOP_DEEP_FORWARD, "deep_backward_code": OWN_LOOP_DEEP_BACKWARD}),
     honest("star_import_list_cache", "`from numpy import *`, np.flip and a list as the cache",
            {"bidirectional_forward_code": STAR_BIDIRECTIONAL_FORWARD}),
-    honest("magics_tqdm_and_plots", "%matplotlib, !pip, %time, %%time, tqdm and plots in cells the student added",
+    honest("magics_tqdm_and_plots", "%matplotlib, %config, %pip, !pip, %time, %%time, tqdm and plots in cells the student added",
            added=[("tagging_experiment", MAGICS), ("tagging_experiment", TQDM_AND_PLOT),
                   ("tagging_experiment", TIMED_CELL)]),
     honest("prints_and_warnings", "prints and warnings while running change no value",
@@ -224,6 +267,8 @@ HONEST = [
            edit=paste_copy("bidirectional_backward_code", keep_metadata=False)),
     honest("deleted_public_test_cell", "the public test cell of bidirectional_forward deleted by accident",
            edit=delete_cell("bidirectional_forward")),
+    honest("dataclass_cache_and_logging", "dataclass objects as the cache, and logging while running",
+           {"deep_forward_code": DATACLASS_DEEP_FORWARD, "deep_backward_code": DATACLASS_DEEP_BACKWARD}),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------

@@ -174,6 +174,34 @@ def clip_by_global_norm(gradients, max_norm):
     return gradients, float(norm)
 '''
 
+TQDM_AUTO_TRAIN = TQDM_TRAIN.replace("from tqdm import tqdm", "from tqdm.auto import tqdm")
+
+SAVE_AND_PLOT = '''
+import matplotlib.pyplot as plt
+
+np.savez("names_model.npz", **parameters)           # keep the trained model
+reloaded = dict(np.load("names_model.npz"))
+assert all(np.array_equal(reloaded[k], parameters[k]) for k in parameters)
+plt.plot(losses)
+plt.savefig("losses.png")
+'''
+
+# rng.choice returns NumPy integers: the list holds np.int64, which are ints for every use the notebook makes
+NUMPY_INT_SAMPLE = _sample('''
+    eos_seen = False
+    while not eos_seen and len(indices) < max_length:
+        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
+        y_hat = softmax(Wya @ a_prev + by).flatten()
+        p = np.exp(np.log(y_hat + 1e-300) / temperature)
+        p[unk_index] = 0.0
+        p /= p.sum()
+        index = rng.choice(vocab_size, p=p)
+        indices.append(index)
+        eos_seen = index == eos_index
+        x = np.zeros((vocab_size, 1))
+        x[index] = 1.0
+''')
+
 HONEST = [
     honest("loops", "loops and a fresh one-hot from np.eye compute the same clipping and the same draws",
            {"clip_by_global_norm_code": LOOP_CLIP, "sample_code": LOGIT_TEMPERATURE_SAMPLE}),
@@ -196,6 +224,10 @@ HONEST = [
            {"sample_code": LOGIT_TEMPERATURE_SAMPLE}, edit=paste_copy("sample_code")),
     honest("deleted_public_test_cell", "the public test cell of sample_temperature deleted by accident",
            edit=delete_cell("sample_temperature")),
+    honest("tqdm_auto_and_saved_model", "tqdm.auto, a saved and reloaded model and a saved plot in the student's own folder",
+           {"train_names_code": TQDM_AUTO_TRAIN}, added=[("generate_names", SAVE_AND_PLOT)]),
+    honest("numpy_integer_indices", "the indices are NumPy integers from rng.choice: ints for decoding and comparing",
+           {"sample_code": NUMPY_INT_SAMPLE}),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -280,6 +312,24 @@ def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rat
     return parameters, losses
 '''
 
+# the notebook's own vocabulary (a global of the corpus cell) instead of the indices passed in
+GLOBAL_VOCAB = _wrong_sample(unk="p[vocab.unk_index] = 0.0",
+                             keep_and_stop="indices.append(index)\n        if index == vocab.eos_index:\n            break")
+
+GLOBAL_SEQUENCES = '''
+def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rate=0.01, max_norm=5.0, seed=0):
+    parameters = initialize_rnn_parameters(vocab_size, n_a, vocab_size, seed=seed)
+    order = np.random.default_rng(seed).permutation(len(sequences))
+    losses = []
+    for j in range(num_iterations):
+        x, y, _ = language_model_batch([names_encoded[order[j % len(sequences)]]], vocab_size)
+        loss, _, parameters = optimize(x, y, np.zeros((n_a, 1)), parameters, learning_rate, max_norm)
+        losses.append(loss)
+    return parameters, losses
+'''
+
+NAMES_ENCODED = "names_encoded = [vocab.encode(name, add_eos=True) for name in names]\n"
+
 WRONG = [
     wrong("sample_writes_into_parameters", {"sample", "sample_temperature"},
           "sample writes -inf into the model's by to block <UNK>: sampling changes the trained model "
@@ -313,4 +363,10 @@ WRONG = [
     wrong("train_off_by_one", {"train_names"},
           "iteration j trains on name order[(j + 1) % n]: off by one in the order of the names",
           {"train_names_code": TRAIN_OFF_BY_ONE}),
+    wrong("sample_uses_global_vocab", {"sample", "sample_temperature"},
+          "uses the notebook's global vocab for <EOS> and <UNK> instead of the eos_index and unk_index passed in: "
+          "wrong for any other vocabulary", {"sample_code": GLOBAL_VOCAB}),
+    wrong("train_uses_global_names", {"train_names"},
+          "trains on the notebook's global list of names instead of the sequences passed in",
+          {"train_names_code": GLOBAL_SEQUENCES}, added=[("corpus", NAMES_ENCODED)]),
 ]

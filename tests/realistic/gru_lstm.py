@@ -175,6 +175,20 @@ def lstm_peephole_cell_forward(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, cache
 '''
 
+WRITEFILE_HELPERS = '''%%writefile lstm_helpers.py
+import numpy as np
+
+
+def dsigmoid(s):
+    return s * (1 - s)
+
+
+def dtanh(t):
+    return 1 - t ** 2
+'''
+
+IMPORT_HELPERS = "from lstm_helpers import dsigmoid, dtanh\n"
+
 HONEST = [
     honest("split_weights_and_einsum", "splitting W into its state and input blocks is the same product as W [c; x]",
            {"gru_cell_forward_code": SPLIT_WEIGHTS_GRU_CELL, "gru_forward_code": LOOP_GRU_FORWARD}),
@@ -197,6 +211,9 @@ HONEST = [
            edit=paste_copy("lstm_backward_code", source=WHILE_LSTM_BACKWARD, keep_metadata=False)),
     honest("deleted_public_test_cell", "the public test cell of lstm_forward deleted by accident",
            edit=delete_cell("lstm_forward")),
+    honest("writefile_helper_module", "helpers written to a module with %%writefile and imported, as IPython runs it",
+           {"lstm_cell_backward_code": IMPORT_HELPERS + EXPLICIT_LSTM_CELL_BACKWARD},
+           added=[("lstm_forward", WRITEFILE_HELPERS)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------

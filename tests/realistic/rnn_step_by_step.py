@@ -330,6 +330,32 @@ def rnn_backward(da, caches):
     return grads
 '''
 
+LAMBDA_RELATIVE_ERROR = '''
+norm = np.linalg.norm
+relative_error = lambda analytic, numeric: 0.0 if norm(analytic) + norm(numeric) == 0 else \\
+    float(norm(analytic - numeric) / (norm(analytic) + norm(numeric)))
+'''
+
+CLASS_CELL_FORWARD = '''
+class RNNCell:
+    """The cell's two equations; rnn_cell_forward below is the function the notebook asks for."""
+
+    @staticmethod
+    def state(xt, a_prev, p):
+        return np.tanh(p["Waa"] @ a_prev + p["Wax"] @ xt + p["ba"])
+
+    @staticmethod
+    def prediction(a_next, p):
+        return softmax(p["Wya"] @ a_next + p["by"])
+
+    def __call__(self, xt, a_prev, parameters):
+        a_next = self.state(xt, a_prev, parameters)
+        return a_next, self.prediction(a_next, parameters), (a_next, a_prev, xt, parameters)
+
+
+rnn_cell_forward = RNNCell()
+'''
+
 HONEST = [
     honest("loops", "loops over examples, units and time compute the same values as matrix products",
            {"rnn_cell_forward_code": LOOP_CELL_FORWARD, "rnn_cell_backward_code": LOOP_CELL_BACKWARD,
@@ -361,6 +387,8 @@ HONEST = [
            edit=paste_copy("rnn_cell_forward_code", source=EINSUM_CELL_FORWARD, keep_metadata=False)),
     honest("deleted_public_test_cell", "deleting a public test cell by accident removes no work; the hidden checks still run",
            edit=both(delete_cell("rnn_forward_states"), delete_cell("rnn_cell_backward_parameters"))),
+    honest("lambda_and_callable_object", "a lambda and an instance of the student's class are functions the checks can call",
+           {"relative_error_code": LAMBDA_RELATIVE_ERROR, "rnn_cell_forward_code": CLASS_CELL_FORWARD}),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------

@@ -161,6 +161,18 @@ def lm_loss(parameters, x, y):
     return F.nll_loss(F.log_softmax(flat, dim=1), y.reshape(-1), ignore_index=-1, reduction="sum") / m
 '''
 
+NOTEBOOK_PROGRESS_AND_DISPLAY = '''
+from tqdm.notebook import tqdm
+from IPython.display import Markdown, display
+
+names_by_temperature = {}
+for temperature in tqdm([0.5, 1.0], desc="temperatures"):
+    names_by_temperature[temperature] = [
+        vocab.decode(sample_torch({k: v.detach() for k, v in parameters.items()}, vocab.eos_index, vocab.unk_index,
+                                  seed=s, temperature=temperature, max_length=20)) for s in range(4)]
+display(Markdown("\\n".join(f"* T = {t}: {', '.join(n)}" for t, n in names_by_temperature.items())))
+'''
+
 HONEST = [
     honest("stacked_weights_einsum", "one stacked product chunked into four gates is the same LSTM step",
            {"lstm_cell_torch_code": STACKED_EINSUM_CELL}),
@@ -179,6 +191,8 @@ HONEST = [
     honest("copied_cell_duplicate_grade_id", "lm_loss pasted twice (same grade_id), both correct",
            {"lm_loss_code": NLL_LOSS}, edit=paste_copy("lm_loss_code")),
     honest("deleted_public_test_cell", "the public test cell of lm_loss deleted by accident", edit=delete_cell("lm_loss")),
+    honest("notebook_progress_bar_and_display", "tqdm.notebook and IPython's display in a cell the student added",
+           added=[("new_names", NOTEBOOK_PROGRESS_AND_DISPLAY)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -288,6 +302,20 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
 '''
 
+# the torch cell computed by the NumPy cell: right values, but no autograd graph
+THROUGH_NUMPY_CELL = '''
+def lstm_cell_torch(xt, a_prev, c_prev, parameters):
+    numpy_parameters = {k: v.detach().cpu().numpy() for k, v in parameters.items()}
+    numpy_parameters.update(Wy=np.zeros((1, a_prev.shape[0])), by=np.zeros((1, 1)))
+    a_next, c_next, _, _ = lstm_cell_forward(xt.detach().cpu().numpy(), a_prev.detach().cpu().numpy(),
+                                             c_prev.detach().cpu().numpy(), numpy_parameters)
+    return (torch.from_numpy(a_next).to(dtype=xt.dtype, device=xt.device),
+            torch.from_numpy(c_next).to(dtype=xt.dtype, device=xt.device))
+'''
+
+GLOBAL_VOCAB = _wrong_sample(unk='scores[0, vocab.unk_index] = -float("inf")',
+                             keep_and_stop="indices.append(index)\n        if index == vocab.eos_index:\n            break")
+
 WRONG = [
     wrong("detached_hidden_state", {"lm_forward", "lm_loss"},
           "the state is detached after every step: same logits and loss, but no gradient flows back through time, "
@@ -324,4 +352,11 @@ WRONG = [
           {"sample_torch_code": TEMPERATURE_ON_PROBABILITIES}),
     wrong("numpy_cell_without_tanh", {"numpy_lstm_cell_forward"}, "a_next = ot * c_next forgets the tanh of the memory",
           {"numpy_lstm_cell_forward_code": NUMPY_CELL_WITHOUT_TANH}),
+    wrong("torch_cell_through_numpy", {"lstm_cell_torch", "lm_forward", "lm_loss"},
+          "lstm_cell_torch calls the NumPy cell and wraps the result: right values, but autograd cannot "
+          "differentiate it, so no gradient reaches the LSTM's weights in the training cell",
+          {"lstm_cell_torch_code": THROUGH_NUMPY_CELL}),
+    wrong("sample_uses_global_vocab", {"sample_torch", "sample_torch_temperature"},
+          "uses the notebook's global vocab for <EOS> and <UNK> instead of the indices passed in",
+          {"sample_torch_code": GLOBAL_VOCAB}),
 ]
