@@ -230,10 +230,14 @@ def _grade_in_child(job, sender):
 
 
 def _preload():
-    """Import in the command what every job needs, so that each forked job starts with it loaded."""
+    """Import in the command what every job needs, so that each forked job starts with it loaded.
+
+    Not the checks modules: one of them imports torch, whose thread pools must
+    not be set up before a fork.
+    """
+    import nbconvert.exporters  # noqa: F401
     import nbgrader.apps  # noqa: F401
     import nbgrader.preprocessors  # noqa: F401
-    import nbconvert.exporters  # noqa: F401
 
 
 def run_jobs(jobs, workers):
