@@ -204,3 +204,21 @@ def test_weights_for_cudnn_are_consecutive_views_of_one_buffer_and_pass_gradient
     ((views[0] * 2).sum() + (views[1] * 3).sum()).backward()
     assert torch.equal(tensors[0].grad, torch.full((4, 3), 2.0, dtype=torch.float64))
     assert torch.equal(tensors[1].grad, torch.full((4,), 3.0, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("backend", ["scratch", "fused"])
+def test_the_trainer_without_lengths_has_the_loss_and_gradients_of_the_masked_model(vocab, backend):
+    from reference_impl.torch_models import token_nll
+
+    model = float64_model(vocab, "lstm", {}, num_layers=2)
+    trainer = LanguageModelTrainer(model, vocab, TEXTS, TEXTS, batch_size=4, progress=False, backend=backend)
+    x, y, lengths = batch(vocab)
+    results = []
+    for loss in (lambda: model.loss(x, y, lengths, backend="scratch"),
+                 lambda: token_nll(trainer._logits(x), y).sum() / x.shape[0]):
+        model.zero_grad(set_to_none=True)
+        value = loss()
+        value.backward()
+        results.append([value.detach(), *[p.grad.clone() for p in model.parameters()]])
+    for masked, unmasked in zip(*results):
+        torch.testing.assert_close(unmasked, masked, **TOLERANCE)
