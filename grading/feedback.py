@@ -41,6 +41,7 @@ _HEAD = """<meta name="viewport" content="width=device-width, initial-scale=1">
 pre, .output_text, .output_error { white-space: pre-wrap; overflow-wrap: anywhere; word-break: break-word; }
 body { max-width: 60rem; margin: auto; padding: 0 0.5rem; }
 img { max-width: 100%; height: auto; }
+mjx-container[display="true"] { display: block; overflow-x: auto; overflow-y: hidden; max-width: 100%; }
 </style>
 """
 _LOCAL_MATHJAX = """<script>

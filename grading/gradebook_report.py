@@ -201,6 +201,10 @@ STATUS_HEADER = ["student", "submitted (UTC)", "graded (UTC)", "auto", "written"
 
 def status_lines(course_dir, assignment, db_url):
     """The status table of ``assignment``: a header and one aligned line per student."""
-    rows = [STATUS_HEADER] + [status_columns(r) for r in records(course_dir, assignment, db_url).values()]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(STATUS_HEADER) - 1)]
-    return ["  ".join([cell.ljust(width) for cell, width in zip(row, widths)] + [row[-1]]) for row in rows]
+    return aligned([STATUS_HEADER] + [status_columns(r) for r in records(course_dir, assignment, db_url).values()])
+
+
+def aligned(rows):
+    """Rows of cells as lines, the columns padded to their widest cell (the last column is not padded)."""
+    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
+    return ["  ".join([str(cell).ljust(width) for cell, width in zip(row, widths)] + [str(row[-1])]) for row in rows]

@@ -53,11 +53,9 @@ def export_csv(course_dir, assignments, db_url, path):
             for student in everyone}
     for assignment, by_student in per_assignment.items():
         prefix = f"{assignment}:" if len(assignments) > 1 else ""
-        full = {s: by_student.get(s) or Record(s, assignment) for s in everyone}
-        maxima = next(iter(by_student.values()), None)
-        for record in full.values():
-            if maxima is not None:
-                record.auto_max, record.written_max = maxima.auto_max, maxima.written_max
+        some = next(iter(by_student.values()), Record("", assignment))  # every record has the assignment's maxima
+        full = {s: by_student.get(s) or Record(s, assignment, auto_max=some.auto_max, written_max=some.written_max)
+                for s in everyone}
         parts, written = graded_cells(course_dir, assignment)
         for student, record in full.items():
             rows[student].update({prefix + k: v for k, v in _assignment_cells(record, parts, written).items()})

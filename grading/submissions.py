@@ -103,7 +103,9 @@ def place(course_dir, student, assignment, notebook, submitted_at=None, replace=
     """Check ``notebook`` and put it where nbgrader looks for ``student``'s ``assignment``.
 
     ``submitted_at`` (naive UTC) goes to timestamp.txt; None takes the file's
-    modification time. Returns the path it was copied to.
+    modification time. Returns the path it was copied to, and False when the same
+    notebook with the same time was there already (then nothing is touched, so
+    a re-imported download does not look like resubmissions).
     """
     if assignment not in ASSIGNMENTS:
         raise SubmissionError(f"unknown assignment {assignment!r}; expected one of {list(ASSIGNMENTS)}")
@@ -111,18 +113,21 @@ def place(course_dir, student, assignment, notebook, submitted_at=None, replace=
         raise SubmissionError(f"student id must be a plain name (letters, digits, . _ - @ +), got {student!r}")
     check_notebook(course_dir, assignment, notebook)
     target = submission_path(course_dir, student, assignment)
+    moment = submitted_at or file_time(notebook)
+    if (target.is_file() and target.read_bytes() == Path(notebook).read_bytes()
+            and read_timestamp(target.parent) == moment):
+        return target, False
     if target.parent.exists() and not replace:
         when = read_timestamp(target.parent)
         raise SubmissionError(f"{student} already has a submission of {assignment}"
                               f"{f' (submitted at {when:%Y-%m-%d %H:%M} UTC)' if when else ''}; "
                               f"pass --replace to replace it")
-    moment = submitted_at or file_time(notebook)
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_suffix(".ipynb.part")
     shutil.copyfile(notebook, temporary)
     os.replace(temporary, target)
     (target.parent / "timestamp.txt").write_text(format_timestamp(moment) + "\n")
-    return target
+    return target, True
 
 
 # ---- LMS downloads --------------------------------------------------------------------
@@ -237,7 +242,8 @@ def choose(course_dir, assignment, files):
 def import_submissions(course_dir, assignment, source, db_url, pattern=None, replace=False):
     """Import ``source`` (zip or folder) for ``assignment``; return [(student, status, detail)], sorted.
 
-    status is "imported", "replaced", "kept" (an earlier submission, not replaced),
+    status is "imported", "replaced", "unchanged" (the same file and time as before), "kept" (a different
+    earlier submission, not replaced without ``replace``; a later one is never replaced by an older one),
     "error" (the reason), or "missing" (a roster student with no file).
     """
     from .roster import by_lms_id, students
@@ -255,8 +261,13 @@ def import_submissions(course_dir, assignment, source, db_url, pattern=None, rep
         for student, files in sorted(by_student.items()):
             try:
                 chosen, notes = choose(course_dir, assignment, files)
-                existed = submission_path(course_dir, student, assignment).parent.exists()
-                place(course_dir, student, assignment, chosen.path, chosen.submitted_at, replace)
+                folder = submission_path(course_dir, student, assignment).parent
+                existed, earlier = folder.exists(), read_timestamp(folder)
+                if earlier and chosen.submitted_at < earlier:
+                    report.append((student, "kept", f"a later submission (submitted at {earlier:%Y-%m-%d %H:%M} UTC) "
+                                                    "is already there"))
+                    continue
+                _, changed = place(course_dir, student, assignment, chosen.path, chosen.submitted_at, replace)
             except SubmissionError as error:
                 status = "kept" if "already has a submission" in str(error) else "error"
                 report.append((student, status, str(error)))
@@ -264,7 +275,7 @@ def import_submissions(course_dir, assignment, source, db_url, pattern=None, rep
             if roster and student not in roster:
                 notes.append("not in the roster (python -m grading roster adds students)")
             detail = "; ".join([f"submitted at {chosen.submitted_at:%Y-%m-%d %H:%M} UTC", *notes])
-            report.append((student, "replaced" if existed else "imported", detail))
+            report.append((student, ("replaced" if existed else "imported") if changed else "unchanged", detail))
     seen = {student for student, _, _ in report}
     report += [(student, "missing", "no submission") for student in sorted(roster)
                if student not in seen and not submission_path(course_dir, student, assignment).exists()]

@@ -6,7 +6,7 @@ where there are students, and returns the exit status: 1 when something
 needs the instructor's attention (an import error, a failed grading).
 """
 from . import ASSIGNMENTS, course_config
-from .gradebook_report import status_lines
+from .gradebook_report import aligned, status_lines
 from .submissions import SubmissionError, import_submissions, place
 
 
@@ -34,11 +34,6 @@ def _chosen(args, names):
     return chosen
 
 
-def _aligned(rows):
-    widths = [max(len(str(row[i])) for row in rows) for i in range(len(rows[0]) - 1)]
-    return ["  ".join([str(c).ljust(w) for c, w in zip(row, widths)] + [str(row[-1])]) for row in rows]
-
-
 def roster_command(args):
     from .roster import import_roster
 
@@ -50,12 +45,12 @@ def import_command(args):
     course_config.sync_due_dates(args.course, args.db)
     report = import_submissions(args.course, args.assignment, args.source, _db(args), args.lms, args.replace)
     if report:
-        print("\n".join(_aligned(report)))
+        print("\n".join(aligned(report)))
     counts = {}
     for _, status, _ in report:
         counts[status] = counts.get(status, 0) + 1
     print(f"{args.assignment}: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())))
-    if counts.get("kept"):
+    if counts.get("kept") and not args.replace:
         print("earlier submissions were kept: pass --replace to replace them with these")
     return 1 if counts.get("error") else 0
 
@@ -69,8 +64,8 @@ def place_command(args):
             when = parse_utc(args.submitted_at)
         except (ValueError, OverflowError):
             raise SubmissionError(f"--submitted-at {args.submitted_at!r}: expected e.g. '2027-02-05 23:10 UTC'")
-    path = place(args.course, args.student, args.assignment, args.notebook, when, args.replace)
-    print(f"{args.student}: {args.assignment} placed at {path}")
+    path, changed = place(args.course, args.student, args.assignment, args.notebook, when, args.replace)
+    print(f"{args.student}: {args.assignment} {'placed at' if changed else 'unchanged, already at'} {path}")
     return 0
 
 
@@ -90,6 +85,8 @@ def status_command(args):
     dates = course_config.due_dates(args.course)
     rule = course_config.describe_late_rule(args.course)
     for assignment in _chosen(args, [args.assignment] if args.assignment else []):
+        if assignment not in released(_db(args)):
+            raise SubmissionError(f"{assignment} is not released: run python -m grading release {assignment} first")
         due = f"due {dates[assignment]:%Y-%m-%d %H:%M} UTC, late: {rule}" if assignment in dates else "no due date"
         print(f"== {assignment} ({due})")
         print("\n".join(status_lines(args.course, assignment, _db(args))))
