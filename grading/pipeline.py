@@ -93,6 +93,14 @@ def submission_path(student, assignment, course_dir=COURSE_ROOT):
     return Path(course_dir) / "submitted" / student / assignment / f"{assignment}.ipynb"
 
 
+def place(student, assignment, notebook, course_dir=COURSE_ROOT):
+    """Check ``notebook`` and put it where nbgrader looks for it, replacing any earlier one
+    (grading.submissions.place, as ``python -m grading place --replace``); return where it went."""
+    from .submissions import place as place_checked
+
+    return place_checked(course_dir, student, assignment, notebook, replace=True)[0]
+
+
 def _assignment_or_all(assignment):
     """nbgrader's assignment argument: the name, or "*" (every assignment) for None."""
     if assignment is None:
