@@ -140,13 +140,23 @@ MAY_CHANGE_IN_PLACE = {"optimize": {3}, "clip_by_global_norm": {0}, "rnn_numeric
                        "bidirectional_backward": {1}, "deep_backward": {1}}
 
 
-def _refuse_mutations(name, mutations):
-    allowed = MAY_CHANGE_IN_PLACE.get(name, set())
-    changed = [m for m in mutations if m.position not in allowed or m.keyword is not None]
-    if changed:
-        from grading.session import mutation_message
+def _describe(change):
+    """'parameters['Wax']' for a change reported by grading.sandbox_child.call_and_compare."""
+    if change["keyword"] is not None:
+        base = change["keyword"]
+    else:
+        base = change["parameter"] or f"argument {change['position'] + 1}"
+    return base + "".join(f".{step}" if kind == "attribute" else f"[{step!r}]" for kind, step in change["path"])
 
-        raise CheckFailed(mutation_message(name, changed))
+
+def _refuse_mutations(name, changed):
+    """CheckFailed naming the inputs in ``changed`` ((position, keyword, description) triples) that may not change."""
+    allowed = MAY_CHANGE_IN_PLACE.get(name, set())
+    names = [description for position, keyword, description in changed if keyword is not None or position not in allowed]
+    if names:
+        raise CheckFailed(f"{name} changed its input {', '.join(dict.fromkeys(names))} in place; the notebook uses "
+                          "that input again after the call, so work on a copy (x = x.copy(), or new arrays) instead "
+                          "of modifying what you were given.")
 
 
 def _student_error(name, error):
@@ -185,22 +195,19 @@ def _call(name, function, args, kwargs, gradients):
                 value, grads = function(*args, **kwargs), None
             else:
                 value, grads = function.with_gradients(args=args, kwargs=kwargs, wrt=gradients[0], weights=gradients[1])
-            mutations = function.last_call.mutations
-        else:  # the student's own function, in this process: the same comparison on deep copies
-            from grading.sandbox_child import call_and_compare
-            from grading.session import Attribute, Mutation
+            changed = [(m.position, m.keyword, m.describe()) for m in function.last_call.mutations]
+        else:  # the student's own function, in this process (public tests): the same comparison on deep copies
+            from grading.sandbox_child import call_and_compare  # (grading.session needs Linux; this does not)
 
             value, changes, grads = call_and_compare(
                 function, list(copy.deepcopy(args)), copy.deepcopy(kwargs),
                 None if gradients is None else {"wrt": gradients[0], "weights": gradients[1]})
-            mutations = [Mutation(m["position"], m["keyword"], m["parameter"],
-                                  tuple(Attribute(step) if kind == "attribute" else step for kind, step in m["path"]))
-                         for m in changes]
+            changed = [(m["position"], m["keyword"], _describe(m)) for m in changes]
     except CheckFailed:
         raise
     except Exception as error:  # any student error is a failed check, not a crash
         raise _student_error(name, error) from None
-    _refuse_mutations(name, mutations)
+    _refuse_mutations(name, changed)
     return value if gradients is None else (value, grads)
 
 
