@@ -18,6 +18,7 @@ after. The submission time is the file name's timestamp, else the zip
 entry's time (taken as UTC), else the file's modification time.
 """
 import datetime
+import functools
 import os
 import re
 import shutil
@@ -54,10 +55,16 @@ def graded_ids(course_dir, assignment):
     if not path.is_file():
         raise SubmissionError(f"{assignment} is not released yet ({path} is missing): "
                               f"run `python -m grading release {assignment}` first")
+    return _graded_ids(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=32)
+def _graded_ids(path, modified):
+    """graded_ids of one release notebook, read once per version (an import checks hundreds of notebooks)."""
     cells = nbformat.read(path, as_version=4).cells
-    return {c.metadata["nbgrader"]["grade_id"] for c in cells
-            if c.metadata.get("nbgrader", {}).get("grade_id")
-            and (c.metadata["nbgrader"].get("grade") or c.metadata["nbgrader"].get("solution"))}
+    return frozenset(c.metadata["nbgrader"]["grade_id"] for c in cells
+                     if c.metadata.get("nbgrader", {}).get("grade_id")
+                     and (c.metadata["nbgrader"].get("grade") or c.metadata["nbgrader"].get("solution")))
 
 
 def check_notebook(course_dir, assignment, path):
