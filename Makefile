@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: all site book releases test setup system-packages clean
+.PHONY: all site book pdf releases test setup system-packages clean
 
 all: site
 
@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[all]'
 	touch $@
 
-site: book releases
+site: book pdf releases
 
 # MathJax, served from the site itself so the book reads offline (pinned in package.json)
 MATHJAX := node_modules/mathjax/package.json
@@ -31,13 +31,26 @@ $(MATHJAX): package.json package-lock.json
 book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . -W -n --keep-going
 
+# The whole book as one PDF, linked from its first page: Sphinx's single-page
+# HTML printed by the Chromium the browser tests use (no network needed).
+# Redone only when a page, the configuration or the site's assets changed.
+PDF := _build/html/recurrent-sequence-models.pdf
+BOOK_SOURCES := _config.yml _toc.yml scripts/print_book.py \
+	$(shell find book -type f -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*')
+
+pdf: $(PDF)
+
+$(PDF): $(BOOK_SOURCES) | book system-packages
+	$(BIN)/jupyter-book build . --builder singlehtml -n --keep-going
+	$(BIN)/python scripts/print_book.py --out $@
+
 releases: $(STAMP)
 	$(BIN)/python -m grading release
 
 system-packages:
 	bash scripts/install_system_packages.sh
 
-test: $(STAMP) system-packages book
+test: $(STAMP) system-packages book pdf
 	# One BLAS thread per process: two test workers already fill the two cores, and
 	# OpenBLAS threads competing for them made the small matrix products 4x slower.
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2

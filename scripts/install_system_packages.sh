@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: PostgreSQL (the concurrent gradebook)
-# and Chromium with its driver (the browser tests). Each test that needs one
+# and Chromium with its driver (the browser tests, the book's PDF) and
+# poppler-utils (pdftotext, to read that PDF back in a test). Each test that needs one
 # skips with a message when it is missing, so a machine where apt is not
 # available still runs everything else.
 set -u
-wanted=(postgresql chromium chromium-driver)
+wanted=(postgresql chromium chromium-driver poppler-utils)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

@@ -531,3 +531,27 @@ def test_right_click_on_an_equation_opens_the_mathjax_menu(driver, reader):
     assert driver.execute_script("return document.querySelectorAll('mjx-container[tabindex=\"0\"]').length") == 0, (
         "after the menu loaded, equations became tab stops")
     ActionChains(driver).send_keys("\ue00c").perform()
+
+
+# --- the whole book as one PDF ----------------------------------------------------
+
+def test_whole_book_pdf_has_every_chapter_figures_and_typeset_equations(reader, site_url):
+    import shutil
+    import subprocess
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is missing (poppler-utils; scripts/install_system_packages.sh installs it)")
+    intro = reader.visit(PAGES[0])
+    links = [href for href in intro["links"] if href.endswith(".pdf")]
+    assert links, "the book's first page does not link the whole-book PDF"
+    assert reader.status(links[0]) == 200, f"{links[0]} is not served (make pdf builds it)"
+    pdf = REPO / "_build" / "html" / urllib.parse.urlsplit(links[0]).path.lstrip("/")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    for docname, number in CHAPTER_NUMBERS.items():
+        title = reader.visit(docname)["headings"][0]["text"]
+        assert re.sub(r"\s+", " ", title) in flat, f"the PDF lacks the numbered title {title!r}"
+    assert "⟨t⟩" in flat and "tanh" in flat, "no typeset equation (a⟨t⟩ = tanh(...)) in the PDF"
+    assert not re.search(r"\\(langle|frac|tanh)\b", flat), "raw TeX in the PDF: MathJax had not typeset it"
+    images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
+    figures = sum(reader.visit(d)["images"] and sum(i["inArticle"] for i in reader.visit(d)["images"]) for d in CHAPTER_NUMBERS)
+    assert len(images.splitlines()) - 2 >= figures, f"the PDF has fewer images than the chapters' {figures} figures"

@@ -78,12 +78,12 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_site():
-    """The built site on a free localhost port; yields its base URL."""
-    if not (SITE / "index.html").is_file():
+def serve_site(folder=SITE):
+    """A built site (by default _build/html) on a free localhost port; yields its base URL."""
+    if folder == SITE and not (SITE / "index.html").is_file():
         pytest.fail(f"no built site at {SITE}: build it first with `make book`")
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(SITE)))
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
