@@ -94,40 +94,65 @@ def _replace(line, call, text):
     return line[: indent + call.col_offset] + text + line[indent + call.end_col_offset:]
 
 
+def _without_ipython(lines):
+    """(python, skipped) without IPython's transformer: a line starting with % or ! is skipped (with the
+    lines a trailing backslash continues it on)."""
+    python, skipped, continued = [], [], False
+    for number, text in enumerate(lines, 1):
+        if continued:
+            python.append("")
+        elif text.lstrip().startswith(("%", "!")):
+            python.append(text[: len(text) - len(text.lstrip())] + "pass")
+            skipped.append((number, text, "IPython syntax does not run while grading"))
+        else:
+            python.append(text)
+            continue
+        continued = text.endswith("\\")
+    return "\n".join(python), skipped
+
+
 def translate(source):
     """(python, skipped): the Python IPython would run for ``source``, and the lines that cannot run.
 
     ``skipped`` lists (line number in the cell, the line as written, why) for
-    every line or cell magic that was not run.
+    every line or cell magic that was not run. As IPython does, leading blank
+    lines are ignored (a cell magic may follow them), an indented cell is
+    dedented and ``>>>`` or ``In [1]:`` prompts pasted with code are removed;
+    line numbers stay those of the cell.
     """
-    if "%" not in source and "!" not in source and "?" not in source:
-        return source, []
-    if source.startswith("%%"):
-        return _cell_magic(source)
     try:
-        from IPython.core.inputtransformer2 import TransformerManager
-    except ImportError:  # without IPython: a line starting with % or ! is skipped
-        lines = source.splitlines()
-        skipped = [(i + 1, text, "IPython syntax does not run while grading") for i, text in enumerate(lines)
-                   if text.lstrip().startswith(("%", "!"))]
-        for number, text, _ in skipped:
-            lines[number - 1] = text[: len(text) - len(text.lstrip())] + "pass"
-        return "\n".join(lines), skipped
+        from IPython.core.inputtransformer2 import TransformerManager, classic_prompt, ipython_prompt, leading_indent
+    except ImportError:
+        return _without_ipython(source.splitlines())
+    written = source.splitlines()
+    blank = next((i for i, line in enumerate(written) if line.strip()), len(written))
+    cleaned = "".join(ipython_prompt(classic_prompt(leading_indent(source.splitlines(keepends=True)[blank:]))))
+    if "%" not in cleaned and "!" not in cleaned and "?" not in cleaned:
+        return source if cleaned == "".join(source.splitlines(keepends=True)[blank:]) else "\n" * blank + cleaned, []
+    if cleaned.startswith("%%"):
+        python, skipped = _cell_magic(cleaned)
+    else:
+        python, skipped = _line_magics(cleaned, written[blank:], TransformerManager())
+    return "\n" * blank + python, [(number + blank, text, why) for number, text, why in skipped]
+
+
+def _line_magics(source, written, manager):
+    """(python, skipped) for a cell whose line magics and shell escapes IPython's transformer finds."""
     original = source.splitlines()
     try:
-        transformed = "".join(TransformerManager().do_token_transforms(source.splitlines(keepends=True)))
+        transformed = "".join(manager.do_token_transforms(source.splitlines(keepends=True)))
     except Exception:  # IPython could not read it: let Python say what is wrong
         return source, []
     lines = transformed.splitlines()
-    if len(lines) != len(original):  # a magic continued over several lines: run what IPython made of it
-        return transformed, []
+    if len(lines) != len(original):  # a magic continued over several lines
+        return _without_ipython(original)
     skipped = []
     for number, (line, text) in enumerate(zip(lines, original)):
         if line != text and _MAGIC_CALL.search(line):
             lines[number], why = _line_replacement(line, text)
             if why:
-                skipped.append((number + 1, text, why))
+                skipped.append((number + 1, written[number], why))
         elif line != text and "get_ipython()" in line:  # help (np.dot?) and anything else IPython-only
             lines[number] = line[: len(line) - len(line.lstrip())] + "pass"
-            skipped.append((number + 1, text, "IPython help does not run while grading"))
+            skipped.append((number + 1, written[number], "IPython help does not run while grading"))
     return "\n".join(lines) + ("\n" if source.endswith("\n") else ""), skipped

@@ -124,6 +124,10 @@ def test_magics_run_as_ipython_would_and_every_skipped_line_is_named():
     ("%%time\nx = 1\ny = x + 1\n", {"x": 1, "y": 2}, []),
     ("%%timeit -n 1 -r 1 x = 10\ny = x + 1\n", {"x": 10, "y": 11}, []),
     ("%%capture captured\nprint('hidden')\ny = 3\n", {"y": 3}, []),
+    ("\n\n%%time\nx = 1\n!ls\n", {"x": 1}, [5]),  # IPython ignores leading blank lines; numbers stay the cell's
+    ("    x = 1\n    %time y = x + 1\n", {"x": 1, "y": 2}, []),  # an indented cell is dedented
+    (">>> x = 1\n>>> y = x + 1\n", {"x": 1, "y": 2}, []),  # prompts pasted with the code are removed
+    ("%time \\\n  x = 1\ny = 2\n", {"y": 2}, [1]),  # a magic continued by a backslash
     ("%%bash\nls -la\n", {}, [1]),
     ("%%writefile helper.py\ndef f():\n    return 1\n", {}, [1]),
 ])
