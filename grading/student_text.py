@@ -24,12 +24,17 @@ def _spelled(char):
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
-def printable(text, limit=None):
-    """``text`` with every control, format and separator character spelled out, cut to ``limit`` characters."""
+def printable(text, limit=None, keep=""):
+    """``text`` with every control, format and separator character spelled out, cut to ``limit`` characters.
+
+    Characters in ``keep`` stay as they are: ``keep="\n\t"`` for a student's
+    printed output shown in a box of its own, where its lines are its own.
+    """
     text = "" if text is None else str(text)
     if limit is not None and len(text) > limit:
         text = text[:limit] + "..."
-    return "".join(_spelled(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
+    return "".join(_spelled(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES and c not in keep else c
+                   for c in text)
 
 
 def notes_markdown(title, lines):

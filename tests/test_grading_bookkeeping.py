@@ -254,3 +254,12 @@ def test_an_oversized_notebook_is_a_recorded_error_and_the_batch_goes_on(course)
     assert outcomes["bloated"]["status"] == "error" and "MB a notebook may have" in outcomes["bloated"]["message"]
     assert outcomes["honest"]["status"] == "graded"
     assert part_scores(course)["honest"] == FULL
+
+
+def test_printable_spells_out_what_could_move_the_cursor_and_keeps_ordinary_text():
+    from grading.student_text import printable
+
+    assert printable("é ü 梯度 → ok") == "é ü 梯度 → ok"
+    assert printable("a\rb\x1b[2Kc\nd\u202ee\u2028f\x00") == "a\\rb\\x1b[2Kc\\nd\\u202ee\\u2028f\\x00"
+    assert printable("line 1\nline 2\r\x1b[31m", keep="\n") == "line 1\nline 2\\r\\x1b[31m"
+    assert printable("x" * 10, limit=4) == "xxxx..."
