@@ -268,6 +268,9 @@ def find_mutations(before, after, path=(), depth=0):
         return [p for i, (b, a) in enumerate(zip(before, after))
                 for p in find_mutations(b, a, path + (("index", i),), depth + 1)]
     if numpy is not None and isinstance(after, numpy.ndarray):
+        if after.dtype == object and before.dtype == object and before.shape == after.shape:  # arrays of objects
+            return [p for i, (b, a) in enumerate(zip(before.flat, after.flat))
+                    for p in find_mutations(b, a, path + (("index", i),), depth + 1)]
         return [] if _same_array(before, after, numpy) else [path]
     if torch is not None and isinstance(after, torch.Tensor):
         b, a = before.detach().cpu(), after.detach().cpu()
@@ -290,6 +293,14 @@ def find_mutations(before, after, path=(), depth=0):
                 changed += find_mutations(state_before[name], state_after[name], step, depth + 1)
         return changed
     return []
+
+
+def _changes(before, after):
+    """find_mutations, or none found where the values cannot be compared (a student's odd objects)."""
+    try:
+        return find_mutations(before, after)
+    except Exception:
+        return []
 
 
 def _parameter_names(function, count):
@@ -359,10 +370,10 @@ def call_and_compare(function, args, kwargs, gradients=None):
     names = _parameter_names(function, len(args)) if args else []
     for position, (before, after) in enumerate(zip(before_args, args)):
         mutations += [{"position": position, "keyword": None, "parameter": names[position], "path": list(path)}
-                      for path in find_mutations(before, after)]
+                      for path in _changes(before, after)]
     for keyword, before in before_kwargs.items():
         mutations += [{"position": None, "keyword": keyword, "parameter": keyword, "path": list(path)}
-                      for path in find_mutations(before, kwargs[keyword])]
+                      for path in _changes(before, kwargs[keyword])]
     return value, mutations, grads
 
 

@@ -242,6 +242,7 @@ def test_student_caches_cost_the_forward_parts_nothing():
 
 
 MUTATIONS = """
+import numpy as np
 class Box:
     def __init__(self):
         self.count = 0
@@ -258,6 +259,13 @@ def clean(da, parameters, box, scale=1.0):
     return float(da.sum())
 def nan_stays_nan(x):
     return 1
+def make_ragged():
+    items = np.empty(2, dtype=object)
+    items[:] = [np.ones(2), np.ones(3)]
+    return items
+def ragged(items):
+    items[1][0] = 5
+    return 0
 def by_keyword(da, parameters, box, scale=None):
     scale.append(1)
     return 0
@@ -280,6 +288,8 @@ def test_each_call_reports_which_arguments_it_changed():
         clean(*arguments, box)
         assert clean.last_call.mutations == []
         assert session.invoke("nan_stays_nan", (np.array([np.nan, 1.0]),)).mutations == []
+        ragged = session.call("make_ragged")  # an array of arrays stays in the sandbox
+        assert [m.path for m in session.invoke("ragged", (ragged,)).mutations] == [(1,)]
         keyword = session.invoke("by_keyword", arguments + (box,), {"scale": []})
         assert [(m.position, m.keyword, m.describe()) for m in keyword.mutations] == [(None, "scale", "scale")]
 
