@@ -555,3 +555,56 @@ def test_whole_book_pdf_has_every_chapter_figures_and_typeset_equations(reader, 
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
     figures = sum(reader.visit(d)["images"] and sum(i["inArticle"] for i in reader.visit(d)["images"]) for d in CHAPTER_NUMBERS)
     assert len(images.splitlines()) - 2 >= figures, f"the PDF has fewer images than the chapters' {figures} figures"
+
+
+# --- figures and code ------------------------------------------------------------
+
+DRAWING_CALL = r"\b(box|arrow|rnn_chain|blank_axes)\("
+
+
+def test_diagram_drawing_code_is_folded_and_code_wraps(driver, reader):
+    """No diagram's drawing code is in the reader's way, and no code cell scrolls
+    sideways at desktop width (long lines wrap at the column)."""
+    shown, scrolling = [], []
+    with viewport(driver, DESKTOP):
+        for docname in NOTEBOOK_PAGES:
+            reader.load(docname)
+            cells = driver.execute_script("""
+              return [...document.querySelectorAll("article div.cell_input")].map(cell => {
+                const pre = cell.querySelector("pre");
+                return {shown: cell.getClientRects().length > 0 && !cell.closest("details:not([open])"),
+                        text: pre ? pre.textContent : "", scrolls: pre ? pre.scrollWidth > pre.clientWidth + 1 : false};
+              });""")
+            shown += [f"{docname}: {c['text'][:60]!r}" for c in cells if c["shown"] and re.search(DRAWING_CALL, c["text"])]
+            scrolling += [f"{docname}: {c['text'][:60]!r}" for c in cells if c["shown"] and c["scrolls"]]
+    assert not shown, "diagram-drawing code shown unfolded:\n" + "\n".join(shown)
+    assert not scrolling, "code cells that scroll sideways at 1366 px:\n" + "\n".join(scrolling)
+
+
+def test_figure_opens_full_screen_on_a_phone(driver, reader):
+    with viewport(driver, PHONE):
+        reader.load(KEY_PAGES["lstm"])
+        figure = driver.find_elements("css selector", "article div.cell_output img")[0]
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", figure)
+        figure.click()
+        wait_for(driver, "const v = document.querySelector('dialog.figure-viewer'); return v && v.open",
+                 "tapping a figure does not open it full screen")
+        width = driver.execute_script("return document.querySelector('dialog.figure-viewer img').getBoundingClientRect().width")
+        assert width >= PHONE["width"] * 0.95, f"the full-screen figure is {width:.0f} px wide"
+        from selenium.webdriver.common.action_chains import ActionChains
+        from selenium.webdriver.common.keys import Keys
+        ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+        wait_for(driver, "return !document.querySelector('dialog.figure-viewer').open", "Escape does not close the figure")
+        assert driver.execute_script("return document.activeElement === arguments[0]", figure), (
+            "the focus does not return to the figure")
+
+
+def test_figures_keep_their_colours_on_white_in_dark_mode(chapter_page):
+    assert set_theme(chapter_page, "dark")
+    looks = chapter_page.execute_script("""
+      return [...document.querySelectorAll("article div.cell_output img, article figure img")].map(img => {
+        const s = getComputedStyle(img); return {filter: s.filter, background: s.backgroundColor}; });""")
+    assert looks, "no figure on the chapter"
+    for look in looks:
+        assert look["filter"] == "none", f"figures are dimmed in dark mode: {look}"
+        assert look["background"] == "rgb(255, 255, 255)", f"figures are not on white in dark mode: {look}"
