@@ -57,7 +57,7 @@ class HardenedExecute(NbGraderPreprocessor):
 
 def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_path):
     """Score the submission and write the outcomes into the test cells of the notebook at ``notebook_path``."""
-    from .batch import record_status
+    from .batch import file_sha256, record_status
     from .external import ExternalResults, score_file
 
     path = Path(course_dir) / "submitted" / student / assignment / f"{notebook_name}.ipynb"
@@ -66,7 +66,7 @@ def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_
                "max_score": result.max_score, "message": "; ".join(result.notes)[:2000],
                "seed": getattr(result, "seed", None)}
     if db_url:
-        record_status(db_url, assignment, student, outcome)
+        record_status(db_url, assignment, student, outcome, file_sha256(path))  # `grade` then skips it
     notebook = nbformat.read(notebook_path, as_version=4)
     external = ExternalResults(results_json=result.to_json())
     notebook, _ = external.preprocess(notebook, {})

@@ -187,6 +187,7 @@ def term(tmp_path_factory):
         out["button"] = formgrader.call(f"/formgrader/api/submission/{RNN}/s24/autograde", "POST")
         out["formgrader"] = formgrader
 
+        out["autograde"] = run("autograde", "--course", course)  # every released assignment, nothing left to do
         out["feedback"] = run("feedback", RNN, "--zip", root / "feedback_zips", "--course", course)
         out["feedback_gru"] = run("feedback", GRU, "--release", "--course", course)
         out["zips"] = root / "feedback_zips"
@@ -405,6 +406,15 @@ def test_canvas_csv_holds_the_totals_after_late_penalties(term):
 def test_the_peephole_part_is_extra_credit(term):
     full = expected_record(GRU, "s01")
     assert full["auto"] == full["auto_max"] + 1 and expected_record(GRU, "s02")["auto"] == full["auto_max"]
+
+
+def test_autograde_command_is_the_hardened_grader_for_every_assignment(term):
+    status, out, err = term["autograde"]
+    assert status == 0, err
+    lines = out.strip().splitlines()
+    # everything is graded and unchanged (the button's grading too): both assignments are skipped whole
+    assert [line.split(" ")[0] for line in lines if not line.startswith("skipped ")] == [f"{RNN}:", f"{GRU}:"]
+    assert all("already graded (unchanged)" in line for line in lines if line.startswith("skipped "))
 
 
 def test_formgraders_autograde_button_runs_the_hardened_grader(term):
