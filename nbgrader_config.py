@@ -39,13 +39,22 @@ c.IgnorePattern.pattern = r"[\s\S]*"
 # tests in the student's kernel (grading/nbgrader_autograde.py); `python -m grading grade`
 # is the same grader, parallel and resumable.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, IgnorePattern,  # noqa: E402
-                                    LimitOutput, SaveAutoGrades)
+from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,  # noqa: E402
+                                    DeduplicateIds, IgnorePattern, LimitOutput, OverwriteCells,
+                                    OverwriteKernelspec)
 
+from grading.gradebook_steps import SaveAutoGradesAtomically  # noqa: E402
 from grading.nbgrader_autograde import HardenedExecute  # noqa: E402
+from grading.repair import RepairCells  # noqa: E402
 
+# A solution cell copied in Jupyter (its grade_id twice, or emptied metadata) becomes a
+# cell the student added and a deleted test cell is restored (grading/repair.py), where
+# stock nbgrader would refuse the notebook; every grade is then written in one transaction.
+c.Autograde.sanitize_preprocessors = [RepairCells, ClearOutput, DeduplicateIds, OverwriteKernelspec, OverwriteCells,
+                                      CheckCellMetadata]
+c.RepairCells.release_root = os.path.join(c.CourseDirectory.root, c.CourseDirectory.release_directory)
 c.Autograde.autograde_preprocessors = [HardenedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
-                                       SaveAutoGrades, AssignLatePenalties, CheckCellMetadata]
+                                       SaveAutoGradesAtomically, AssignLatePenalties, CheckCellMetadata]
 
 # Feedback shows the outcome and message of each hidden test, not its source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]

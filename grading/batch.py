@@ -10,7 +10,7 @@ recorded with status ``error`` and its reason, and the batch goes on.
 
 A grading replaces all of the submission's grades: nbgrader's saving step
 writes every grade of the notebook in one transaction
-(grading.external.save_auto_grades_atomically), and a submission that ends in
+(grading.gradebook_steps.SaveAutoGradesAtomically), and a submission that ends in
 an error has all its grades set to 0 in the same transaction as its status
 row, so no points of an earlier grading survive a failed one.
 

@@ -34,6 +34,7 @@ from traitlets import Unicode
 
 from .checks import CheckFailed, graded_tests, submission_seed
 from .provided import provided_files, required_packages
+from .gradebook_steps import SaveAutoGradesAtomically
 from .repair import RepairCells, missing_graded_cells, repair_metadata
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
@@ -276,43 +277,6 @@ class ExternalResults(NbGraderPreprocessor):
         return cell, resources
 
 
-def save_auto_grades_atomically():
-    """nbgrader's SaveAutoGrades step, writing every grade of the submitted notebook in one transaction.
-
-    Stock SaveAutoGrades commits cell by cell and leaves alone the grade of a
-    cell the notebook lacks, so a regrade could keep old points and a reader
-    could see half of a grading. This step sets every grade of the notebook:
-    from its cell when the notebook has one, else 0 with no manual grading
-    pending; then commits once.
-    """
-    from nbgrader.api import Gradebook
-    from nbgrader.preprocessors import SaveAutoGrades
-
-    class SaveAutoGradesAtomically(SaveAutoGrades):
-        __doc__ = save_auto_grades_atomically.__doc__
-
-        def preprocess(self, nb, resources):
-            info = resources["nbgrader"]
-            self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
-            self.student_id, self.db_url = info["student"], info["db_url"]
-            with Gradebook(self.db_url) as gradebook:
-                self.gradebook = gradebook
-                commit, gradebook.db.commit = gradebook.db.commit, gradebook.db.flush  # the cells' commits: flushes
-                try:
-                    nb, resources = NbGraderPreprocessor.preprocess(self, nb, resources)
-                    present = {_nbgrader(cell).get("grade_id") for cell in nb.cells if _nbgrader(cell).get("grade")}
-                    notebook = gradebook.find_submission_notebook(self.notebook_id, self.assignment_id, self.student_id)
-                    for grade in notebook.grades:
-                        if grade.name not in present:
-                            grade.auto_score, grade.needs_manual_grade = 0.0, False
-                finally:
-                    gradebook.db.commit = commit
-                gradebook.db.commit()
-            return nb, resources
-
-    return SaveAutoGradesAtomically
-
-
 def _reading_only(preprocessor):
     """``preprocessor`` with its gradebook session in sqlite_writers.read_only(): it takes no write lock."""
 
@@ -345,7 +309,7 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
                                                _reading_only(OverwriteKernelspec), _reading_only(OverwriteCells),
                                                CheckCellMetadata]
     config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
-                                                save_auto_grades_atomically(), AssignLatePenalties,
+                                                SaveAutoGradesAtomically, AssignLatePenalties,
                                                 CheckCellMetadata]
     if results_json is not None:
         config.ExternalResults.results_json = results_json

@@ -8,6 +8,7 @@ part from the gradebook.
 """
 import copy
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -130,6 +131,23 @@ def test_deleted_test_cells_are_restored_and_cost_no_points(course):
     assert ids.index("rnn_cell_forward_code") < ids.index("rnn_cell_forward_state") \
         < ids.index("rnn_cell_forward_prediction") < ids.index("rnn_forward_code")
     assert "answer_relative_error" in ids
+
+
+def test_formgraders_autograde_also_repairs_copied_cells_and_restores_deleted_ones(course):
+    from grading.pipeline import run_nbgrader
+
+    shutil.copy(ROOT / "nbgrader_config.py", course)  # this checkout's settings, whatever the shared template holds
+    honest = build_submission("honest")
+    duplicated = copy.deepcopy(honest)
+    at = cell_index(duplicated, "rnn_forward_code")
+    duplicated.cells.insert(at + 1, copy.deepcopy(duplicated.cells[at]))
+    deleted = copy.deepcopy(honest)
+    del deleted.cells[cell_index(deleted, "rnn_backward_inputs")]
+    submit(course, "duplicated", duplicated)
+    submit(course, "deleted", deleted)
+    run_nbgrader(["autograde", ASSIGNMENT, "--force"], course)  # what formgrader's "Autograde" button runs
+
+    assert part_scores(course) == {"duplicated": FULL, "deleted": FULL}
 
 
 # ---- items 13 and 14: every grading replaces all grades; a changed file is regraded ----------
