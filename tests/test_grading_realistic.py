@@ -65,6 +65,7 @@ def _make_course(target, assignment, students):
 
 
 def _place(course, assignment, students):
+    """Each notebook of ``students`` ({name: notebook}) where nbgrader looks for that student's submission."""
     for student, notebook in students.items():
         path = pipeline.submission_path(student, assignment, course)
         path.parent.mkdir(parents=True)
@@ -72,7 +73,8 @@ def _place(course, assignment, students):
 
 
 def _recorded(course, assignment):
-    """{student: {grade_id: (points, message)}} of the test cells, and {student: status message}."""
+    """{student: {grade_id: (points, message)}} of the autograded test cells, from the gradebook and the
+    autograded notebooks (the message is the error a failed part shows; {} for a student without grades)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     parts = set(realistic.points(assignment))
@@ -97,6 +99,7 @@ def _recorded(course, assignment):
 
 
 def _status_messages(course, assignment):
+    """{student: (status, message)} of the grade command's table hardened_grading_status."""
     from sqlalchemy import create_engine, text
 
     engine = create_engine(f"sqlite:///{course / 'gradebook.db'}")

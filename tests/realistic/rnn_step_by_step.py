@@ -356,6 +356,37 @@ class RNNCell:
 rnn_cell_forward = RNNCell()
 '''
 
+# CS231n's eval_numerical_gradient: the caller's own arrays are perturbed, then restored exactly
+IN_PLACE_NUMERICAL = '''
+def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
+    def J():
+        a, _, _ = rnn_forward(x, a0, parameters)
+        return np.sum(da * a)
+
+    arrays = {"x": x, "a0": a0, "Wax": parameters["Wax"], "Waa": parameters["Waa"], "ba": parameters["ba"]}
+    gradients = {}
+    for name, array in arrays.items():
+        grad = np.zeros(array.shape)
+        it = np.nditer(array, flags=["multi_index"])
+        while not it.finished:
+            ix = it.multi_index
+            old = array[ix]
+            array[ix] = old + {plus}
+            plus = J()
+            array[ix] {minus_step}
+            minus = J()
+            array[ix] {restore}
+            grad[ix] = (plus - minus) / (2 * eps)
+            it.iternext()
+        gradients["d" + name] = grad
+    return gradients
+'''
+RESTORED_EXACTLY = IN_PLACE_NUMERICAL.replace("{plus}", "eps").replace("{minus_step}", "= old - eps").replace(
+    "{restore}", "= old")
+# += eps, -= 2 eps, += eps: the arrays come back equal up to rounding (about 1e-17), not bit for bit
+RESTORED_UP_TO_ROUNDING = IN_PLACE_NUMERICAL.replace("array[ix] = old + {plus}", "array[ix] += eps").replace(
+    "{minus_step}", "-= 2 * eps").replace("{restore}", "+= eps")
+
 HONEST = [
     honest("loops", "loops over examples, units and time compute the same values as matrix products",
            {"rnn_cell_forward_code": LOOP_CELL_FORWARD, "rnn_cell_backward_code": LOOP_CELL_BACKWARD,
@@ -389,6 +420,13 @@ HONEST = [
            edit=both(delete_cell("rnn_forward_states"), delete_cell("rnn_cell_backward_parameters"))),
     honest("lambda_and_callable_object", "a lambda and an instance of the student's class are functions the checks can call",
            {"relative_error_code": LAMBDA_RELATIVE_ERROR, "rnn_cell_forward_code": CLASS_CELL_FORWARD}),
+    honest("perturbs_caller_arrays_restores_exactly",
+           "the caller's arrays are perturbed in place and restored to their saved values, as CS231n's gradient check does",
+           {"rnn_numerical_gradients_code": RESTORED_EXACTLY}),
+    honest("perturbs_caller_arrays_restores_up_to_rounding",
+           "+= eps, -= 2 eps, += eps restores every entry to within one rounding error (1e-17): nothing in the "
+           "notebook can tell the difference, so no input was changed in any sense that matters",
+           {"rnn_numerical_gradients_code": RESTORED_UP_TO_ROUNDING}),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------

@@ -316,6 +316,30 @@ def lstm_cell_torch(xt, a_prev, c_prev, parameters):
 GLOBAL_VOCAB = _wrong_sample(unk='scores[0, vocab.unk_index] = -float("inf")',
                              keep_and_stop="indices.append(index)\n        if index == vocab.eos_index:\n            break")
 
+TORCH_CELL = '''
+def lstm_cell_torch(xt, a_prev, c_prev, parameters):
+    concat = torch.cat([a_prev, xt], dim=0){cast}
+    ft = torch.sigmoid(parameters["Wf"]{cast} @ concat + parameters["bf"]{cast})
+    it = torch.sigmoid(parameters["Wi"]{cast} @ concat + parameters["bi"]{cast})
+    cct = torch.tanh(parameters["Wc"]{cast} @ concat + parameters["bc"]{cast})
+    {memory}
+    ot = torch.sigmoid(parameters["Wo"]{cast} @ concat + parameters["bo"]{cast})
+    a_next = ot * torch.tanh(c_next)
+    return a_next, c_next
+'''
+GOOD_MEMORY = "c_next = ft * c_prev + it * cct"
+# "to save memory": the forget gate is applied to c_prev in place, which autograd needs unchanged
+IN_PLACE_MEMORY = TORCH_CELL.format(cast="", memory="c_next = c_prev.mul_(ft).add_(it * cct)")
+# "as precise as the NumPy cell": float64 whatever the model's dtype
+CELL_IN_FLOAT64 = TORCH_CELL.format(cast=".double()", memory=GOOD_MEMORY)
+
+LOSS_AS_FLOAT = '''
+def lm_loss(parameters, x, y):
+    logits = lm_forward(parameters, x)
+    total = torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y, ignore_index=-1, reduction="sum")
+    return total.item() / y.shape[0]
+'''
+
 WRONG = [
     wrong("detached_hidden_state", {"lm_forward", "lm_loss"},
           "the state is detached after every step: same logits and loss, but no gradient flows back through time, "
@@ -359,4 +383,13 @@ WRONG = [
     wrong("sample_uses_global_vocab", {"sample_torch", "sample_torch_temperature"},
           "uses the notebook's global vocab for <EOS> and <UNK> instead of the indices passed in",
           {"sample_torch_code": GLOBAL_VOCAB}),
+    wrong("in_place_memory_update", {"lstm_cell_torch", "lm_forward", "lm_loss"},
+          "c_prev is updated in place: the caller's memory changes and autograd cannot differentiate the step "
+          "(the training cell's loss.backward() fails)", {"lstm_cell_torch_code": IN_PLACE_MEMORY}),
+    wrong("cell_computes_in_float64", {"lstm_cell_torch", "lm_forward", "lm_loss", "sample_torch", "sample_torch_temperature"},
+          "the cell casts to float64: float32 in, float64 out, so the float32 model of the notebook cannot be "
+          "trained or sampled (float32 weights times float64 states)", {"lstm_cell_torch_code": CELL_IN_FLOAT64}),
+    wrong("loss_returned_as_float", {"lm_loss"},
+          "loss.item() returns a Python float: right value, but the training cell cannot call backward() on it",
+          {"lm_loss_code": LOSS_AS_FLOAT}),
 ]
