@@ -1,0 +1,154 @@
+"""Public tests of this assignment, and check_all(): run them on the functions your notebook defines.
+
+Shipped as ``course_helpers/public_tests.py`` in every handout (grading.handouts
+writes it; it is not imported in the instructor's package). The tests were
+recorded from the course's checks on fixed inputs: each call of one of your
+functions with its arguments, and each comparison of what it returned with
+the expected value, its tolerance and the hint shown when it fails.
+``run_public_check`` replays them in order and stops at the first failure,
+with the message the course's grader would give on these inputs. Grading
+runs the same checks again on other inputs.
+
+In a notebook cell::
+
+    from course_helpers import check_all
+    check_all()
+
+prints one line per graded part, in the notebook's order: passed, or failed
+with the whole message.
+"""
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+
+from . import _checks
+from ._checks import CheckFailed
+
+_HERE = Path(__file__).resolve().parent
+_RECORD = {}
+
+
+def _record():
+    if not _RECORD:
+        _RECORD.update(json.loads((_HERE / "public_tests.json").read_text()))
+        with np.load(_HERE / "public_tests.npz") as arrays:
+            _RECORD["arrays"] = {key: arrays[key] for key in arrays.files}
+    return _RECORD
+
+
+def _decode(data, values):
+    if isinstance(data, list):  # a list of positional arguments
+        return [_decode(item, values) for item in data]
+    if not isinstance(data, dict):
+        return data
+    if "ref" in data:
+        index, path = data["ref"]
+        value = values[index]
+        for step in path:
+            value = value[step]
+        return value
+    if "float" in data:
+        return float(data["float"])
+    arrays = _record()["arrays"]
+    if "array" in data:
+        return arrays[data["array"]].copy()
+    if "scalar" in data:
+        return arrays[data["scalar"]][()]
+    if "tensor" in data:
+        import torch
+
+        return torch.from_numpy(arrays[data["tensor"]].copy()).requires_grad_(data["requires_grad"])
+    if "torch_dtype" in data:
+        import torch
+
+        return getattr(torch, data["torch_dtype"])
+    if "tuple" in data:
+        return tuple(_decode(item, values) for item in data["tuple"])
+    if "list" in data:
+        return [_decode(item, values) for item in data["list"]]
+    if "dict" in data:
+        return {_decode(key, values): _decode(item, values) for key, item in data["dict"]}
+    raise ValueError(f"unknown entry in public_tests.json: {sorted(data)}")
+
+
+def _replay(test, functions):
+    values = []
+    for event in test["events"]:
+        args = [functions[arg["student_function"]] if isinstance(arg, dict) and "student_function" in arg
+                else _decode(arg, values) for arg in event["args"]]
+        kwargs = _decode(event["kwargs"], values)
+        values.append(getattr(_checks, event["name"])(*args, **kwargs))
+
+
+def _functions(test, namespace):
+    functions = []
+    for name in test["functions"]:
+        function = namespace.get(name)
+        if not callable(function):
+            raise CheckFailed(f"{name} is not defined: run the cell that defines it first.")
+        functions.append(function)
+    return functions
+
+
+def _failure(grade_id, namespace):
+    """The message of the public test ``grade_id`` on the functions in ``namespace``, or None when it passes."""
+    record = _record()
+    if grade_id not in record["tests"]:
+        raise ValueError(f"{grade_id!r} is not a graded part of {record['assignment']}; "
+                         f"expected one of {list(record['tests'])}")
+    test = record["tests"][grade_id]
+    try:
+        _replay(test, _functions(test, namespace))
+    except CheckFailed as failure:
+        return str(failure)
+    except Exception as error:  # what a function returned could not even be compared
+        return f"the returned values could not be checked ({type(error).__name__}: {error})"
+    return None
+
+
+def run_public_check(assignment, grade_id, namespace):
+    """Run the public test of one graded cell; print a line when it passes, raise CheckFailed when not.
+
+    Arguments:
+    assignment -- the assignment's name, e.g. "rnn_step_by_step"
+    grade_id -- the test cell's grade id
+    namespace -- where your functions live: pass globals()
+    """
+    if assignment != _record()["assignment"]:
+        raise ValueError(f"these helpers hold the public tests of {_record()['assignment']}, not {assignment}")
+    message = _failure(grade_id, namespace)
+    if message is not None:
+        raise CheckFailed(message)  # outside any except block: the traceback stays short
+    print(f"{grade_id}: public tests passed.")
+
+
+def check_all(namespace=None, width=100):
+    """Run every public test of the notebook in order and print one table; return True when all pass.
+
+    Arguments:
+    namespace -- where your functions live (default: the notebook's own variables)
+    width -- the width of the printed table, in characters
+    """
+    if namespace is None:
+        namespace = vars(sys.modules["__main__"])
+    record = _record()
+    results = [(grade_id, _failure(grade_id, namespace)) for grade_id in record["order"]]
+    name_width = max(len(grade_id) for grade_id in record["order"]) + 2
+    print(f"{'part':<{name_width}}result")
+    print("-" * width)
+    for grade_id, message in results:
+        if message is None:
+            print(f"{grade_id:<{name_width}}passed")
+            continue
+        lines = textwrap.wrap(message, max(40, width - name_width - 8)) or [""]
+        print(f"{grade_id:<{name_width}}FAILED  {lines[0]}")
+        for line in lines[1:]:
+            print(" " * (name_width + 8) + line)
+    passed = sum(message is None for _, message in results)
+    print("-" * width)
+    print(f"{passed} of {len(results)} parts pass their public tests."
+          + ("" if passed == len(results) else " Grading runs further tests on other inputs."))
+    return passed == len(results)

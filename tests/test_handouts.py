@@ -1,0 +1,190 @@
+"""Handouts (grading.handouts) work with nothing but their own requirements, on every Python we have.
+
+Each handout is built from the committed release, unzipped into an empty
+folder and executed, cell by cell, by a virtual environment holding only the
+handout's requirements.txt (no Jupyter, no course packages): with the
+reference answers pasted into its answer cells every public test passes and
+check_all() reports every part passed; blank, every public test fails with
+its own message (CheckFailed) and no cell fails with a NameError.
+
+The environments are cached in .handout-venvs/ (git-ignored): the first run
+installs them from the package registry (PyTorch from /opt/wheels, for Python
+3.11 only), later runs reuse them. A Python version that is not installed, or
+an environment that cannot be made (no registry), is skipped with the reason.
+"""
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from grading import ASSIGNMENTS
+from grading.handouts import HELPERS, build_handout
+
+REPO = Path(__file__).resolve().parent.parent
+VENVS = REPO / ".handout-venvs"
+PYENV = Path("/root/.pyenv/versions")
+TORCH_WHEEL_DIR = Path("/opt/wheels")
+NUMPY_ASSIGNMENTS = [name for name in ASSIGNMENTS if name != "torch_lstm_lm"]
+
+# Runs a notebook's code cells in order in one namespace, as Jupyter would, and prints, for each cell,
+# its grade id and the type and message of the exception it raised (None when it ran).
+CELL_RUNNER = r"""
+import contextlib, io, json, os, sys
+sys.path.insert(0, os.getcwd())  # Jupyter imports from the notebook's folder
+import matplotlib
+matplotlib.use("Agg")
+notebook = json.load(open(sys.argv[1]))
+namespace = {"__name__": "__main__"}
+sys.modules["__main__"].__dict__.update(namespace)
+namespace = sys.modules["__main__"].__dict__
+report = []
+for cell in notebook["cells"]:
+    if cell["cell_type"] != "code":
+        continue
+    source = "".join(cell["source"])
+    grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
+    output = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(output):
+            exec(compile(source, f"cell {grade_id}", "exec"), namespace)
+        error = None
+    except BaseException as exc:
+        error = [type(exc).__name__, str(exc)]
+    report.append({"grade_id": grade_id, "error": error, "output": output.getvalue()[-3000:]})
+print("REPORT" + json.dumps(report))
+"""
+
+
+def _python(version):
+    path = PYENV / version / "bin" / "python"
+    return path if path.exists() else None
+
+
+def _venv(version, torch):
+    """A cached virtual environment of Python ``version`` with the handouts' requirements; skip if impossible."""
+    python = _python(version)
+    if python is None:
+        pytest.skip(f"Python {version} is not installed under {PYENV}")
+    folder = VENVS / f"py{version}{'-torch' if torch else ''}"
+    ready = folder / ".ready"
+    if ready.exists():
+        return folder / "bin" / "python"
+    subprocess.run([str(python), "-m", "venv", "--clear", str(folder)], check=True)
+    pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "-q"]
+    packages = ["numpy>=1.24", "matplotlib>=3.7", "tqdm>=4.60"]
+    if torch:
+        wheels = sorted(TORCH_WHEEL_DIR.glob(f"torch-*-cp{version.replace('.', '')[:3]}-*.whl"))
+        if not wheels:
+            pytest.skip(f"no PyTorch wheel for Python {version} in {TORCH_WHEEL_DIR}")
+        packages.append(str(wheels[-1]))
+    result = subprocess.run(pip + packages, capture_output=True, text=True)
+    if result.returncode != 0:
+        pytest.skip(f"cannot install the handout requirements for Python {version}: {result.stderr[-500:]}")
+    ready.write_text("")
+    return folder / "bin" / "python"
+
+
+@pytest.fixture(scope="module")
+def handouts(tmp_path_factory):
+    out = tmp_path_factory.mktemp("handouts")
+    return {name: build_handout(name, REPO, out) for name in ASSIGNMENTS}
+
+
+def _unzip(zip_path, target):
+    with zipfile.ZipFile(zip_path) as archive:
+        archive.extractall(target)
+    return target / zip_path.stem
+
+
+def _with_reference_answers(notebook_path, assignment):
+    """Paste the answer cells of the source notebook into the handout notebook, by grade id."""
+    source = nbformat.read(REPO / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    answers = {cell.metadata["nbgrader"]["grade_id"]: cell.source for cell in source.cells
+               if cell.metadata.get("nbgrader", {}).get("solution")}
+    notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:
+        grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if cell.metadata.get("nbgrader", {}).get("solution"):
+            cell.source = answers[grade_id]
+    notebook.cells.append(nbformat.v4.new_code_cell(f"from {HELPERS} import check_all\nassert check_all()",
+                                                    metadata={"nbgrader": {"grade_id": "check_all"}}))
+    nbformat.write(notebook, notebook_path)
+
+
+def _execute(python, folder, notebook):
+    env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "OPENBLAS_NUM_THREADS": "1",
+           "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONNOUSERSITE": "1"}
+    result = subprocess.run([str(python), "-I", "-c", CELL_RUNNER.replace("sys.argv[1]", repr(str(notebook)))],
+                            cwd=folder, capture_output=True, text=True, env=env, timeout=900)
+    line = next((line for line in result.stdout.splitlines() if line.startswith("REPORT")), None)
+    assert line is not None, result.stderr[-3000:]
+    return json.loads(line[len("REPORT"):])
+
+
+def _public_tests(notebook_path):
+    notebook = nbformat.read(notebook_path, as_version=4)
+    return {cell.metadata["nbgrader"]["grade_id"] for cell in notebook.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")}
+
+
+def test_a_handout_holds_no_instructor_code_and_no_answer(handouts):
+    for name, zip_path in handouts.items():
+        with zipfile.ZipFile(zip_path) as archive:
+            names = archive.namelist()
+            texts = {n: archive.read(n).decode() for n in names if n.endswith((".py", ".ipynb", ".txt"))}
+        assert f"{name}/{name}.ipynb" in names and f"{name}/requirements.txt" in names
+        for path, text in texts.items():
+            for marker in ("reference_impl", "from grading", "import grading", "BEGIN SOLUTION", "run_hidden_check"):
+                assert marker not in text, f"{path} of the {name} handout mentions {marker}"
+        source = nbformat.read(REPO / "solutions" / name / f"{name}.ipynb", as_version=4)
+        graded = {line.split("(")[0][4:] for cell in source.cells if cell.metadata.get("nbgrader", {}).get("solution")
+                  for line in cell.source.splitlines() if line.startswith("def ")}
+        for path, text in texts.items():
+            if path.endswith(".py"):
+                for function in graded:
+                    assert f"def {function}(" not in text, f"{path} of the {name} handout defines {function}"
+
+
+def test_releasing_twice_gives_the_same_zip(handouts, tmp_path):
+    name = NUMPY_ASSIGNMENTS[0]
+    again = build_handout(name, REPO, tmp_path)
+    assert again.read_bytes() == handouts[name].read_bytes()
+
+
+CASES = [(version, name) for version in ("3.10.13", "3.12.1", "3.13.0") for name in NUMPY_ASSIGNMENTS]
+CASES += [("3.11.7", name) for name in ASSIGNMENTS]
+
+
+@pytest.mark.parametrize("version,name", CASES)
+def test_handout_with_reference_answers_passes_every_public_test(handouts, tmp_path, version, name):
+    python = _venv(version, torch=name == "torch_lstm_lm")
+    folder = _unzip(handouts[name], tmp_path)
+    notebook = folder / f"{name}.ipynb"
+    public = _public_tests(notebook)
+    _with_reference_answers(notebook, name)
+    report = _execute(python, folder, notebook)
+    errors = {cell["grade_id"]: cell["error"] for cell in report if cell["error"]}
+    assert not errors, errors
+    passed = {cell["grade_id"] for cell in report if "public tests passed" in cell["output"]}
+    assert passed == public
+    summary = next(cell["output"] for cell in report if cell["grade_id"] == "check_all")
+    assert f"{len(public)} of {len(public)} parts pass" in summary
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_blank_handout_fails_its_public_tests_cleanly(handouts, tmp_path, name):
+    python = _venv("3.11.7" if name == "torch_lstm_lm" else f"{sys.version_info[0]}.12.1", torch=name == "torch_lstm_lm")
+    folder = _unzip(handouts[name], tmp_path)
+    notebook = folder / f"{name}.ipynb"
+    public = _public_tests(notebook)
+    report = _execute(python, folder, notebook)
+    errors = {cell["grade_id"]: cell["error"] for cell in report if cell["error"]}
+    assert {grade_id for grade_id, (kind, _) in errors.items() if kind == "CheckFailed"} == public, errors
+    assert not [e for e in errors.values() if e[0] == "NameError"], errors
+    for grade_id in public:
+        assert "not implemented yet" in errors[grade_id][1] or "is not defined" not in errors[grade_id][1]
