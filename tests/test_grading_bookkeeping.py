@@ -281,3 +281,30 @@ def test_printable_spells_out_what_could_move_the_cursor_and_keeps_ordinary_text
     assert printable("a\rb\x1b[2Kc\nd\u202ee\u2028f\x00") == "a\\rb\\x1b[2Kc\\nd\\u202ee\\u2028f\\x00"
     assert printable("line 1\nline 2\r\x1b[31m", keep="\n") == "line 1\nline 2\\r\\x1b[31m"
     assert printable("x" * 10, limit=4) == "xxxx..."
+
+
+def test_a_failed_dask_task_is_a_recorded_error_and_the_others_are_graded(course, monkeypatch):
+    from distributed import Client, LocalCluster
+
+    import grading.distributed
+
+    for student in ("victim", "s1"):
+        submit(course, student, build_submission("honest"))
+    grade_one = grading.distributed.grade_one
+
+    def worker_lost_for_victim(course_dir, assignment, student, *args):
+        if student == "victim":  # as Dask reports a task whose workers kept dying (KilledWorker)
+            raise RuntimeError("Attempted to run task grade_one on 3 different workers, but all those workers died")
+        return grade_one(course_dir, assignment, student, *args)
+
+    monkeypatch.setattr(grading.distributed, "grade_one", worker_lost_for_victim)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None) as cluster, \
+            Client(cluster) as client:
+        outcomes = {o["student"]: o for o in grading.distributed.grade_all_dask(
+            client, course, ASSIGNMENT, limits=TEST_LIMITS, progress=False)}
+
+    assert outcomes["victim"]["status"] == "error" and "workers died" in outcomes["victim"]["message"]
+    assert outcomes["s1"]["status"] == "graded"
+    rows = finished(f"sqlite:///{course}/gradebook.db", ASSIGNMENT)
+    assert rows["victim"]["status"] == "error" and rows["s1"]["status"] == "graded"
+    assert part_scores(course)["s1"] == FULL
