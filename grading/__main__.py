@@ -1,6 +1,7 @@
 """Command line of the instructor pipeline: ``python -m grading <command>``.
 
-    release [ASSIGNMENT ...]                 student versions into assignments/ (and the gradebook)
+    release [ASSIGNMENT ...]                 student versions into assignments/ (and the gradebook),
+                                             handouts/NAME/ and handouts/NAME.zip for students
     roster ROSTER.csv                        the class list into the gradebook
     import ASSIGNMENT ZIP_OR_FOLDER          an LMS download (Canvas, Moodle) or a folder of notebooks
     place STUDENT ASSIGNMENT NOTEBOOK        one student's notebook among the submissions
@@ -90,6 +91,10 @@ def main(argv=None):
         if args.command == "release":
             pipeline.release(args.assignments or None, args.course, extra)
             course_config.sync_due_dates(args.course, args.db)
+            from .handouts import build_handouts  # the self-contained folder and zip of each release
+
+            for path in build_handouts(args.assignments or None, args.course):
+                print(f"handout: {path}")
         elif args.command == "grade":
             course_config.sync_due_dates(args.course, args.db)
             return _grade(args)

@@ -86,8 +86,8 @@ class _Recorder:
         found = self._find(value) if findable else None
         if found is not None:
             return _Ref(*found)
-        if isinstance(value, (list, tuple)):
-            return type(value)(self._with_refs(item) for item in value)
+        if isinstance(value, (list, tuple)):  # a namedtuple (a cache) is recorded as a plain tuple
+            return (list if isinstance(value, list) else tuple)(self._with_refs(item) for item in value)
         if isinstance(value, dict):
             return {key: self._with_refs(item) for key, item in value.items()}
         return value
@@ -295,12 +295,26 @@ def requirements(template):
     return "".join(REQUIREMENTS[name] + "\n" for name in sorted(needed))
 
 
+CHECK_ALL_TEXT = """## Before you submit
+
+The cell below runs every public test of this notebook in order and prints one line per graded part:
+passed, or failed with the whole message. Run it after *Kernel > Restart & Run All*, so that it sees the
+functions as they are written now. Passing every public test is a good sign, not a guarantee: grading
+runs the same checks on other inputs, and the written answers are read by a person."""
+
+
 def handout_notebook(template):
-    """The release notebook with its course imports pointed at ``course_helpers``."""
+    """The release notebook with its course imports pointed at ``course_helpers`` and a last cell running check_all()."""
     notebook = copy.deepcopy(template)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.source = _PUBLIC_IMPORT.sub(f"{HELPERS}.public_tests", _renamed(cell.source))
+    locked = {"grade": False, "locked": True, "solution": False, "schema_version": 3, "task": False}
+    notebook.cells.append(nbformat.v4.new_markdown_cell(
+        CHECK_ALL_TEXT, metadata={"nbgrader": {**locked, "grade_id": "check_all_text"}}))
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        f"from {HELPERS} import check_all\ncheck_all()", metadata={"nbgrader": {**locked, "grade_id": "check_all"}}))
+    notebook.cells[-2].id, notebook.cells[-1].id = "check-all-text", "check-all"
     return notebook
 
 
@@ -330,3 +344,13 @@ def build_handout(assignment, course_dir, out_dir=None):
         (target.write_bytes if isinstance(content, bytes) else target.write_text)(content)
     _zip(folder, out_dir / f"{assignment}.zip")
     return out_dir / f"{assignment}.zip"
+
+
+def build_handouts(assignments, course_dir):
+    """Build the handout of each of ``assignments`` (None: every assignment released in ``course_dir``)."""
+    from . import ASSIGNMENTS
+
+    course_dir = Path(course_dir)
+    names = assignments or [name for name in ASSIGNMENTS
+                            if (course_dir / "assignments" / name / f"{name}.ipynb").is_file()]
+    return [build_handout(name, course_dir) for name in names]
