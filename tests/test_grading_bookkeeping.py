@@ -181,6 +181,23 @@ def test_a_changed_file_is_regraded_and_all_its_grades_replaced(course):
     assert "regraded" not in third
 
 
+def test_a_grading_that_lacks_a_test_cell_gives_its_part_0_not_its_old_points(course, monkeypatch):
+    import grading.repair
+
+    honest = build_submission("honest")
+    submit(course, "s", honest)
+    grade(course)
+    assert part_scores(course)["s"] == FULL
+
+    # nbgrader's saving step now meets a notebook without that test cell (nothing restores it)
+    monkeypatch.setattr(grading.repair, "restore_missing_cells", lambda notebook, release: [])
+    without = copy.deepcopy(honest)
+    del without.cells[cell_index(without, "relative_error")]
+    submit(course, "s", without)
+    assert grade(course)["s"]["status"] == "graded"
+    assert part_scores(course)["s"] == {**FULL, "relative_error": 0.0}
+
+
 def test_grading_the_same_file_again_gives_the_same_points_messages_and_recorded_seed(course):
     notebook = with_source(build_submission("honest"), "relative_error_code", WRONG_RELATIVE_ERROR)
     notebook.cells.append(nbformat.v4.new_code_cell("!pip install tqdm\nimport tqdm"))
