@@ -48,6 +48,8 @@ REQUIREMENTS = {"numpy": "numpy>=1.24", "matplotlib": "matplotlib>=3.7", "tqdm":
 COMPARISONS = ("expect_close", "expect_keys", "expect_tuple", "compare_indices")
 CONVERSIONS = {"torch_lstm_lm": ("_numpy",)}
 SHIPPED_CHECK_NAMES = ("CheckFailed", "call_student", "call_student_with_gradients") + COMPARISONS
+# Locked cells a handout notebook has and the release has not (the check_all() cell and its text).
+HANDOUT_ONLY_CELLS = ("check_all_text", "check_all")
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that releasing again gives the same bytes
 _RUNNER = Path(__file__).with_name("handout_runtime.py")
 
@@ -311,9 +313,9 @@ def handout_notebook(template):
             cell.source = _PUBLIC_IMPORT.sub(f"{HELPERS}.public_tests", _renamed(cell.source))
     locked = {"grade": False, "locked": True, "solution": False, "schema_version": 3, "task": False}
     notebook.cells.append(nbformat.v4.new_markdown_cell(
-        CHECK_ALL_TEXT, metadata={"nbgrader": {**locked, "grade_id": "check_all_text"}}))
+        CHECK_ALL_TEXT, metadata={"nbgrader": {**locked, "grade_id": HANDOUT_ONLY_CELLS[0]}}))
     notebook.cells.append(nbformat.v4.new_code_cell(
-        f"from {HELPERS} import check_all\ncheck_all()", metadata={"nbgrader": {**locked, "grade_id": "check_all"}}))
+        f"from {HELPERS} import check_all\ncheck_all()", metadata={"nbgrader": {**locked, "grade_id": HANDOUT_ONLY_CELLS[1]}}))
     notebook.cells[-2].id, notebook.cells[-1].id = "check-all-text", "check-all"
     return notebook
 

@@ -205,3 +205,14 @@ def test_committed_handout_is_what_release_makes_now(handouts, name):
             else:
                 assert old.read(entry) == new.read(entry), (
                     f"{entry} in handouts/{name}.zip is stale: run `python -m grading release {name}` and commit it")
+
+
+@pytest.mark.parametrize("version", ["3.10.13", "3.12.1", "3.13.0"])
+def test_numpy_library_imports_on_another_python(version):
+    """requires-python says 3.10 to 3.13: every NumPy module of reference_impl imports there."""
+    python = _venv(version, torch=False)
+    code = ("import importlib, pkgutil, sys; sys.path.insert(0, sys.argv[1]); import reference_impl; "
+            "[importlib.import_module('reference_impl.' + m.name) for m in pkgutil.iter_modules(reference_impl.__path__) "
+            "if m.name != 'torch_models']; print('imported')")
+    result = subprocess.run([str(python), "-I", "-c", code, str(REPO)], capture_output=True, text=True, cwd="/")
+    assert result.stdout.strip() == "imported", result.stderr[-2000:]
