@@ -54,14 +54,14 @@ def grade(course, **options):
                                                **options)}
 
 
-def grade_command(course, *arguments):
-    """``python -m grading grade`` on the test course, two workers; returns its standard output."""
+def grade_command(course, *arguments, stream="stdout"):
+    """``python -m grading grade`` on the test course, two workers; returns its standard output (or error)."""
     command = [sys.executable, "-m", "grading", "grade", ASSIGNMENT, "--course", str(course), "--workers", "2",
                "--cell-seconds", str(TEST_LIMITS.cell_seconds), "--memory-mb", str(TEST_LIMITS.memory_bytes >> 20),
                *arguments]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, timeout=600,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
-    return result.stdout.decode("utf-8", "surrogateescape")
+    return getattr(result, stream).decode("utf-8", "surrogateescape")
 
 
 def feedback_html(course, student):
@@ -261,8 +261,10 @@ def test_student_text_cannot_forge_summary_lines_or_feedback_markup(course):
     forger.cells.append(nbformat.v4.new_code_cell(f"raise RuntimeError({FORGERY + '<script>alert(1)</script>'!r})"))
     submit(course, "forger", forger)
     submit(course, "honest", honest)
-    output = grade_command(course)
+    errors = grade_command(course, "--force", stream="stderr")  # the progress bar and any warning or log line
+    output = grade_command(course, "--force")
 
+    assert "\x1b" not in errors and "mallory" not in errors and "\u202e" not in errors
     assert "\x1b" not in output and "\r" not in output and "\u202e" not in output
     lines = [line for line in output.splitlines() if "\t" in line]
     assert sorted(line.split("\t")[0] for line in lines) == ["forger", "honest"]
