@@ -17,10 +17,19 @@ Inside a sequence, arrays use the "step layout" (n, T, m): one matrix
 product covers all steps after a free reshape to (n, T m), and
 ``array[:, t, :]`` is the (n, m) block of step t.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._validate import require_keys, require_sequence, require_shape
 from .output import output_forward
+
+
+class GatedCellCache(NamedTuple):
+    """A GRU or LSTM step's cache (gru_cell_forward's, and each step of gru_forward's); unpacks as (step, xt)."""
+
+    step: tuple  # the cell's step cache: GRUStepCache or LSTMStepCache
+    xt: np.ndarray  # x<t>, shape (n_x, m)
 
 
 def gate_parameter_shapes(gates, n_x, n_a, n_y=None, vectors=()):
@@ -98,14 +107,25 @@ def stack_gates(parameters, gates, n_a):
     return np.ascontiguousarray(W[:, :n_a]), np.ascontiguousarray(W[:, n_a:]), b
 
 
+def gate_rows(gates, n_a):
+    """Named row blocks of a stacked array (W_a, W_x, b, z or dz), so that code says z[rows["c"]], not an offset.
+
+    Returns:
+    rows -- dict gate letter -> slice of its n_a rows, in ``gates`` order, and "sigmoid" -> the slice
+            of every gate before the last (the candidate): the rows one sigmoid call covers
+    """
+    rows = {g: slice(k * n_a, (k + 1) * n_a) for k, g in enumerate(gates)}
+    rows["sigmoid"] = slice(0, (len(gates) - 1) * n_a)
+    return rows
+
+
 def unstack_gate_gradients(gates, dW_a, dW_x, db):
     """Inverse of stack_gates for gradients: dict dW<g> (n_a, n_a + n_x), db<g> (n_a, 1)."""
-    n_a = dW_a.shape[1]
+    rows = gate_rows(gates, dW_a.shape[1])
     grads = {}
-    for k, g in enumerate(gates):
-        rows = slice(k * n_a, (k + 1) * n_a)
-        grads["dW" + g] = np.concatenate([dW_a[rows], dW_x[rows]], axis=1)
-        grads["db" + g] = db[rows]
+    for g in gates:
+        grads["dW" + g] = np.concatenate([dW_a[rows[g]], dW_x[rows[g]]], axis=1)
+        grads["db" + g] = db[rows[g]]
     return grads
 
 

@@ -14,12 +14,35 @@ Any of the three cells ("rnn", "gru", "lstm") can sit in either direction.
 Parameters of a bidirectional layer are a pair (forward dict, backward dict),
 as reference_impl.torch_models.convert expects; both initial states are zero.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._gates import initialize_from_shapes
 from ._validate import require_sequence
 from .output import output_backward, output_forward
-from .recurrent_layer import initialize_layer_parameters, layer_backward, layer_forward, parameter_gradients
+from .recurrent_layer import (
+    LayerCache,
+    initialize_layer_parameters,
+    layer_backward,
+    layer_forward,
+    parameter_gradients,
+)
+
+
+class BidirectionalCache(NamedTuple):
+    """bidirectional_forward's cache; unpacks as (forward_cache, backward_cache, n_a)."""
+
+    forward_cache: LayerCache  # of a→, left to right
+    backward_cache: LayerCache  # of a←, run on the time-reversed sequence
+    n_a: int  # rows of each direction's states
+
+
+class BRNNCache(NamedTuple):
+    """brnn_forward's cache; unpacks as (layer_cache, output_cache)."""
+
+    layer_cache: BidirectionalCache
+    output_cache: tuple  # OutputCache of ŷ = g(Wy [a→; a←] + by)
 
 
 def _check_pair(parameters):
@@ -46,15 +69,15 @@ def bidirectional_forward(cell, x, parameters, **options):
 
     Returns:
     a -- [a→<t>; a←<t>] for every t, shape (2 n_a, m, T_x)
-    cache -- for bidirectional_backward
+    cache -- BidirectionalCache (forward_cache, backward_cache, n_a), for bidirectional_backward
     """
     forward_parameters, backward_parameters = _check_pair(parameters)
     x = require_sequence("x", x)
     a_forward, forward_cache = layer_forward(cell, x, None, forward_parameters, **options)
     # The backward direction is the same layer run on the time-reversed sequence.
     a_reversed, backward_cache = layer_forward(cell, x[:, :, ::-1], None, backward_parameters, **options)
-    a = np.concatenate([a_forward, a_reversed[:, :, ::-1]], axis=0)
-    return a, (forward_cache, backward_cache, a_forward.shape[0])
+    a = np.concatenate([a_forward, a_reversed[:, :, ::-1]], axis=0)  # [a→<t>; a←<t>]
+    return a, BidirectionalCache(forward_cache, backward_cache, a_forward.shape[0])
 
 
 def bidirectional_backward(da, cache):
@@ -68,12 +91,13 @@ def bidirectional_backward(da, cache):
     gradients -- dict with dx (n_x, m, T_x) and dparameters, a pair (forward, backward)
                  of dicts with "d" + name for every recurrent parameter
     """
-    forward_cache, backward_cache, n_a = cache
+    n_a = cache.n_a
     da = require_sequence("da", da)
     if da.shape[0] != 2 * n_a:
         raise ValueError(f"da must have shape (2 n_a = {2 * n_a}, m, T_x), got {da.shape}")
-    forward_grads = layer_backward(da[:n_a], forward_cache)
-    backward_grads = layer_backward(da[n_a:, :, ::-1], backward_cache)
+    forward_grads = layer_backward(da[:n_a], cache.forward_cache)
+    # a←'s gradient, reversed in time like a← itself; its dx is reversed back below
+    backward_grads = layer_backward(da[n_a:, :, ::-1], cache.backward_cache)
     dx = forward_grads["dx"] + backward_grads["dx"][:, :, ::-1]
     return {"dx": dx, "dparameters": (parameter_gradients(forward_grads), parameter_gradients(backward_grads))}
 
@@ -97,11 +121,11 @@ def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
 
     Returns:
     y_pred -- shape (n_y, m, T_x)
-    cache -- for brnn_backward
+    cache -- BRNNCache (layer_cache, output_cache), for brnn_backward
     """
     a, layer_cache = bidirectional_forward(cell, x, (parameters["forward"], parameters["backward"]), **options)
     y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
-    return y_pred, (layer_cache, output_cache)
+    return y_pred, BRNNCache(layer_cache, output_cache)
 
 
 def brnn_backward(dz, cache):
@@ -115,9 +139,8 @@ def brnn_backward(dz, cache):
     gradients -- dict with dx (n_x, m, T_x), dWy, dby, and dforward, dbackward
                  (dicts with "d" + name for every recurrent parameter)
     """
-    layer_cache, output_cache = cache
-    head = output_backward(dz, output_cache)
-    grads = bidirectional_backward(head["da"], layer_cache)
+    head = output_backward(dz, cache.output_cache)
+    grads = bidirectional_backward(head["da"], cache.layer_cache)
     forward_grads, backward_grads = grads["dparameters"]
     return {"dx": grads["dx"], "dforward": forward_grads, "dbackward": backward_grads,
             "dWy": head["dWya"], "dby": head["dby"]}

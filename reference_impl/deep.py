@@ -14,11 +14,29 @@ Parameters of the stack are a list with one entry per layer: a dict for a
 one-way layer, a (forward dict, backward dict) pair for a bidirectional one,
 the structure reference_impl.torch_models.convert uses. Initial states are zero.
 """
+from typing import NamedTuple
+
 from ._gates import initialize_from_shapes
 from ._validate import require_sequence
 from .bidirectional import bidirectional_backward, bidirectional_forward, initialize_bidirectional_parameters
 from .output import output_backward, output_forward
 from .recurrent_layer import initialize_layer_parameters, layer_backward, layer_forward, parameter_gradients
+
+
+class DeepLayerCache(NamedTuple):
+    """One layer's entry in deep_forward's cache (a list, bottom layer first); unpacks as (one_way, cache)."""
+
+    one_way: bool  # True: a one-way layer (LayerCache); False: bidirectional (BidirectionalCache)
+    cache: tuple
+
+
+class DeepRNNCache(NamedTuple):
+    """deep_rnn_forward's cache; unpacks as (stack_cache, output_cache)."""
+
+    stack_cache: list  # deep_forward's cache, one DeepLayerCache per layer
+    output_cache: tuple  # OutputCache of ŷ = g(Wy a[L] + by)
+
+
 
 
 def initialize_deep_parameters(cell, n_x, n_a, n_y, n_layers, bidirectional=False, seed=0, **options):
@@ -62,7 +80,7 @@ def deep_forward(cell, x, layers, **options):
 
     Returns:
     a -- a[L], shape (n_a, m, T_x), or (2 n_a, m, T_x) when the top layer is bidirectional
-    cache -- for deep_backward
+    cache -- list of L DeepLayerCache (one_way, cache), bottom layer first, for deep_backward
     """
     if not (isinstance(layers, list) and layers):
         raise ValueError("layers must be a non-empty list of layer parameters (dicts or (forward, backward) pairs)")
@@ -73,7 +91,7 @@ def deep_forward(cell, x, layers, **options):
             a, cache = layer_forward(cell, a, None, parameters, **options)
         else:
             a, cache = bidirectional_forward(cell, a, parameters, **options)
-        caches.append((isinstance(parameters, dict), cache))
+        caches.append(DeepLayerCache(isinstance(parameters, dict), cache))
     return a, caches
 
 
@@ -85,12 +103,12 @@ def deep_backward(da, cache):
                  per layer a dict with "d" + name for every parameter, or a pair of them
     """
     dlayers = []
-    for one_way, layer_cache in reversed(cache):
-        if one_way:
-            grads = layer_backward(da, layer_cache)
+    for layer in reversed(cache):
+        if layer.one_way:
+            grads = layer_backward(da, layer.cache)
             dlayers.append(parameter_gradients(grads))
         else:
-            grads = bidirectional_backward(da, layer_cache)
+            grads = bidirectional_backward(da, layer.cache)
             dlayers.append(grads["dparameters"])
         da = grads["dx"]  # the input of layer l is the output of layer l - 1
     return {"dx": da, "dlayers": dlayers[::-1]}
@@ -107,11 +125,11 @@ def deep_rnn_forward(cell, x, parameters, activation="softmax", **options):
 
     Returns:
     y_pred -- shape (n_y, m, T_x)
-    cache -- for deep_rnn_backward
+    cache -- DeepRNNCache (stack_cache, output_cache), for deep_rnn_backward
     """
     a, stack_cache = deep_forward(cell, x, parameters["layers"], **options)
     y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
-    return y_pred, (stack_cache, output_cache)
+    return y_pred, DeepRNNCache(stack_cache, output_cache)
 
 
 def deep_rnn_backward(dz, cache):
@@ -120,8 +138,7 @@ def deep_rnn_backward(dz, cache):
     Returns:
     gradients -- dict with dx, dlayers (as deep_backward), dWy, dby
     """
-    stack_cache, output_cache = cache
-    head = output_backward(dz, output_cache)
-    grads = deep_backward(head["da"], stack_cache)
+    head = output_backward(dz, cache.output_cache)
+    grads = deep_backward(head["da"], cache.stack_cache)
     grads.update(dWy=head["dWya"], dby=head["dby"])
     return grads

@@ -20,13 +20,17 @@ Three variants, chosen by the ``variant`` argument:
 - "simplified": the notes' first GRU, without Γr: c̃ = tanh(Wc [c<t-1>; x<t>] + bc);
   the parameters then have no Wr, br.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._gates import (
+    GatedCellCache,
     check_gate_parameters,
     check_sequence_input,
     from_steps,
     gate_parameter_shapes,
+    gate_rows,
     initialize_from_shapes,
     input_backward,
     project_inputs,
@@ -58,11 +62,43 @@ def initialize_gru_parameters(n_x, n_a, n_y=None, seed=0, variant="notes"):
     return initialize_from_shapes(gate_parameter_shapes(gru_gates(variant), n_x, n_a, n_y), seed)
 
 
+class GRURows(NamedTuple):
+    """Named row blocks of the stacked gate arrays (W_a, W_x, b, z, dz): u, r, c, and the sigmoid gates together.
+
+    For "simplified" there is no Γr: ``r`` is an empty block.
+    """
+
+    u: slice  # Γu
+    r: slice  # Γr
+    c: slice  # c̃
+    sigmoid: slice  # Γu and Γr: one sigmoid call covers both
+
+
+class GRUStepCache(NamedTuple):
+    """What the backward of one step needs; unpacks as (c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights)."""
+
+    c_prev: np.ndarray  # c<t-1>, shape (n_a, m)
+    gamma_u: np.ndarray  # Γu
+    gamma_r: np.ndarray  # Γr (empty, shape (0, m), for "simplified")
+    recurrent: np.ndarray  # Wc's product with c<t-1> (with Γr * c<t-1> for "notes")
+    c_tilde: np.ndarray  # c̃
+    weights: dict  # the stacked weights W_a, W_x, b, their rows (GRURows) and the variant
+
+
+class GRUCache(NamedTuple):
+    """gru_forward's cache; unpacks as (cell_caches, x_steps)."""
+
+    cell_caches: list  # one GatedCellCache per step
+    x_steps: np.ndarray  # the inputs in step layout, shape (n_x, T_x, m)
+
+
 def _stacked_weights(parameters, variant):
     gates = gru_gates(variant)
     n_x, n_a = check_gate_parameters(parameters, gates)
     W_a, W_x, b = stack_gates(parameters, gates, n_a)
-    return n_x, n_a, {"W_a": W_a, "W_x": W_x, "b": b, "variant": variant}
+    blocks = gate_rows(gates, n_a)
+    rows = GRURows(blocks["u"], blocks.get("r", slice(n_a, n_a)), blocks["c"], blocks["sigmoid"])
+    return n_x, n_a, {"W_a": W_a, "W_x": W_x, "b": b, "rows": rows, "variant": variant}
 
 
 def _gru_step(x_proj, c_prev, weights):
@@ -70,16 +106,17 @@ def _gru_step(x_proj, c_prev, weights):
 
     Returns c_next (n_a, m) and the step cache for _gru_step_backward.
     """
-    n_a = c_prev.shape[0]
-    W_a, variant = weights["W_a"], weights["variant"]
-    k = W_a.shape[0] - n_a  # rows of the sigmoid gates; the candidate's rows follow
-    gates = sigmoid(x_proj[:k] + W_a[:k] @ c_prev)
-    gamma_u, gamma_r = gates[:n_a], gates[n_a:]
-    # "notes" gates c<t-1> before the product, "reset_after" gates the product itself.
-    recurrent = W_a[k:] @ (gamma_r * c_prev if variant == "notes" else c_prev)
-    c_tilde = np.tanh(x_proj[k:] + (gamma_r * recurrent if variant == "reset_after" else recurrent))
+    W_a, rows, variant = weights["W_a"], weights["rows"], weights["variant"]
+    # [Γu; Γr] = σ(Wu,r [c<t-1>; x<t>] + bu,r), both gates in one product and one sigmoid
+    gates = sigmoid(x_proj[rows.sigmoid] + W_a[rows.sigmoid] @ c_prev)
+    gamma_u, gamma_r = np.split(gates, [c_prev.shape[0]])
+    # "notes": Wc's c-columns times Γr * c<t-1>; "reset_after": Γr times (Wc's c-columns c<t-1>)
+    recurrent = W_a[rows.c] @ (gamma_r * c_prev if variant == "notes" else c_prev)
+    # c̃ = tanh(Wc [Γr * c<t-1>; x<t>] + bc)
+    c_tilde = np.tanh(x_proj[rows.c] + (gamma_r * recurrent if variant == "reset_after" else recurrent))
+    # c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
     c_next = gamma_u * c_tilde + (1.0 - gamma_u) * c_prev
-    return c_next, (c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights)
+    return c_next, GRUStepCache(c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights)
 
 
 def _gru_step_backward(dc_next, step_cache):
@@ -91,29 +128,34 @@ def _gru_step_backward(dc_next, step_cache):
     dc_prev -- shape (n_a, m)
     """
     c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights = step_cache
-    n_a = c_prev.shape[0]
-    W_a, variant = weights["W_a"], weights["variant"]
-    k = W_a.shape[0] - n_a
+    W_a, rows, variant = weights["W_a"], weights["rows"], weights["variant"]
     dz = np.empty((W_a.shape[0], c_prev.shape[1]))
-    dz[:n_a] = dc_next * (c_tilde - c_prev) * gamma_u * (1.0 - gamma_u)
-    dz[k:] = dc_next * gamma_u * (1.0 - c_tilde**2)
+    dz_u, dz_r, dz_c = dz[rows.u], dz[rows.r], dz[rows.c]  # views: writing them fills dz
+    # dz_u = dc<t> * (c̃ - c<t-1>) * Γu (1 - Γu)
+    dz_u[...] = dc_next * (c_tilde - c_prev) * gamma_u * (1.0 - gamma_u)
+    # dz_c = dc<t> * Γu * (1 - c̃^2)
+    dz_c[...] = dc_next * gamma_u * (1.0 - c_tilde**2)
     dW_a = np.empty_like(W_a)
+    # dc<t-1>, direct path: dc<t> * (1 - Γu)
     dc_prev = dc_next * (1.0 - gamma_u)
     if variant == "notes":
-        d_reset_c = W_a[k:].T @ dz[k:]  # gradient of Γr * c<t-1>
-        dW_a[k:] = dz[k:] @ (gamma_r * c_prev).T
+        d_reset_c = W_a[rows.c].T @ dz_c  # gradient of Γr * c<t-1>
+        dW_a[rows.c] = dz_c @ (gamma_r * c_prev).T  # dWc (c-columns) = dz_c (Γr * c<t-1>)^T
         dc_prev += d_reset_c * gamma_r
-        dz[n_a:k] = d_reset_c * c_prev * gamma_r * (1.0 - gamma_r)
+        # dz_r = (Wc^T dz_c) * c<t-1> * Γr (1 - Γr)
+        dz_r[...] = d_reset_c * c_prev * gamma_r * (1.0 - gamma_r)
     elif variant == "reset_after":
-        d_recurrent = dz[k:] * gamma_r
-        dW_a[k:] = d_recurrent @ c_prev.T
-        dc_prev += W_a[k:].T @ d_recurrent
-        dz[n_a:k] = dz[k:] * recurrent * gamma_r * (1.0 - gamma_r)
+        d_recurrent = dz_c * gamma_r  # gradient of Wc's product with c<t-1>
+        dW_a[rows.c] = d_recurrent @ c_prev.T
+        dc_prev += W_a[rows.c].T @ d_recurrent
+        # dz_r = dz_c * (Wc c<t-1>) * Γr (1 - Γr)
+        dz_r[...] = dz_c * recurrent * gamma_r * (1.0 - gamma_r)
     else:
-        dW_a[k:] = dz[k:] @ c_prev.T
-        dc_prev += W_a[k:].T @ dz[k:]
-    dW_a[:k] = dz[:k] @ c_prev.T
-    dc_prev += W_a[:k].T @ dz[:k]
+        dW_a[rows.c] = dz_c @ c_prev.T
+        dc_prev += W_a[rows.c].T @ dz_c
+    # the gates' c-columns: dWu,r = [dz_u; dz_r] c<t-1>^T, and their path to c<t-1>
+    dW_a[rows.sigmoid] = dz[rows.sigmoid] @ c_prev.T
+    dc_prev += W_a[rows.sigmoid].T @ dz[rows.sigmoid]
     return dz, dW_a, dc_prev
 
 
@@ -132,13 +174,13 @@ def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
     Returns:
     c_next -- memory cell at time t, shape (n_a, m)
     yt_pred -- softmax prediction, shape (n_y, m), or None without Wy, by
-    cache -- for gru_cell_backward
+    cache -- GatedCellCache (step, xt), for gru_cell_backward
     """
     n_x, n_a, weights = _stacked_weights(parameters, variant)
     xt = require_shape("xt", xt, (n_x, None))
     c_prev = require_shape("c_prev", c_prev, (n_a, xt.shape[1]))
     c_next, step_cache = _gru_step(weights["W_x"] @ xt + weights["b"], c_prev, weights)
-    return c_next, softmax_predictions(c_next, parameters), (step_cache, xt)
+    return c_next, softmax_predictions(c_next, parameters), GatedCellCache(step_cache, xt)
 
 
 def gru_cell_backward(dc_next, cache):
@@ -153,8 +195,8 @@ def gru_cell_backward(dc_next, cache):
                  dbu, [dbr,] dbc (n_a, 1)
     """
     step_cache, xt = cache
-    weights = step_cache[-1]
-    dc_next = require_shape("dc_next", dc_next, step_cache[0].shape)
+    weights = step_cache.weights
+    dc_next = require_shape("dc_next", dc_next, step_cache.c_prev.shape)
     dz, dW_a, dc_prev = _gru_step_backward(dc_next, step_cache)
     dx_steps, dW_x, db = input_backward(dz[:, None, :], xt[:, None, :], weights["W_x"])
     grads = {"dxt": dx_steps[:, 0, :], "dc_prev": dc_prev}
@@ -173,7 +215,7 @@ def gru_forward(x, c0, parameters, variant="notes"):
     Returns:
     c -- memory cells c<1>..c<T_x> (the hidden states), shape (n_a, m, T_x)
     y_pred -- softmax predictions, shape (n_y, m, T_x), or None without Wy, by
-    caches -- (list of the T_x cell caches, x in step layout), for gru_backward
+    caches -- GRUCache (list of the T_x cell caches, x in step layout), for gru_backward
     """
     n_x, n_a, weights = _stacked_weights(parameters, variant)
     x, c0 = check_sequence_input(x, c0, n_x, n_a, state_name="c0")
@@ -186,9 +228,9 @@ def gru_forward(x, c0, parameters, variant="notes"):
     for t in range(T_x):
         c_next, step_cache = _gru_step(x_proj[:, t], c_next, weights)
         c_steps[:, t] = c_next
-        cell_caches.append((step_cache, x_steps[:, t]))
+        cell_caches.append(GatedCellCache(step_cache, x_steps[:, t]))
     c = from_steps(c_steps)
-    return c, softmax_predictions(c, parameters), (cell_caches, x_steps)
+    return c, softmax_predictions(c, parameters), GRUCache(cell_caches, x_steps)
 
 
 def gru_backward(dc, caches):
@@ -204,8 +246,8 @@ def gru_backward(dc, caches):
                  dbu, [dbr,] dbc (n_a, 1)
     """
     cell_caches, x_steps = caches
-    weights = cell_caches[0][0][-1]
-    n_a, m = cell_caches[0][0][0].shape
+    weights = cell_caches[0].step.weights
+    n_a, m = cell_caches[0].step.c_prev.shape
     T_x = len(cell_caches)
     dc_steps = to_steps(require_shape("dc", dc, (n_a, m, T_x)))
     dz_steps = np.empty((weights["W_a"].shape[0], T_x, m))
@@ -213,7 +255,7 @@ def gru_backward(dc, caches):
     dc_prev = np.zeros((n_a, m))
     for t in reversed(range(T_x)):
         # c<t> feeds both the layer above and step t+1, so their gradients add.
-        dz_steps[:, t], dW_a_step, dc_prev = _gru_step_backward(dc_steps[:, t] + dc_prev, cell_caches[t][0])
+        dz_steps[:, t], dW_a_step, dc_prev = _gru_step_backward(dc_steps[:, t] + dc_prev, cell_caches[t].step)
         dW_a += dW_a_step
     dx_steps, dW_x, db = input_backward(dz_steps, x_steps, weights["W_x"])
     grads = {"dx": from_steps(dx_steps), "dc0": dc_prev}

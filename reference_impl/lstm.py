@@ -1,11 +1,11 @@
 """The LSTM cell and its unrolled sequence, forward and backward.
 
-Equations (notation of the notes; i is the update gate Γu, * is elementwise):
+Equations (notation of the notes; * is elementwise):
 
     Γf  = σ(Wf [a<t-1>; x<t>] + bf)          forget gate
-    Γi  = σ(Wi [a<t-1>; x<t>] + bi)          update gate (the notes' Γu)
+    Γu  = σ(Wi [a<t-1>; x<t>] + bi)          update gate
     c̃   = tanh(Wc [a<t-1>; x<t>] + bc)       candidate memory
-    c<t> = Γf * c<t-1> + Γi * c̃
+    c<t> = Γf * c<t-1> + Γu * c̃
     Γo  = σ(Wo [a<t-1>; x<t>] + bo)          output gate
     a<t> = Γo * tanh(c<t>)
     ŷ<t> = softmax(Wy a<t> + by)             only when the dict has Wy, by
@@ -13,21 +13,28 @@ Equations (notation of the notes; i is the update gate Γu, * is elementwise):
 Note on notation: the notes write a<t> = Γo * c<t>. The standard LSTM, and
 torch.nn.LSTM, squash the memory first, a<t> = Γo * tanh(c<t>), which keeps
 a<t> in (-1, 1) however large c<t> grows; that is the form used here.
+The update gate's parameters keep the keys Wi, bi (the "input gate" of the
+literature and of torch.nn.LSTM, whose weights reference_impl.torch_models
+converts); in the code its value is gamma_u, as Γu in the notes.
 
 Peephole connections (optional): with the extra keys pf, pi, po (each of
 shape (n_a, 1), elementwise weights) the gates also look at the memory cell:
-pf * c<t-1> is added inside Γf, pi * c<t-1> inside Γi, and po * c<t> inside
+pf * c<t-1> is added inside Γf, pi * c<t-1> inside Γu, and po * c<t> inside
 Γo (the output gate is computed after c<t>, so it sees the new memory, as in
 Gers and Schmidhuber's peephole LSTM). The three keys go together.
 torch.nn.LSTM has no peepholes.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._gates import (
+    GatedCellCache,
     check_gate_parameters,
     check_sequence_input,
     from_steps,
     gate_parameter_shapes,
+    gate_rows,
     initialize_from_shapes,
     input_backward,
     project_inputs,
@@ -81,9 +88,31 @@ def _check_lstm_parameters(parameters):
     return n_x, n_a, peepholes
 
 
+class LSTMStepCache(NamedTuple):
+    """What the backward of one step needs; unpacks in this order (a_prev, c_prev, ..., gamma_o, weights)."""
+
+    a_prev: np.ndarray  # a<t-1>, shape (n_a, m)
+    c_prev: np.ndarray  # c<t-1>
+    c_next: np.ndarray  # c<t>
+    tanh_c: np.ndarray  # tanh(c<t>)
+    gamma_f: np.ndarray  # Γf
+    gamma_u: np.ndarray  # Γu (parameters Wi, bi)
+    c_tilde: np.ndarray  # c̃
+    gamma_o: np.ndarray  # Γo
+    weights: dict  # the stacked weights W_a, W_x, b, their rows (gate_rows) and the peepholes (pf, pi, po) or None
+
+
+class LSTMCache(NamedTuple):
+    """lstm_forward's cache; unpacks as (cell_caches, x_steps, a_prev_steps)."""
+
+    cell_caches: list  # one GatedCellCache per step
+    x_steps: np.ndarray  # the inputs in step layout, shape (n_x, T_x, m)
+    a_prev_steps: np.ndarray  # a<0>..a<T_x-1> in step layout, shape (n_a, T_x, m)
+
+
 def _stacked_weights(parameters, n_a, peepholes):
     W_a, W_x, b = stack_gates(parameters, LSTM_GATES, n_a)
-    return {"W_a": W_a, "W_x": W_x, "b": b,
+    return {"W_a": W_a, "W_x": W_x, "b": b, "rows": gate_rows(LSTM_GATES, n_a),
             "peepholes": tuple(parameters[k] for k in PEEPHOLE_KEYS) if peepholes else None}
 
 
@@ -92,22 +121,26 @@ def _lstm_step(x_proj, a_prev, c_prev, weights):
 
     Returns a_next, c_next (n_a, m) and the step cache for _lstm_step_backward.
     """
-    n_a = a_prev.shape[0]
+    # z = W [a<t-1>; x<t>] + b for the four gates at once, stacked in LSTM_GATES order
     z = x_proj + weights["W_a"] @ a_prev
-    c_tilde = np.tanh(z[3 * n_a:])
+    z_f, z_u, z_o, z_c = np.split(z, 4)
+    # c̃ = tanh(Wc [a<t-1>; x<t>] + bc)
+    c_tilde = np.tanh(z_c)
     if weights["peepholes"] is None:
-        gates = sigmoid(z[:3 * n_a])
-        gamma_f, gamma_i, gamma_o = gates[:n_a], gates[n_a:2 * n_a], gates[2 * n_a:]
-        c_next = gamma_f * c_prev + gamma_i * c_tilde
+        # Γf, Γu, Γo = σ(z_f), σ(z_u), σ(z_o): the sigmoid gates are adjacent rows, one call covers them
+        gamma_f, gamma_u, gamma_o = np.split(sigmoid(z[weights["rows"]["sigmoid"]]), 3)
+        # c<t> = Γf * c<t-1> + Γu * c̃
+        c_next = gamma_f * c_prev + gamma_u * c_tilde
     else:
         pf, pi, po = weights["peepholes"]
-        gamma_f = sigmoid(z[:n_a] + pf * c_prev)
-        gamma_i = sigmoid(z[n_a:2 * n_a] + pi * c_prev)
-        c_next = gamma_f * c_prev + gamma_i * c_tilde
-        gamma_o = sigmoid(z[2 * n_a:3 * n_a] + po * c_next)  # the output gate sees the new memory
+        gamma_f = sigmoid(z_f + pf * c_prev)  # Γf = σ(Wf [a<t-1>; x<t>] + pf * c<t-1> + bf)
+        gamma_u = sigmoid(z_u + pi * c_prev)  # Γu = σ(Wi [a<t-1>; x<t>] + pi * c<t-1> + bi)
+        c_next = gamma_f * c_prev + gamma_u * c_tilde  # c<t> = Γf * c<t-1> + Γu * c̃
+        gamma_o = sigmoid(z_o + po * c_next)  # Γo = σ(Wo [a<t-1>; x<t>] + po * c<t> + bo): it sees the new memory
     tanh_c = np.tanh(c_next)
+    # a<t> = Γo * tanh(c<t>)
     a_next = gamma_o * tanh_c
-    return a_next, c_next, (a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_i, c_tilde, gamma_o, weights)
+    return a_next, c_next, LSTMStepCache(a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_u, c_tilde, gamma_o, weights)
 
 
 def _lstm_step_backward(da_next, dc_next, step_cache):
@@ -118,25 +151,31 @@ def _lstm_step_backward(da_next, dc_next, step_cache):
     da_prev, dc_prev -- shape (n_a, m)
     dpeep -- dict dpf, dpi, dpo (n_a, 1), or empty without peepholes
     """
-    a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_i, c_tilde, gamma_o, weights = step_cache
-    n_a = a_prev.shape[0]
-    dz = np.empty((4 * n_a, a_prev.shape[1]))
-    dz_o = da_next * tanh_c * gamma_o * (1.0 - gamma_o)
+    a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_u, c_tilde, gamma_o, weights = step_cache
+    dz = np.empty((4 * a_prev.shape[0], a_prev.shape[1]))
+    dz_f, dz_u, dz_o, dz_c = np.split(dz, 4)  # views: writing them fills dz
+    # dz_o = da<t> * tanh(c<t>) * Γo (1 - Γo)
+    dz_o[...] = da_next * tanh_c * gamma_o * (1.0 - gamma_o)
+    # dc<t> = dc from step t+1 + da<t> * Γo * (1 - tanh(c<t>)^2)
     dc = dc_next + da_next * gamma_o * (1.0 - tanh_c**2)
     dpeep = {}
     if weights["peepholes"] is not None:
         pf, pi, po = weights["peepholes"]
         dc = dc + po * dz_o  # c<t> also reaches the loss through the output gate's peephole
         dpeep["dpo"] = np.sum(dz_o * c_next, axis=1, keepdims=True)
-    dz[:n_a] = dc * c_prev * gamma_f * (1.0 - gamma_f)
-    dz[n_a:2 * n_a] = dc * c_tilde * gamma_i * (1.0 - gamma_i)
-    dz[2 * n_a:3 * n_a] = dz_o
-    dz[3 * n_a:] = dc * gamma_i * (1.0 - c_tilde**2)
+    # dz_f = dc<t> * c<t-1> * Γf (1 - Γf)
+    dz_f[...] = dc * c_prev * gamma_f * (1.0 - gamma_f)
+    # dz_u = dc<t> * c̃ * Γu (1 - Γu)
+    dz_u[...] = dc * c_tilde * gamma_u * (1.0 - gamma_u)
+    # dz_c = dc<t> * Γu * (1 - c̃^2)
+    dz_c[...] = dc * gamma_u * (1.0 - c_tilde**2)
+    # dc<t-1> = dc<t> * Γf
     dc_prev = dc * gamma_f
     if weights["peepholes"] is not None:
-        dc_prev = dc_prev + pf * dz[:n_a] + pi * dz[n_a:2 * n_a]
-        dpeep["dpf"] = np.sum(dz[:n_a] * c_prev, axis=1, keepdims=True)
-        dpeep["dpi"] = np.sum(dz[n_a:2 * n_a] * c_prev, axis=1, keepdims=True)
+        dc_prev = dc_prev + pf * dz_f + pi * dz_u
+        dpeep["dpf"] = np.sum(dz_f * c_prev, axis=1, keepdims=True)
+        dpeep["dpi"] = np.sum(dz_u * c_prev, axis=1, keepdims=True)
+    # da<t-1> = W_a^T dz: Wf^T dz_f + Wi^T dz_u + Wo^T dz_o + Wc^T dz_c, a-columns
     return dz, weights["W_a"].T @ dz, dc_prev, dpeep
 
 
@@ -157,7 +196,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     a_next -- hidden state at time t, shape (n_a, m)
     c_next -- memory cell at time t, shape (n_a, m)
     yt_pred -- softmax prediction, shape (n_y, m), or None without Wy, by
-    cache -- for lstm_cell_backward
+    cache -- GatedCellCache (step, xt), for lstm_cell_backward
     """
     n_x, n_a, peepholes = _check_lstm_parameters(parameters)
     xt = require_shape("xt", xt, (n_x, None))
@@ -165,7 +204,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_prev = require_shape("c_prev", c_prev, (n_a, xt.shape[1]))
     weights = _stacked_weights(parameters, n_a, peepholes)
     a_next, c_next, step_cache = _lstm_step(weights["W_x"] @ xt + weights["b"], a_prev, c_prev, weights)
-    return a_next, c_next, softmax_predictions(a_next, parameters), (step_cache, xt)
+    return a_next, c_next, softmax_predictions(a_next, parameters), GatedCellCache(step_cache, xt)
 
 
 def lstm_cell_backward(da_next, dc_next, cache):
@@ -182,11 +221,11 @@ def lstm_cell_backward(da_next, dc_next, cache):
                  and, with peepholes, dpf, dpi, dpo (n_a, 1)
     """
     step_cache, xt = cache
-    a_prev = step_cache[0]
+    a_prev = step_cache.a_prev
     da_next = require_shape("da_next", da_next, a_prev.shape)
     dc_next = require_shape("dc_next", dc_next, a_prev.shape)
     dz, da_prev, dc_prev, dpeep = _lstm_step_backward(da_next, dc_next, step_cache)
-    W_x = step_cache[-1]["W_x"]
+    W_x = step_cache.weights["W_x"]
     dx_steps, dW_x, db = input_backward(dz[:, None, :], xt[:, None, :], W_x)
     grads = {"dxt": dx_steps[:, 0, :], "da_prev": da_prev, "dc_prev": dc_prev}
     grads.update(unstack_gate_gradients(LSTM_GATES, dz @ a_prev.T, dW_x, db))
@@ -209,7 +248,8 @@ def lstm_forward(x, a0, parameters):
     a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
     y -- softmax predictions, shape (n_y, m, T_x), or None without Wy, by
     c -- memory cells c<1>..c<T_x>, shape (n_a, m, T_x)
-    caches -- (list of the T_x cell caches, x in step layout, a<0>..a<T_x-1> in step layout), for lstm_backward
+    caches -- LSTMCache (list of the T_x cell caches, x in step layout, a<0>..a<T_x-1> in step layout),
+              for lstm_backward
     """
     n_x, n_a, peepholes = _check_lstm_parameters(parameters)
     x, a0 = check_sequence_input(x, a0, n_x, n_a)
@@ -226,9 +266,9 @@ def lstm_forward(x, a0, parameters):
         a_next, c_next, step_cache = _lstm_step(x_proj[:, t], a_steps[:, t], c_next, weights)
         a_steps[:, t + 1] = a_next
         c_steps[:, t] = c_next
-        cell_caches.append((step_cache, x_steps[:, t]))
+        cell_caches.append(GatedCellCache(step_cache, x_steps[:, t]))
     a = from_steps(a_steps[:, 1:])
-    return a, softmax_predictions(a, parameters), from_steps(c_steps), (cell_caches, x_steps, a_steps[:, :-1])
+    return a, softmax_predictions(a, parameters), from_steps(c_steps), LSTMCache(cell_caches, x_steps, a_steps[:, :-1])
 
 
 def lstm_backward(da, caches):
@@ -254,10 +294,10 @@ def lstm_backward(da, caches):
     for t in reversed(range(T_x)):
         # a<t> feeds both the layer above and step t+1, so their gradients add.
         dz_steps[:, t], da_prev, dc_prev, dpeep = _lstm_step_backward(
-            da_steps[:, t] + da_prev, dc_prev, cell_caches[t][0])
+            da_steps[:, t] + da_prev, dc_prev, cell_caches[t].step)
         for name, value in dpeep.items():
             peephole_grads[name] = peephole_grads.get(name, 0.0) + value
-    W_x = cell_caches[0][0][-1]["W_x"]
+    W_x = cell_caches[0].step.weights["W_x"]
     dx_steps, dW_x, db = input_backward(dz_steps, x_steps, W_x)
     dW_a = dz_steps.reshape(4 * n_a, -1) @ a_prev_steps.reshape(n_a, -1).T
     grads = {"dx": from_steps(dx_steps), "da0": da_prev}

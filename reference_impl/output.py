@@ -7,6 +7,8 @@ returns its gradient with respect to the pre-activation z = Wya a + by: for
 softmax with cross-entropy and for sigmoid with binary cross-entropy that
 gradient is the same simple y_hat - y.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._validate import require_array, require_shape
@@ -14,6 +16,20 @@ from .activations import sigmoid, softmax
 
 ACTIVATIONS = {"softmax": softmax, "sigmoid": sigmoid}
 _LOG_FLOOR = 1e-12  # keeps log() finite when a probability underflows to 0
+
+
+class OutputCache(NamedTuple):
+    """output_forward's cache; unpacks as (a, Wya)."""
+
+    a: np.ndarray  # the hidden states the layer read, (n_a, m) or (n_a, m, T)
+    Wya: np.ndarray  # shape (n_y, n_a)
+
+
+class ManyToOneCache(NamedTuple):
+    """many_to_one_forward's cache; unpacks as (output_cache, T_x)."""
+
+    output_cache: OutputCache  # of the output layer at the last step
+    T_x: int  # sequence length, to put da back at step T_x
 
 
 def output_forward(a, Wya, by, activation="softmax"):
@@ -27,7 +43,7 @@ def output_forward(a, Wya, by, activation="softmax"):
 
     Returns:
     y_pred -- shape (n_y, m) or (n_y, m, T)
-    cache -- (a, Wya), for output_backward
+    cache -- OutputCache (a, Wya), for output_backward
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -37,8 +53,9 @@ def output_forward(a, Wya, by, activation="softmax"):
     n_a = a.shape[0]
     Wya = require_shape("Wya", Wya, (None, n_a))
     by = require_shape("by", by, (Wya.shape[0], 1))
+    # z<t> = Wya a<t> + by at every step t, then ŷ<t> = g(z<t>)
     z = np.tensordot(Wya, a, axes=(1, 0)) + by.reshape(by.shape + (1,) * (a.ndim - 2))
-    return ACTIVATIONS[activation](z), (a, Wya)
+    return ACTIVATIONS[activation](z), OutputCache(a, Wya)
 
 
 def output_backward(dz, cache):
@@ -55,9 +72,9 @@ def output_backward(dz, cache):
     dz = require_shape("dz", dz, (Wya.shape[0],) + a.shape[1:])
     sum_axes = tuple(range(1, a.ndim))
     return {
-        "da": np.tensordot(Wya.T, dz, axes=(1, 0)),
-        "dWya": np.tensordot(dz, a, axes=(sum_axes, sum_axes)),
-        "dby": np.sum(dz, axis=sum_axes).reshape(-1, 1),
+        "da": np.tensordot(Wya.T, dz, axes=(1, 0)),  # da<t> = Wya^T dz<t>
+        "dWya": np.tensordot(dz, a, axes=(sum_axes, sum_axes)),  # dWya = sum over t of dz<t> a<t>^T
+        "dby": np.sum(dz, axis=sum_axes).reshape(-1, 1),  # dby = sum over t and the examples of dz<t>
     }
 
 
@@ -118,11 +135,11 @@ def many_to_one_forward(a, Wya, by, activation="softmax"):
 
     Returns:
     y_pred -- shape (n_y, m)
-    cache -- (output cache, T_x), for many_to_one_backward
+    cache -- ManyToOneCache (output_cache, T_x), for many_to_one_backward
     """
     a = require_array("a", a, 3)
     y_pred, cache = output_forward(a[:, :, -1], Wya, by, activation)
-    return y_pred, (cache, a.shape[2])
+    return y_pred, ManyToOneCache(cache, a.shape[2])
 
 
 def many_to_one_backward(dz, cache):
@@ -131,10 +148,9 @@ def many_to_one_backward(dz, cache):
     Returns:
     gradients -- dict with da (n_a, m, T_x), dWya (n_y, n_a), dby (n_y, 1)
     """
-    output_cache, T_x = cache
-    grads = output_backward(dz, output_cache)
+    grads = output_backward(dz, cache.output_cache)
     da_last = grads["da"]
-    da = np.zeros(da_last.shape + (T_x,))
+    da = np.zeros(da_last.shape + (cache.T_x,))
     da[:, :, -1] = da_last
     grads["da"] = da
     return grads

@@ -11,6 +11,8 @@ A recurrent layer maps x of shape (n_x, m, T_x) to hidden states a of shape
 The initial state a0 defaults to zeros. The GRU's hidden state is its memory
 cell c, so its initial-state gradient comes back as da0 like the others'.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from .gru import gru_backward, gru_forward, initialize_gru_parameters
@@ -19,6 +21,13 @@ from .rnn import RECURRENT_KEYS, initialize_rnn_parameters, rnn_backward, rnn_la
 
 CELLS = ("rnn", "gru", "lstm")
 _OPTIONS = {"rnn": (), "gru": ("variant",), "lstm": ()}
+
+
+class LayerCache(NamedTuple):
+    """layer_forward's cache; unpacks as (cell, caches)."""
+
+    cell: str  # "rnn", "gru" or "lstm"
+    caches: tuple  # the cell's sequence cache: RNNCache, GRUCache or LSTMCache
 
 
 def _check_cell(cell, options):
@@ -65,7 +74,7 @@ def layer_forward(cell, x, a0, parameters, **options):
 
     Returns:
     a -- hidden states, shape (n_a, m, T_x)
-    cache -- for layer_backward
+    cache -- LayerCache (cell, caches), for layer_backward
     """
     _check_cell(cell, options)
     if a0 is None:
@@ -82,7 +91,7 @@ def layer_forward(cell, x, a0, parameters, **options):
     else:
         recurrent = {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
         a, _, _, caches = lstm_forward(x, a0, recurrent)
-    return a, (cell, caches)
+    return a, LayerCache(cell, caches)
 
 
 def layer_backward(da, cache):
@@ -95,14 +104,13 @@ def layer_backward(da, cache):
     Returns:
     gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m) and "d" + name for every recurrent parameter
     """
-    cell, caches = cache
-    if cell == "rnn":
-        return rnn_backward(da, caches)
-    if cell == "gru":
-        grads = gru_backward(da, caches)
+    if cache.cell == "rnn":
+        return rnn_backward(da, cache.caches)
+    if cache.cell == "gru":
+        grads = gru_backward(da, cache.caches)
         grads["da0"] = grads.pop("dc0")
         return grads
-    return lstm_backward(da, caches)
+    return lstm_backward(da, cache.caches)
 
 
 def parameter_gradients(gradients):

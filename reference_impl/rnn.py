@@ -3,7 +3,12 @@
 Notation of the notes: a<t> = tanh(Waa a<t-1> + Wax x<t> + ba),
 y_hat<t> = softmax(Wya a<t> + by). Examples are columns, so one time step
 is an (n, m) array and a whole sequence an (n, m, T_x) array.
+
+Caches are named tuples: ``cache.a_prev`` reads like the notes, and a
+student's ``a_next, a_prev, xt, parameters = cache`` still unpacks them.
 """
+from typing import NamedTuple
+
 import numpy as np
 
 from ._validate import require_keys, require_sequence, require_shape
@@ -11,6 +16,22 @@ from .output import output_forward
 
 RNN_KEYS = ("Wax", "Waa", "Wya", "ba", "by")
 RECURRENT_KEYS = ("Wax", "Waa", "ba")  # all a layer inside a deep or bidirectional net needs
+
+
+class RNNCellCache(NamedTuple):
+    """What rnn_cell_backward needs of one step; unpacks as (a_next, a_prev, xt, parameters)."""
+
+    a_next: np.ndarray  # a<t>, shape (n_a, m)
+    a_prev: np.ndarray  # a<t-1>, shape (n_a, m)
+    xt: np.ndarray  # x<t>, shape (n_x, m)
+    parameters: dict  # Wax, Waa, ba (and Wya, by)
+
+
+class RNNCache(NamedTuple):
+    """What rnn_backward needs of a sequence; unpacks as (cell_caches, x)."""
+
+    cell_caches: list  # one RNNCellCache per step t = 1..T_x
+    x: np.ndarray  # inputs, shape (n_x, m, T_x)
 
 
 def rnn_parameter_shapes(n_x, n_a, n_y):
@@ -47,9 +68,10 @@ def _check_rnn_parameters(parameters, output_layer=True):
 
 
 def _rnn_step(xt, a_prev, parameters):
-    """The recurrence alone: a_next = tanh(Waa a_prev + Wax xt + ba), and the cell cache."""
+    """The recurrence alone, and the cell cache."""
+    # a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)
     a_next = np.tanh(parameters["Waa"] @ a_prev + parameters["Wax"] @ xt + parameters["ba"])
-    return a_next, (a_next, a_prev, xt, parameters)
+    return a_next, RNNCellCache(a_next, a_prev, xt, parameters)
 
 
 def rnn_cell_forward(xt, a_prev, parameters):
@@ -68,7 +90,7 @@ def rnn_cell_forward(xt, a_prev, parameters):
     Returns:
     a_next -- hidden state at time t, shape (n_a, m)
     yt_pred -- softmax prediction at time t, shape (n_y, m)
-    cache -- (a_next, a_prev, xt, parameters), for rnn_cell_backward
+    cache -- RNNCellCache (a_next, a_prev, xt, parameters), for rnn_cell_backward
     """
     n_x, n_a, _ = _check_rnn_parameters(parameters)
     xt = require_shape("xt", xt, (n_x, None))
@@ -95,14 +117,14 @@ def rnn_cell_backward(da_next, cache):
     """
     a_next, a_prev, xt, parameters = cache
     da_next = require_shape("da_next", da_next, a_next.shape)
-    # d tanh(z)/dz = 1 - tanh(z)^2, and a_next already is tanh(z).
+    # dz<t> = da<t> * (1 - a<t>^2): d tanh(z)/dz = 1 - tanh(z)^2, and a<t> already is tanh(z<t>)
     dz = (1.0 - a_next**2) * da_next
     return {
-        "dxt": parameters["Wax"].T @ dz,
-        "da_prev": parameters["Waa"].T @ dz,
-        "dWax": dz @ xt.T,
-        "dWaa": dz @ a_prev.T,
-        "dba": np.sum(dz, axis=1, keepdims=True),
+        "dxt": parameters["Wax"].T @ dz,  # dx<t> = Wax^T dz<t>
+        "da_prev": parameters["Waa"].T @ dz,  # da<t-1> = Waa^T dz<t>
+        "dWax": dz @ xt.T,  # dWax = dz<t> x<t>^T
+        "dWaa": dz @ a_prev.T,  # dWaa = dz<t> a<t-1>^T
+        "dba": np.sum(dz, axis=1, keepdims=True),  # dba = sum over the examples of dz<t>
     }
 
 
@@ -117,7 +139,7 @@ def rnn_forward(x, a0, parameters):
     Returns:
     a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
     y_pred -- softmax predictions, shape (n_y, m, T_x)
-    caches -- (list of the T_x cell caches, x), for rnn_backward
+    caches -- RNNCache (list of the T_x cell caches, x), for rnn_backward
     """
     _check_rnn_parameters(parameters)
     a, caches = rnn_layer_forward(x, a0, parameters)
@@ -135,7 +157,7 @@ def rnn_layer_forward(x, a0, parameters):
 
     Returns:
     a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
-    caches -- (list of the T_x cell caches, x), for rnn_backward
+    caches -- RNNCache (list of the T_x cell caches, x), for rnn_backward
     """
     n_x, n_a, _ = _check_rnn_parameters(parameters, output_layer=False)
     x = require_sequence("x", x)
@@ -148,7 +170,7 @@ def rnn_layer_forward(x, a0, parameters):
         a_next, cache = _rnn_step(x[:, :, t], a_next, parameters)
         a[:, :, t] = a_next
         caches.append(cache)
-    return a, (caches, x)
+    return a, RNNCache(caches, x)
 
 
 def rnn_backward(da, caches):
@@ -168,10 +190,10 @@ def rnn_backward(da, caches):
         dba -- shape (n_a, 1)
     """
     cell_caches, x = caches
-    n_a, m = cell_caches[0][0].shape
+    n_a, m = cell_caches[0].a_next.shape
     T_x = len(cell_caches)
     da = require_shape("da", da, (n_a, m, T_x))
-    parameters = cell_caches[0][3]
+    parameters = cell_caches[0].parameters
     grads = {name: np.zeros_like(parameters[name]) for name in ("Wax", "Waa", "ba")}
     dx = np.zeros_like(x, dtype=float)
     da_prev = np.zeros((n_a, m))

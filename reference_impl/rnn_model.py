@@ -4,8 +4,21 @@ This is the piece the language model and the tagging experiments train:
 forward gives the loss, backward gives a gradient for every parameter
 (dWax, dWaa, dba, dWya, dby) and for the initial state.
 """
+from typing import NamedTuple
+
+import numpy as np
+
 from .output import LOSSES, many_to_one_backward, many_to_one_forward, output_backward, output_forward
-from .rnn import rnn_backward, rnn_forward
+from .rnn import RNNCache, rnn_backward, rnn_forward
+
+
+class RNNModelCache(NamedTuple):
+    """rnn_model_forward's cache; unpacks as (rnn_cache, output_cache, dz, many_to_one)."""
+
+    rnn_cache: RNNCache  # of the recurrence, for rnn_backward
+    output_cache: tuple  # OutputCache, or ManyToOneCache when many_to_one
+    dz: np.ndarray  # gradient of the loss with respect to the output layer's pre-activation
+    many_to_one: bool  # the output was read from the last step only
 
 
 def rnn_model_forward(x, y, a0, parameters, output="softmax", mask=None, many_to_one=False):
@@ -24,7 +37,7 @@ def rnn_model_forward(x, y, a0, parameters, output="softmax", mask=None, many_to
     Returns:
     loss -- float, summed over time steps, averaged over examples
     y_pred -- predictions, shape of y
-    cache -- for rnn_model_backward
+    cache -- RNNModelCache (rnn_cache, output_cache, dz, many_to_one), for rnn_model_backward
     """
     if output not in LOSSES:
         raise ValueError(f"output must be one of {sorted(LOSSES)}, got {output!r}")
@@ -35,20 +48,25 @@ def rnn_model_forward(x, y, a0, parameters, output="softmax", mask=None, many_to
     else:
         y_pred, output_cache = output_forward(a, parameters["Wya"], parameters["by"], output)
         loss, dz = LOSSES[output](y_pred, y, mask)
-    return loss, y_pred, (rnn_caches, output_cache, dz, many_to_one)
+    return loss, y_pred, RNNModelCache(rnn_caches, output_cache, dz, many_to_one)
 
 
 def rnn_model_backward(cache):
     """Gradients of rnn_model_forward's loss.
 
+    It takes no upstream gradient: the forward pass ended in the loss, so its
+    gradient dz with respect to the output layer's input is already in the cache.
+
+    Arguments:
+    cache -- from rnn_model_forward
+
     Returns:
     gradients -- dict with dWax, dWaa, dba, dWya, dby (shapes of the parameters),
                  dx (n_x, m, T_x) and da0 (n_a, m)
     """
-    rnn_caches, output_cache, dz, many_to_one = cache
-    backward = many_to_one_backward if many_to_one else output_backward
-    head = backward(dz, output_cache)
-    grads = rnn_backward(head["da"], rnn_caches)
+    backward = many_to_one_backward if cache.many_to_one else output_backward
+    head = backward(cache.dz, cache.output_cache)
+    grads = rnn_backward(head["da"], cache.rnn_cache)
     grads["dWya"] = head["dWya"]
     grads["dby"] = head["dby"]
     return grads

@@ -109,3 +109,21 @@ def test_gru_missing_relevance_gate_is_reported():
     parameters = initialize_gru_parameters(N_X, N_A, seed=0, variant="simplified")
     with pytest.raises(ValueError, match=r"missing keys \['Wr', 'br'\]"):
         gru_cell_forward(np.zeros((N_X, M)), np.zeros((N_A, M)), parameters, "notes")
+
+
+def test_gru_caches_name_the_book_quantities_and_still_unpack_in_order(variant, rng):
+    parameters = initialize_gru_parameters(N_X, N_A, N_Y, seed=3, variant=variant)
+    x, c0 = rng.normal(size=(N_X, M, T_X)), rng.normal(size=(N_A, M))
+    c, _, caches = gru_forward(x, c0, parameters, variant=variant)
+    cell_caches, x_steps = caches  # the order callers unpack
+    assert cell_caches is caches.cell_caches and x_steps is caches.x_steps
+    step_cache, xt = cell_caches[1]
+    assert step_cache is cell_caches[1].step
+    np.testing.assert_array_equal(xt, x[:, :, 1])
+    np.testing.assert_array_equal(step_cache.c_prev, c[:, :, 0])
+    # c<t> = Γu * c̃ + (1 - Γu) * c<t-1>, read through the names
+    np.testing.assert_allclose(
+        c[:, :, 1], step_cache.gamma_u * step_cache.c_tilde + (1 - step_cache.gamma_u) * step_cache.c_prev, rtol=1e-12)
+    c_prev, gamma_u, gamma_r, _, c_tilde, _ = step_cache
+    assert gamma_u is step_cache.gamma_u and gamma_r is step_cache.gamma_r and c_tilde is step_cache.c_tilde
+    assert gamma_r.shape == ((0, M) if variant == "simplified" else (N_A, M))

@@ -95,3 +95,21 @@ def test_lstm_rejects_a_gate_matrix_of_the_wrong_width():
     parameters["Wo"] = np.zeros((N_A, N_A + N_X + 1))
     with pytest.raises(ValueError, match=r"parameters\['Wo'\] must have shape \(4, 7\)"):
         lstm_forward(np.zeros((N_X, M, T_X)), np.zeros((N_A, M)), parameters)
+
+
+def test_lstm_caches_name_the_book_quantities_and_still_unpack_in_order(parameters, rng):
+    x, a0 = rng.normal(size=(N_X, M, T_X)), rng.normal(size=(N_A, M))
+    a, _, c, caches = lstm_forward(x, a0, parameters)
+    cell_caches, x_steps, a_prev_steps = caches  # the order callers unpack
+    assert cell_caches is caches.cell_caches and x_steps is caches.x_steps and a_prev_steps is caches.a_prev_steps
+    step = cell_caches[1].step
+    np.testing.assert_array_equal(step.a_prev, a[:, :, 0])
+    np.testing.assert_array_equal(step.c_prev, c[:, :, 0])
+    np.testing.assert_array_equal(step.c_next, c[:, :, 1])
+    np.testing.assert_array_equal(cell_caches[1].xt, x[:, :, 1])
+    # a<t> = Γo * tanh(c<t>) and c<t> = Γf * c<t-1> + Γu * c̃, read through the names
+    np.testing.assert_allclose(a[:, :, 1], step.gamma_o * np.tanh(step.c_next), rtol=1e-12)
+    np.testing.assert_allclose(step.c_next, step.gamma_f * step.c_prev + step.gamma_u * step.c_tilde, rtol=1e-12)
+    a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_u, c_tilde, gamma_o, _ = step
+    assert (gamma_f is step.gamma_f and gamma_u is step.gamma_u and c_tilde is step.c_tilde
+            and gamma_o is step.gamma_o and tanh_c is step.tanh_c)

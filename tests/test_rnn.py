@@ -158,3 +158,16 @@ def test_rnn_cell_backward_rejects_a_gradient_of_the_wrong_shape(problem):
     _, _, cache = rnn_cell_forward(x[:, :, 0], a0, parameters)
     with pytest.raises(ValueError, match=r"da_next must have shape \(5, 2\)"):
         rnn_cell_backward(np.zeros((5, 3)), cache)
+
+
+def test_rnn_caches_are_named_and_unpack_in_order(problem):
+    parameters, x, a0 = problem
+    a, _, caches = rnn_forward(x, a0, parameters)
+    cell_caches, x_cached = caches  # the order callers unpack
+    assert cell_caches is caches.cell_caches and x_cached is caches.x
+    a_next, a_prev, xt, step_parameters = cell_caches[1]
+    assert a_prev is cell_caches[1].a_prev and step_parameters is parameters
+    np.testing.assert_array_equal(cell_caches[0].a_prev, a0)
+    np.testing.assert_array_equal(a_prev, a[:, :, 0])
+    np.testing.assert_array_equal(a_next, a[:, :, 1])
+    np.testing.assert_array_equal(xt, x[:, :, 1])

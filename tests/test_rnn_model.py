@@ -63,3 +63,19 @@ def test_model_rejects_an_unknown_output():
     parameters = initialize_rnn_parameters(2, 3, 2)
     with pytest.raises(ValueError, match="output must be one of"):
         rnn_model_forward(np.zeros((2, 1, 2)), np.zeros((2, 1, 2)), np.zeros((3, 1)), parameters, "tanh")
+
+
+def test_backward_functions_follow_the_readme_convention():
+    """Every *_backward takes (dout, cache); rnn_model_backward, whose forward ends in the loss, only (cache)."""
+    import inspect
+
+    import reference_impl
+
+    backwards = {name: f for name, f in vars(reference_impl).items() if name.endswith("_backward")}
+    assert len(backwards) >= 10
+    signatures = {name: list(inspect.signature(f).parameters) for name, f in backwards.items()}
+    loss_level = {"rnn_model_backward"}
+    wrong = {name: params for name, params in signatures.items() if name not in loss_level
+             and not (len(params) in (2, 3) and params[-1] in ("cache", "caches") and params[0].startswith("d"))}
+    assert not wrong, f"backward functions off the README's convention: {wrong}"
+    assert {name: signatures[name] for name in loss_level} == {"rnn_model_backward": ["cache"]}
