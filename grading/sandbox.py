@@ -127,6 +127,10 @@ class Sandbox:
                 cwd=str(self.workdir or self.jail.root / "work"), pass_fds=(requests_read, replies_write),
                 preexec_fn=self._confine, start_new_session=True,
             )
+        except BaseException:
+            if self.workdir is not None:
+                remove_tree(self.workdir)
+            raise
         finally:
             for fd in (requests_read, replies_write, out_write):
                 os.close(fd)
