@@ -54,14 +54,18 @@ def _per_assignment():
     return [pytest.param(a, id=a, marks=pytest.mark.xdist_group(f"realistic-{a}")) for a in ASSIGNMENTS]
 
 
-def _make_course(target, assignment, students):
-    """A course with ``assignment`` released and one submission per (student, notebook)."""
+def _make_course(target, assignment):
+    """A course with ``assignment`` released (its own release, built from this repository's source)."""
     (target / "solutions").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", target)
     shutil.copytree(ROOT / "solutions" / assignment, target / "solutions" / assignment)
     pipeline.release([assignment], target)
-    _place(target, assignment, students)
     return target
+
+
+def _submissions(assignment, variants, course):
+    """{variant name: the notebook that student hands in}, built on ``course``'s release."""
+    return {variant.name: realistic.build(assignment, variant, course) for variant in variants}
 
 
 def _place(course, assignment, students):
@@ -180,14 +184,14 @@ def realistic_runs(tmp_path_factory):
 
     def grade_twice(assignment):
         honest, wrong = realistic.variants(assignment)
-        students = {v.name: realistic.build(assignment, v) for v in honest + wrong}
-        course = _make_course(Path(tempfile.mkdtemp(dir=shared, prefix=f"hardened-{assignment}-")), assignment, students)
+        course = _make_course(Path(tempfile.mkdtemp(dir=shared, prefix=f"hardened-{assignment}-")), assignment)
+        _place(course, assignment, _submissions(assignment, honest + wrong, course))
         return {"first": _grade(course, assignment), "second": _grade(course, assignment, force=True)}
 
     def stock(assignment):
         honest, _ = realistic.variants(assignment)
-        students = {v.name: realistic.build(assignment, v) for v in honest}
-        course = _make_course(Path(tempfile.mkdtemp(dir=shared, prefix=f"stock-{assignment}-")), assignment, {})
+        course = _make_course(Path(tempfile.mkdtemp(dir=shared, prefix=f"stock-{assignment}-")), assignment)
+        students = _submissions(assignment, honest, course)
         return {"log": _stock_autograde(course, assignment, students)[-4000:], "points": _recorded(course, assignment)}
 
     @functools.lru_cache(maxsize=None)

@@ -25,7 +25,6 @@ from typing import Callable, Optional
 
 import nbformat
 
-from grading.checks import graded_tests
 from submissions import make_submission
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -59,16 +58,24 @@ def variants(assignment):
     return module.HONEST, module.WRONG
 
 
-def notebooks(assignment):
-    """(source, release) notebooks of ``assignment`` from this repository."""
-    source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
-    release = nbformat.read(ROOT / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
+def notebooks(assignment, course=ROOT):
+    """(source, release) notebooks of ``assignment`` in ``course`` (default: this repository)."""
+    course = Path(course)
+    source = nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    release = nbformat.read(course / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
     return source, release
 
 
 def points(assignment):
-    """grade_id -> points of every autograded test cell of ``assignment``."""
-    return {test.grade_id: float(test.points) for test in graded_tests(assignment).values()}
+    """grade_id -> points of every autograded test cell of ``assignment``, from its source notebook.
+
+    Read from the notebook, not from grading.checks, so that the suite's own
+    process never imports the checks it judges.
+    """
+    source = nbformat.read(ROOT / "solutions" / assignment / f"{assignment}.ipynb", as_version=4)
+    return {grade_id(cell): float(cell.metadata["nbgrader"]["points"]) for cell in source.cells
+            if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
+            and not cell.metadata["nbgrader"].get("solution")}
 
 
 def expected_points(assignment, variant):
@@ -99,9 +106,9 @@ def new_code_cell(source):
     return cell
 
 
-def build(assignment, variant):
-    """The notebook the student hands in: the release, answered, with the variant's edits."""
-    source, release = notebooks(assignment)
+def build(assignment, variant, course=ROOT):
+    """The notebook the student hands in: the release of ``course``, answered, with the variant's edits."""
+    source, release = notebooks(assignment, course)
     notebook = make_submission(source, release, variant.cells)
     # added cells go in after their anchor; insert from the last so earlier anchors keep their positions
     for anchor, text in reversed(variant.added):
