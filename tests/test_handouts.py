@@ -176,7 +176,7 @@ def test_handout_with_reference_answers_passes_every_public_test(handouts, tmp_p
 
 @pytest.mark.parametrize("name", ASSIGNMENTS)
 def test_blank_handout_fails_its_public_tests_cleanly(handouts, tmp_path, name):
-    python = _venv("3.11.7" if name == "torch_lstm_lm" else f"{sys.version_info[0]}.12.1", torch=name == "torch_lstm_lm")
+    python = _venv("3.11.7" if name == "torch_lstm_lm" else "3.12.1", torch=name == "torch_lstm_lm")
     folder = _unzip(handouts[name], tmp_path)
     notebook = folder / f"{name}.ipynb"
     public = _public_tests(notebook)
@@ -216,3 +216,40 @@ def test_numpy_library_imports_on_another_python(version):
             "if m.name != 'torch_models']; print('imported')")
     result = subprocess.run([str(python), "-I", "-c", code, str(REPO)], capture_output=True, text=True, cwd="/")
     assert result.stdout.strip() == "imported", result.stderr[-2000:]
+
+
+def test_grader_gives_a_handout_notebook_with_the_reference_answers_full_marks(handouts, tmp_path):
+    """What a student hands in is the handout's notebook: `python -m grading grade` grades it like the release."""
+    import shutil
+
+    from grading.checks import graded_tests
+
+    name = NUMPY_ASSIGNMENTS[0]
+    course = tmp_path / "course"
+    (course / "solutions").mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    shutil.copytree(REPO / "solutions" / name, course / "solutions" / name)
+    folder = _unzip(handouts[name], tmp_path)
+    _with_reference_answers(folder / f"{name}.ipynb", name)
+    (course / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\ns1,Ada,Lovelace,ada@example.org,1\n")
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    for command in (["release", name], ["roster", "roster.csv"], ["place", "s1", name, str(folder / f"{name}.ipynb")],
+                    ["grade", name]):
+        result = subprocess.run([sys.executable, "-m", "grading", *command], cwd=course, capture_output=True,
+                                text=True, env=env, timeout=600)
+        assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+    total = sum(test.points for test in graded_tests(name).values())
+    assert f"{total:g}/{total:g}" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_introduction_states_the_rules_of_grading(name):
+    """Item 8: what may be imported, the time limits (the grader's own), and that a person reads the written answers."""
+    from grading.sandbox import Limits
+
+    first = nbformat.read(REPO / "assignments" / name / f"{name}.ipynb", as_version=4).cells[0].source
+    rules = first[first.index("**How it is graded.**"):]
+    limits = Limits()
+    assert f"{limits.cell_seconds:g} s per cell" in rules and f"{limits.notebook_seconds:g} s for the whole notebook" in rules
+    assert "NumPy, matplotlib, tqdm" in rules and ("PyTorch" in rules) == (name == "torch_lstm_lm")
+    assert "a person reads the written answers" in rules
