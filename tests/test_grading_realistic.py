@@ -159,15 +159,25 @@ def _stock_autograde(course, assignment, students):
 
 
 def _once(folder, name, compute):
-    """compute() run once per test session, whichever worker asks first; the others read its JSON."""
+    """compute() run once per test session, whichever worker asks first; the others read its JSON.
+
+    A failure is recorded too, so that the other tests of the assignment
+    report it instead of running the whole batch again.
+    """
     path = folder / f"realistic-{name}.json"
     with open(folder / f"realistic-{name}.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not path.is_file():
-            result = compute()
+            try:
+                result = compute()
+            except Exception as error:  # recorded for every test that needs this run
+                result = {"failed": f"{type(error).__name__}: {error}"[-4000:]}
             _save(name, result)
             path.write_text(json.dumps(result, default=str))
-    return json.loads(path.read_text())
+    result = json.loads(path.read_text())
+    if "failed" in result:
+        pytest.fail(f"{name} could not be graded: {result['failed']}")
+    return result
 
 
 @pytest.fixture(scope="session")
@@ -212,7 +222,10 @@ def _points(recorded, student):
 
 def _why(run, student):
     messages = {name: message for name, (points, message) in run["points"].get(student, {}).items() if message}
-    return f"part messages: {messages}; batch status: {run['status'].get(student)}"
+    why = f"part messages: {messages}; batch status: {run['status'].get(student)}"
+    if student not in run["status"]:
+        why += f"; the grade command exited with {run['returncode']}: {run['stderr'][-1000:]}"
+    return why
 
 
 @pytest.mark.parametrize("assignment, variant", _cases("all"))
