@@ -639,3 +639,17 @@ def test_figure_labels_are_legible_on_a_phone(driver, reader):
                     if smallest < MIN_FIGURE_LABEL_PX - 0.05:
                         problems.append(f"{docname}: smallest label {smallest:.1f} px in {figure['src'].rsplit('/', 1)[-1]}")
     assert not problems, "figures not legible at 390 px:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_phone_screenshot_of_a_chapter(driver, reader, theme):
+    screenshots = ARTIFACTS / "screenshots"
+    screenshots.mkdir(parents=True, exist_ok=True)
+    png = screenshots / f"rnn_forward-phone-{theme}.png"
+    with viewport(driver, PHONE):
+        reader.load(KEY_PAGES["rnn_forward"])
+        try:
+            assert set_theme(driver, theme), f"the switch never shows the {theme} theme"
+            assert driver.save_screenshot(str(png)) and png.stat().st_size > 10_000, f"blank screenshot {png}"
+        finally:
+            driver.execute_script("localStorage.clear()")
