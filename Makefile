@@ -40,9 +40,13 @@ BOOK_SOURCES := _config.yml _toc.yml scripts/print_book.py \
 
 pdf: $(PDF)
 
+# The single-page build keeps its own folder (and Sphinx environment), so that it
+# and the website's build never undo each other's incremental state.
+SINGLE := _build/whole-book
+
 $(PDF): $(BOOK_SOURCES) | book system-packages
-	$(BIN)/jupyter-book build . --builder singlehtml -n --keep-going
-	$(BIN)/python scripts/print_book.py --out $@
+	$(BIN)/jupyter-book build . --builder singlehtml --path-output $(SINGLE) -n --keep-going
+	$(BIN)/python scripts/print_book.py --single $(SINGLE)/_build/singlehtml --out $@
 
 releases: $(STAMP)
 	$(BIN)/python -m grading release

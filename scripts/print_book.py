@@ -1,14 +1,14 @@
 """Print the whole book to one PDF, offline, with the Chromium the browser tests use.
 
-Sphinx's single-page HTML build (`jupyter-book build . --builder singlehtml`,
-run by `make pdf`) puts every chapter, numbered, on one page; this script
+Sphinx's single-page HTML build (`jupyter-book build . --builder singlehtml
+--path-output _build/whole-book`, run by `make pdf`) puts every chapter, numbered, on one page; this script
 opens it in headless Chromium from a localhost server, waits until MathJax
 has typeset every equation and every image has loaded, and prints it in the
 light theme with the page's own print style (book/_static/print.css), A4.
 The PDF lands in the website (_build/html/recurrent-sequence-models.pdf),
 where the book's first page links to it.
 
-    .venv/bin/python scripts/print_book.py [--single _build/singlehtml] [--out PATH]
+    .venv/bin/python scripts/print_book.py [--single _build/whole-book/_build/singlehtml] [--out PATH]
 """
 import argparse
 import base64
@@ -69,7 +69,7 @@ def print_book(single_dir, out):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--single", type=Path, default=REPO / "_build" / "singlehtml")
+    parser.add_argument("--single", type=Path, default=REPO / "_build" / "whole-book" / "_build" / "singlehtml")
     parser.add_argument("--out", type=Path, default=REPO / "_build" / "html" / PDF_NAME)
     args = parser.parse_args()
     print_book(args.single, args.out)
