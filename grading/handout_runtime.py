@@ -17,8 +17,11 @@ In a notebook cell::
 prints one line per graded part, in the notebook's order: passed, or failed
 with the whole message.
 """
+import functools
 import json
+import linecache
 import sys
+import sysconfig
 import textwrap
 from pathlib import Path
 
@@ -74,6 +77,38 @@ def _decode(data, values):
     raise ValueError(f"unknown entry in public_tests.json: {sorted(data)}")
 
 
+_LIBRARIES = tuple(str(Path(p).resolve()) for p in {sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"],
+                                                     sysconfig.get_paths()["platlib"], str(_HERE)})
+
+
+def _your_line(traceback):
+    """'line N of your code: <the line>' for the last frame of ``traceback`` outside the libraries and these helpers."""
+    found = None
+    while traceback is not None:
+        filename = traceback.tb_frame.f_code.co_filename
+        if not str(Path(filename).resolve()).startswith(_LIBRARIES) and not filename.startswith("<frozen"):
+            found = (filename, traceback.tb_lineno, traceback.tb_frame.f_code.co_name)
+        traceback = traceback.tb_next
+    if found is None:
+        return ""
+    filename, line, function = found
+    text = linecache.getline(filename, line).strip()
+    return f" (line {line} of your cell, in {function}" + (f": {text}" if text else "") + ")"
+
+
+def _pointing(name, function):
+    """``function``, whose errors say where in your own cell they happened."""
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        try:
+            return function(*args, **kwargs)
+        except NotImplementedError:
+            raise
+        except Exception as error:
+            raise CheckFailed(f"{name} raised {type(error).__name__}: {error}{_your_line(error.__traceback__)}") from None
+    return call
+
+
 def _replay(test, functions):
     values = []
     for event in test["events"]:
@@ -101,7 +136,8 @@ def _failure(grade_id, namespace):
                          f"expected one of {list(record['tests'])}")
     test = record["tests"][grade_id]
     try:
-        _replay(test, _functions(test, namespace))
+        functions = _functions(test, namespace)
+        _replay(test, [_pointing(name, function) for name, function in zip(test["functions"], functions)])
     except CheckFailed as failure:
         return str(failure)
     except Exception as error:  # what a function returned could not even be compared

@@ -253,3 +253,20 @@ def test_introduction_states_the_rules_of_grading(name):
     assert f"{limits.cell_seconds:g} s per cell" in rules and f"{limits.notebook_seconds:g} s for the whole notebook" in rules
     assert "NumPy, matplotlib, tqdm" in rules and ("PyTorch" in rules) == (name == "torch_lstm_lm")
     assert "a person reads the written answers" in rules
+
+
+def test_an_error_in_a_students_function_names_the_line_of_their_cell(handouts, tmp_path):
+    name = NUMPY_ASSIGNMENTS[0]
+    folder = _unzip(handouts[name], tmp_path)
+    notebook_path = folder / f"{name}.ipynb"
+    _with_reference_answers(notebook_path, name)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_forward_code")
+    cell.source = cell.source.replace('parameters["Waa"]', 'parameters["W_aa"]', 1)
+    assert "W_aa" in cell.source
+    nbformat.write(notebook, notebook_path)
+    report = _execute(sys.executable, folder, notebook_path)
+    errors = {c["grade_id"]: c["error"] for c in report if c["error"]}
+    kind, message = errors["rnn_cell_forward_state"]
+    line = next(k for k, text in enumerate(cell.source.splitlines(), 1) if "W_aa" in text)
+    assert kind == "CheckFailed" and "KeyError" in message and f"line {line} of your cell, in rnn_cell_forward" in message
