@@ -5,19 +5,21 @@ student's cells in the sandbox, the checks in this process) and must lose
 exactly the parts it breaks. The probabilistic checks (samplers) and the
 numerical-gradient check are also run in this process over many seeds: the
 wrong variant must fail on every seed and the right one pass on every seed.
-Measured with more probe draws (per-problem match rates raised to the
-number of draws), a sampler check passes one of these wrong samplers with a
-probability below 1e-12; the numerical-gradient check picks its inputs so
-that the analytic gradient and a one-sided difference fail by construction.
+For the samplers this is also measured: the chance that a wrong sampler
+matches every draw of a check is bounded with probe draws on the check's own
+problems, and must stay below 1e-6. The numerical-gradient check picks its
+inputs so that the analytic gradient and a one-sided difference fail by
+construction.
 Grading the same file twice gives the same points, messages and seed.
 """
+import math
 from pathlib import Path
 
 import nbformat
 import numpy as np
 import pytest
 
-from grading.checks import CheckFailed, graded_tests, special_vocabulary, submission_seed
+from grading.checks import CheckFailed, char_language_model, graded_tests, special_vocabulary, submission_seed, torch_lstm_lm
 from grading.external import score_notebook
 from grading.sandbox import Limits
 from submissions import make_submission, submission_cases
@@ -84,6 +86,46 @@ def test_each_mistake_fails_its_checks_on_every_seed(assignment, name, seeds):
     for seed in range(100, 100 + seeds):
         outcomes = _outcomes(assignment, namespace, seed, sorted(broken))
         assert all(outcomes.values()), (seed, outcomes)
+
+
+def _upper_bound(matches, trials, confidence=0.999):
+    """Clopper-Pearson upper bound of a probability seen ``matches`` times in ``trials``."""
+    low, high = matches / trials, 1.0
+    for _ in range(60):  # P(Binomial(trials, p) <= matches) falls as p grows: bisect where it is 1 - confidence
+        middle = (low + high) / 2
+        tail = sum(math.comb(trials, k) * middle**k * (1 - middle) ** (trials - k) for k in range(matches + 1))
+        low, high = (middle, high) if tail > 1 - confidence else (low, middle)
+    return high
+
+
+def _log10_pass_bound(module, function_name, student, seed, temperatures, probes):
+    """log10 of an upper bound on the chance that ``student`` matches every draw of a sampler check.
+
+    Per problem of the check, the draws are independent given the problem: the chance that all n of them
+    match is p**n, p the chance that one matches, bounded here from ``probes`` other draws.
+    """
+    total = 0.0
+    for problem, seeds in module.sampling_problems(seed, temperatures):
+        draws = len(list(seeds))
+        matches = 0
+        for probe in np.random.default_rng(seed).integers(2**31, size=probes):
+            returned = student(*problem.arguments, seed=int(probe), temperature=problem.temperature,
+                               max_length=problem.max_length)
+            matches += [int(index) for index in returned] == problem.reference(int(probe))
+        total += draws * math.log10(_upper_bound(matches, probes))
+    return total
+
+
+@pytest.mark.parametrize("assignment, name", [("char_language_model", "one_hot_not_reset"),
+                                              ("torch_lstm_lm", "sampler_without_tanh"),
+                                              ("torch_lstm_lm", "one_hot_not_reset")])
+def test_a_wrong_sampler_passes_a_check_with_probability_below_one_in_a_million(assignment, name):
+    module, function_name = {"char_language_model": (char_language_model, "sample"),
+                             "torch_lstm_lm": (torch_lstm_lm, "sample_torch")}[assignment]
+    student = _functions(assignment, STRICT[assignment][name][0])[function_name]
+    for seed in (300, 301):
+        for temperatures in ((1.0,), (0.5, 2.0)):
+            assert _log10_pass_bound(module, function_name, student, seed, temperatures, probes=40) < -6
 
 
 @pytest.mark.parametrize("assignment, seeds", [("rnn_step_by_step", 20), ("char_language_model", 6),

@@ -24,10 +24,11 @@ by chance.
 The hidden test cells of the source notebooks call :func:`run_hidden_check`.
 """
 import copy
+import functools
 import hashlib
 import importlib
 from dataclasses import dataclass
-from typing import Callable, Tuple
+from typing import Callable, NamedTuple, Tuple
 
 import numpy as np
 
@@ -105,6 +106,36 @@ def draw_seeds(rng, ends_with_eos, draws):
         yield seed
         if count + 1 >= draws and found:
             return
+
+
+class SamplingProblem(NamedTuple):
+    """One model and temperature of a sampler check.
+
+    arguments -- what the student's sampler gets before seed=, temperature= and max_length=
+    reference -- draw seed -> the indices the reference draws with it (cached)
+    """
+
+    arguments: tuple
+    eos_index: int
+    temperature: float
+    max_length: int
+    reference: Callable
+
+
+def sampling_problem(rng, arguments, eos_index, temperature, max_length, reference, draws):
+    """(SamplingProblem, its draw seeds) with ``reference(seed)`` cached; see draw_seeds."""
+    problem = SamplingProblem(arguments, eos_index, temperature, max_length, functools.lru_cache(maxsize=None)(reference))
+    return problem, draw_seeds(rng, lambda seed: problem.reference(seed)[-1] == eos_index, draws)
+
+
+def check_samples(name, sample_student, problems, hint):
+    """Compare the student's samples with the reference's, index for index, on (problem, seeds) pairs."""
+    for problem, seeds in problems:
+        for draw_seed in seeds:
+            returned = call_student(name, sample_student, *problem.arguments, seed=draw_seed,
+                                    temperature=problem.temperature, max_length=problem.max_length)
+            compare_indices(f"{name}(temperature={problem.temperature})", returned, problem.reference(draw_seed),
+                            problem.eos_index, hint)
 
 
 def compare_indices(function, returned, expected, eos_index, hint):
