@@ -1,0 +1,121 @@
+"""The notation table (book/data/notation.yml): every name it lists exists where it says, and its page is current."""
+import ast
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+_spec = importlib.util.spec_from_file_location("notation_page", REPO / "scripts" / "notation_page.py")
+notation_page = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(notation_page)
+
+
+def code_names(path):
+    """Names a file's code uses: variables, arguments, functions, classes, attributes, keywords and string constants.
+
+    Comments, docstrings and prose do not count (a docstring is never one bare name). For a notebook,
+    the code cells, with IPython-only lines (%magic, !shell) left out.
+    """
+    if path.suffix == ".ipynb":
+        cells = [c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+        source = "\n".join("" if line.lstrip().startswith(("%", "!")) else line
+                           for cell in cells for line in cell.splitlines())
+    else:
+        source = path.read_text(encoding="utf-8")
+    names = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+        elif isinstance(node, ast.arg):
+            names.add(node.arg)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.keyword) and node.arg:
+            names.add(node.arg)
+        elif isinstance(node, ast.alias):
+            names.add(node.asname or node.name)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            names.add(node.value)
+    return names
+
+
+def places(node, path=()):
+    """Every {file, names} mapping in the table, with where it sits in it."""
+    if isinstance(node, dict):
+        if set(node) == {"file", "names"}:
+            yield path, node
+            return
+        for key, value in node.items():
+            yield from places(value, path + (key,))
+    elif isinstance(node, list):
+        for k, value in enumerate(node):
+            yield from places(value, path + (k,))
+
+
+def missing_names(table):
+    """'file: name (where in the table)' for every listed name its file does not use."""
+    problems, cache = [], {}
+    for where, place in places(table):
+        file = REPO / place["file"]
+        if not file.exists():
+            problems.append(f"{place['file']} does not exist ({'/'.join(map(str, where))})")
+            continue
+        known = cache.setdefault(file, code_names(file))
+        problems += [f"{place['file']}: {name} ({'/'.join(map(str, where))})"
+                     for name in place["names"] if name not in known]
+    return problems
+
+
+@pytest.fixture(scope="module")
+def table():
+    return notation_page.load()
+
+
+def test_every_symbol_names_the_library_the_assignments_and_the_torch_code(table):
+    incomplete = [entry["symbol"] for entry in table["symbols"]
+                  if not all(key in entry for key in ("tex", "meaning", "shape", "library", "assignments", "torch"))]
+    assert not incomplete, f"symbols without a name in every place: {incomplete}"
+    undecided = [item["idea"] for item in table["inconsistencies"]
+                 if not all(item.get(key) for key in ("names", "decision", "done", "remaining"))]
+    assert not undecided, f"inconsistencies without names, decision, done and remaining: {undecided}"
+
+
+def test_every_listed_name_exists_where_the_table_says(table):
+    assert len(list(places(table))) > 40
+    problems = missing_names(table)
+    assert not problems, "names in book/data/notation.yml that their file does not use:\n" + "\n".join(problems)
+
+
+def test_name_check_reports_a_misspelt_name_and_a_missing_file():
+    table = {"symbols": [{"library": {"file": "reference_impl/lstm.py", "names": ["gamma_u", "gamma_uu", "c_tilde"]}},
+                         {"torch": {"file": "reference_impl/nowhere.py", "names": ["x"]}}]}
+    assert missing_names(table) == ["reference_impl/lstm.py: gamma_uu (symbols/0/library)",
+                                    "reference_impl/nowhere.py does not exist (symbols/1/torch)"]
+
+
+def test_a_name_only_in_a_comment_or_docstring_does_not_count(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text('"""Uses gamma_i."""\n# gamma_f\nparameters = {"Wi": 1}\n\n\ndef f(xt):\n    return xt.T\n')
+    assert code_names(module) >= {"Wi", "xt", "f", "T", "parameters"}
+    assert not {"gamma_i", "gamma_f"} & code_names(module)
+
+
+def test_the_torch_cells_carry_the_keys_of_the_numpy_dicts(table):
+    pytest.importorskip("torch")
+    from reference_impl.recurrent_layer import initialize_layer_parameters
+    from reference_impl.torch_models.cells import make_cell
+
+    for cell, keys in table["parameter_keys"].items():
+        assert sorted(name for name, _ in make_cell(cell, 3, 4).named_parameters()) == sorted(keys), cell
+        assert sorted(initialize_layer_parameters(cell, 3, 4)) == sorted(keys), cell
+
+
+def test_the_notation_page_is_generated_from_the_table(table):
+    page = notation_page.PAGE.read_text(encoding="utf-8")
+    assert page == notation_page.render(table), "book/appendix/notation.md is not current: run scripts/notation_page.py"
+    for entry in table["symbols"]:
+        assert f"${entry['tex']}$" in page
