@@ -303,10 +303,12 @@ def grade_all(course_dir, assignment, workers=1, db_url=None, limits=Limits(), f
 
 
 def summary_line(outcome):
-    """One line of the ``grade`` summary for ``outcome``; student text is escaped (student_text.printable)."""
+    """One line of the ``grade`` summary, in fixed tab-separated columns: student, status, score, the checks'
+    seed, then why it was graded again (for a changed file) and the message. Student text is escaped
+    (student_text.printable), so it stays in its column of its own line."""
     score = "-" if outcome["max_score"] is None else f"{outcome['score']:g}/{outcome['max_score']:g}"
-    seed = "" if outcome.get("seed") is None else f"\tseed {outcome['seed']}"
+    seed = "-" if outcome.get("seed") is None else outcome["seed"]
     why = outcome.get("why", "")
-    note = f"\t({why})" if why.startswith("regraded") else ""
-    return (f"{printable(outcome['student'])}\t{outcome['status']}\t{score}{seed}{note}\t"
-            f"{printable(outcome['message'], limit=200)}")
+    note = f"({why}) " if why.startswith("regraded") else ""
+    return (f"{printable(outcome['student'])}\t{outcome['status']}\t{score}\tseed {seed}\t"
+            f"{note}{printable(outcome['message'], limit=200)}")
