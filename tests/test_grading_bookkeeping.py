@@ -15,7 +15,6 @@ import sys
 import threading
 
 import nbformat
-import pytest
 
 from grading.batch import finished, grade_all
 from grading.checks import graded_tests, submission_seed
