@@ -54,8 +54,11 @@ ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that releasing again gives the sam
 _RUNNER = Path(__file__).with_name("handout_runtime.py")
 
 
-class RecordError(RuntimeError):
-    """A check does something a record cannot replay; the message names the check and what."""
+class RecordError(ValueError):
+    """A check does something a record cannot replay; the message names the check and what.
+
+    A ValueError, so that `python -m grading release` reports it in one line and exits 1.
+    """
 
 
 # ---- the record of the public tests ------------------------------------------------------------
