@@ -21,7 +21,15 @@ tolerance is far above rounding noise), and probabilistic outputs (samples)
 are compared over enough draws that a wrong distribution cannot match them all
 by chance.
 
-The hidden test cells of the source notebooks call :func:`run_hidden_check`.
+Every call goes through :func:`call_student`: a function that changes an input
+in place (one the notebook uses again) fails the part with a message naming
+that input, and the torch checks differentiate through the student's
+functions with :func:`call_student_with_gradients`. In the grader both happen
+in the sandbox (grading.session reports the changes and runs autograd there);
+in a notebook (the public tests) in the student's own process.
+
+The hidden test cells of the source notebooks call :func:`run_hidden_check`
+(stock nbgrader, fresh inputs on every run).
 """
 import copy
 import functools
