@@ -115,7 +115,34 @@ def _replay(test, functions):
         args = [functions[arg["student_function"]] if isinstance(arg, dict) and "student_function" in arg
                 else _decode(arg, values) for arg in event["args"]]
         kwargs = _decode(event["kwargs"], values)
-        values.append(getattr(_checks, event["name"])(*args, **kwargs))
+        message = None
+        try:
+            values.append(getattr(_checks, event["name"])(*args, **kwargs))
+        except CheckFailed as failure:
+            side_by_side = _side_by_side(*args[1:3]) if event["name"] == "expect_close" else ""
+            if not side_by_side:
+                raise
+            message = f"{failure}\n{side_by_side}"
+        if message is not None:  # raised outside the except block: the traceback stays short
+            raise CheckFailed(message)
+
+
+def _side_by_side(actual, expected, count=4):
+    """A few entries of ``expected`` and ``actual`` around their largest difference (equal shapes only)."""
+    try:
+        actual = np.asarray(actual.detach().cpu() if hasattr(actual, "detach") else actual, dtype=float)
+        expected = np.asarray(expected.detach().cpu() if hasattr(expected, "detach") else expected, dtype=float)
+    except (TypeError, ValueError):
+        return ""
+    if actual.shape != expected.shape or actual.size < 2 or not np.all(np.isfinite(actual)):
+        return ""
+    flat = int(np.argmax(np.abs(actual - expected)))
+    index = np.unravel_index(flat, actual.shape)
+    start = max(0, min(flat - count // 2, actual.size - count))
+    with np.printoptions(precision=5, suppress=False, linewidth=200):
+        return (f"  at index {tuple(int(i) for i in index)} (flattened entries {start} to {start + count - 1}):\n"
+                f"    expected {expected.ravel()[start:start + count]}\n"
+                f"    got      {actual.ravel()[start:start + count]}")
 
 
 def _functions(test, namespace):
@@ -145,6 +172,18 @@ def _failure(grade_id, namespace):
     return None
 
 
+def _upstream(test, namespace, failing):
+    """A line 'It calls X, whose public test fails too: fix it first.' when a failing function calls another failing one."""
+    called = set()
+    for name in test["functions"]:
+        code = getattr(namespace.get(name), "__code__", None)
+        called |= set(code.co_names) if code is not None else set()
+    earlier = sorted((called & failing) - set(test["functions"]))
+    if not earlier:
+        return ""
+    return f"\nIt calls {', '.join(earlier)}, whose public test fails too: fix {'them' if len(earlier) > 1 else 'it'} first."
+
+
 def run_public_check(assignment, grade_id, namespace):
     """Run the public test of one graded cell; print a line when it passes, raise CheckFailed when not.
 
@@ -172,6 +211,10 @@ def check_all(namespace=None, width=100):
         namespace = vars(sys.modules["__main__"])
     record = _record()
     results = [(grade_id, _failure(grade_id, namespace)) for grade_id in record["order"]]
+    failing = {name for grade_id, message in results if message is not None
+               for name in record["tests"][grade_id]["functions"]}
+    results = [(grade_id, message if message is None else message + _upstream(record["tests"][grade_id], namespace, failing))
+               for grade_id, message in results]
     name_width = max(len(grade_id) for grade_id in record["order"]) + 2
     print(f"{'part':<{name_width}}result")
     print("-" * width)
@@ -179,7 +222,9 @@ def check_all(namespace=None, width=100):
         if message is None:
             print(f"{grade_id:<{name_width}}passed")
             continue
-        lines = textwrap.wrap(message, max(40, width - name_width - 8)) or [""]
+        lines = [wrapped for paragraph in message.split("\n")
+                 for wrapped in (textwrap.wrap(paragraph, max(40, width - name_width - 8))
+                                 if paragraph.strip() else [""])] or [""]
         print(f"{grade_id:<{name_width}}FAILED  {lines[0]}")
         for line in lines[1:]:
             print(" " * (name_width + 8) + line)

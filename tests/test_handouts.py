@@ -270,3 +270,25 @@ def test_an_error_in_a_students_function_names_the_line_of_their_cell(handouts, 
     kind, message = errors["rnn_cell_forward_state"]
     line = next(k for k, text in enumerate(cell.source.splitlines(), 1) if "W_aa" in text)
     assert kind == "CheckFailed" and "KeyError" in message and f"line {line} of your cell, in rnn_cell_forward" in message
+
+
+def test_check_all_shows_wrong_values_beside_the_expected_ones_and_names_the_earlier_function(handouts, tmp_path):
+    """A wrong cell backward: its own part shows expected and got side by side, and the sequence backward's
+    failure points at it (rnn_backward calls rnn_cell_backward)."""
+    name = NUMPY_ASSIGNMENTS[0]
+    folder = _unzip(handouts[name], tmp_path)
+    notebook_path = folder / f"{name}.ipynb"
+    _with_reference_answers(notebook_path, name)
+    notebook = nbformat.read(notebook_path, as_version=4)
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_backward_code")
+    assert "dba = " in cell.source
+    cell.source = cell.source.replace("dba = ", "dba = 2 * ", 1)
+    nbformat.write(notebook, notebook_path)
+    report = _execute(sys.executable, folder, notebook_path)
+    errors = {c["grade_id"]: c["error"] for c in report if c["error"]}
+    message = errors["rnn_cell_backward_parameters"][1]
+    assert "gradients['dba']" in message and "\n    expected [" in message and "\n    got      [" in message
+    summary = next(c["output"] for c in report if c["grade_id"] == "check_all")
+    backward_row = summary[summary.index("rnn_backward_parameters"):]
+    assert "It calls rnn_cell_backward, whose public test fails too: fix it first." in " ".join(backward_row.split())
+    assert "rnn_cell_forward_state" in summary and "passed" in summary.split("rnn_cell_forward_state")[1].split("\n")[0]
