@@ -33,9 +33,9 @@ def _where(place):
 def render(table):
     """Markdown of the notation page."""
     lines = [
-        "# Notation",
+        "# Notation table",
         "",
-        "Each symbol of the book, with its name in the NumPy library (`reference_impl`), in the assignments",
+        "Each symbol of the book (introduced in {doc}`chapter 2 <../chapters/02_notation>`), with its name in the NumPy library (`reference_impl`), in the assignments",
         "and in the PyTorch code (`reference_impl.torch_models`). Shapes follow the book: examples are",
         "columns, one step is $(n, m)$ and a sequence $(n, m, T_x)$. This page is generated from",
         "`book/data/notation.yml`, which a test checks against the code.",
