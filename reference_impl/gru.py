@@ -112,7 +112,7 @@ def _gru_step(x_proj, c_prev, weights):
     gamma_u, gamma_r = np.split(gates, [c_prev.shape[0]])
     # "notes": Wc's c-columns times Γr * c<t-1>; "reset_after": Γr times (Wc's c-columns c<t-1>)
     recurrent = W_a[rows.c] @ (gamma_r * c_prev if variant == "notes" else c_prev)
-    # c̃ = tanh(Wc [Γr * c<t-1>; x<t>] + bc)
+    # c̃ = tanh(Wc [Γr * c<t-1>; x<t>] + bc)  ("reset_after": Γr * (...) above; "simplified": no Γr)
     c_tilde = np.tanh(x_proj[rows.c] + (gamma_r * recurrent if variant == "reset_after" else recurrent))
     # c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
     c_next = gamma_u * c_tilde + (1.0 - gamma_u) * c_prev
@@ -141,21 +141,20 @@ def _gru_step_backward(dc_next, step_cache):
     if variant == "notes":
         d_reset_c = W_a[rows.c].T @ dz_c  # gradient of Γr * c<t-1>
         dW_a[rows.c] = dz_c @ (gamma_r * c_prev).T  # dWc (c-columns) = dz_c (Γr * c<t-1>)^T
-        dc_prev += d_reset_c * gamma_r
+        dc_prev += d_reset_c * gamma_r  # dc<t-1> += (Wc^T dz_c) * Γr
         # dz_r = (Wc^T dz_c) * c<t-1> * Γr (1 - Γr)
         dz_r[...] = d_reset_c * c_prev * gamma_r * (1.0 - gamma_r)
     elif variant == "reset_after":
         d_recurrent = dz_c * gamma_r  # gradient of Wc's product with c<t-1>
-        dW_a[rows.c] = d_recurrent @ c_prev.T
-        dc_prev += W_a[rows.c].T @ d_recurrent
+        dW_a[rows.c] = d_recurrent @ c_prev.T  # dWc (c-columns) = (dz_c * Γr) c<t-1>^T
+        dc_prev += W_a[rows.c].T @ d_recurrent  # dc<t-1> += Wc^T (dz_c * Γr)
         # dz_r = dz_c * (Wc c<t-1>) * Γr (1 - Γr)
         dz_r[...] = dz_c * recurrent * gamma_r * (1.0 - gamma_r)
     else:
-        dW_a[rows.c] = dz_c @ c_prev.T
-        dc_prev += W_a[rows.c].T @ dz_c
-    # the gates' c-columns: dWu,r = [dz_u; dz_r] c<t-1>^T, and their path to c<t-1>
-    dW_a[rows.sigmoid] = dz[rows.sigmoid] @ c_prev.T
-    dc_prev += W_a[rows.sigmoid].T @ dz[rows.sigmoid]
+        dW_a[rows.c] = dz_c @ c_prev.T  # dWc (c-columns) = dz_c c<t-1>^T
+        dc_prev += W_a[rows.c].T @ dz_c  # dc<t-1> += Wc^T dz_c
+    dW_a[rows.sigmoid] = dz[rows.sigmoid] @ c_prev.T  # dWu,r (c-columns) = [dz_u; dz_r] c<t-1>^T
+    dc_prev += W_a[rows.sigmoid].T @ dz[rows.sigmoid]  # dc<t-1> += Wu,r^T [dz_u; dz_r]
     return dz, dW_a, dc_prev
 
 

@@ -161,8 +161,8 @@ def _lstm_step_backward(da_next, dc_next, step_cache):
     dpeep = {}
     if weights["peepholes"] is not None:
         pf, pi, po = weights["peepholes"]
-        dc = dc + po * dz_o  # c<t> also reaches the loss through the output gate's peephole
-        dpeep["dpo"] = np.sum(dz_o * c_next, axis=1, keepdims=True)
+        dc = dc + po * dz_o  # dc<t> += po * dz_o: c<t> also reaches the loss through Γo's peephole
+        dpeep["dpo"] = np.sum(dz_o * c_next, axis=1, keepdims=True)  # dpo = sum over examples of dz_o * c<t>
     # dz_f = dc<t> * c<t-1> * Γf (1 - Γf)
     dz_f[...] = dc * c_prev * gamma_f * (1.0 - gamma_f)
     # dz_u = dc<t> * c̃ * Γu (1 - Γu)
@@ -172,9 +172,9 @@ def _lstm_step_backward(da_next, dc_next, step_cache):
     # dc<t-1> = dc<t> * Γf
     dc_prev = dc * gamma_f
     if weights["peepholes"] is not None:
-        dc_prev = dc_prev + pf * dz_f + pi * dz_u
-        dpeep["dpf"] = np.sum(dz_f * c_prev, axis=1, keepdims=True)
-        dpeep["dpi"] = np.sum(dz_u * c_prev, axis=1, keepdims=True)
+        dc_prev = dc_prev + pf * dz_f + pi * dz_u  # dc<t-1> += pf * dz_f + pi * dz_u
+        dpeep["dpf"] = np.sum(dz_f * c_prev, axis=1, keepdims=True)  # dpf = sum of dz_f * c<t-1>
+        dpeep["dpi"] = np.sum(dz_u * c_prev, axis=1, keepdims=True)  # dpi = sum of dz_u * c<t-1>
     # da<t-1> = W_a^T dz: Wf^T dz_f + Wi^T dz_u + Wo^T dz_o + Wc^T dz_c, a-columns
     return dz, weights["W_a"].T @ dz, dc_prev, dpeep
 
