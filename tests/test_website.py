@@ -497,9 +497,11 @@ def test_page_loads_no_unused_script(reader, docname):
     """The icon kit (1.49 MB), the right-click menu of MathJax (426 kB) and, outside
     the search page, the search index are not part of a first visit
     (benchmarks/page_weight.py measures the bytes)."""
-    unused = [url for url in reader.visit(docname)["resources"]
+    page = reader.visit(docname)
+    unused = [url for url in page["resources"]
               if re.search(r"fontawesome\.js|searchindex\.js|searchtools\.js|mathjax/ui/menu\.js"
-                           r"|tex-mml-chtml\.js|fa-brands-400", url)]
+                           r"|tex-mml-chtml\.js|fa-brands-400", url)
+              or not page["usesDesign"] and re.search(r"sphinx-design\.min\.css|design-tabs\.js", url)]
     assert not unused, f"{docname} loads {unused}"
 
 

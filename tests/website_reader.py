@@ -202,6 +202,7 @@ const done = arguments[arguments.length - 1];
     glossaryLinks: [...article.querySelectorAll("a.glossary-term")].map(a => ({href: a.href, text: a.textContent})),
     glossaryTerms: [...article.querySelectorAll("dl.glossary dt")].map(dt => dt.textContent.replace(/#$/, "").trim()),
     articleText: article.textContent,
+    usesDesign: !!document.querySelector("[class*='sd-']"),
     // Chinese characters in text nodes with no lang="zh-Hans" ancestor
     unmarkedChinese: (() => {
       const out = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);

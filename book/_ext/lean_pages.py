@@ -7,6 +7,8 @@
   brand logos; each is written into the page as the inline SVG the kit would
   have drawn (its path read from the theme's copy of the kit), so that font is
   never fetched.
+- sphinx-design's style sheet and tab script (62 kB) come with every page; a
+  page with no sphinx-design element (no "sd-" class) goes without them.
 - It loads Sphinx's search scripts and the whole search index on every page
   for a search-as-you-type box this site does not turn on; the search page
   loads them itself.
@@ -26,6 +28,10 @@ SEARCH_SCRIPTS = re.compile(
     r'\n?[ \t]*<script src="[^"]*(?:_static/searchtools\.js|_static/language_data\.js|searchindex\.js)"></script>')
 
 
+DESIGN_ASSETS = re.compile(
+    r'\n?[ \t]*(?:<link rel="stylesheet" type="text/css" href="[^"]*_static/sphinx-design\.min\.css[^"]*" />'
+    r'|<script [^>]*src="[^"]*_static/design-tabs\.js[^"]*"></script>)')
+USES_DESIGN = re.compile(r'class="(?:[^"]*\s)?sd-')
 ICON_KIT_FILE = Path(pydata_sphinx_theme.__file__).parent / "theme/pydata_sphinx_theme/static/scripts/fontawesome.js"
 BRAND_ICON = re.compile(r'<i class="(?:fab|fa-brands) fa-([\w-]+)"></i>')
 
@@ -54,6 +60,8 @@ def inline_svg(match, icons):
 def lighten(page, is_search_page, icons):
     page = ICON_KIT.sub("", page)
     page = BRAND_ICON.sub(lambda m: inline_svg(m, icons), page)
+    if not USES_DESIGN.search(page):
+        page = DESIGN_ASSETS.sub("", page)
     return page if is_search_page else SEARCH_SCRIPTS.sub("", page)
 
 
