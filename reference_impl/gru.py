@@ -109,7 +109,7 @@ def _gru_step(x_proj, c_prev, weights):
     W_a, rows, variant = weights["W_a"], weights["rows"], weights["variant"]
     # [Γu; Γr] = σ(Wu,r [c<t-1>; x<t>] + bu,r), both gates in one product and one sigmoid
     gates = sigmoid(x_proj[rows.sigmoid] + W_a[rows.sigmoid] @ c_prev)
-    gamma_u, gamma_r = np.split(gates, [c_prev.shape[0]])
+    gamma_u, gamma_r = gates[rows.u], gates[rows.r]  # the sigmoid block starts at row 0, so their rows index it
     # "notes": Wc's c-columns times Γr * c<t-1>; "reset_after": Γr times (Wc's c-columns c<t-1>)
     recurrent = W_a[rows.c] @ (gamma_r * c_prev if variant == "notes" else c_prev)
     # c̃ = tanh(Wc [Γr * c<t-1>; x<t>] + bc)  ("reset_after": Γr * (...) above; "simplified": no Γr)

@@ -123,12 +123,14 @@ def _lstm_step(x_proj, a_prev, c_prev, weights):
     """
     # z = W [a<t-1>; x<t>] + b for the four gates at once, stacked in LSTM_GATES order
     z = x_proj + weights["W_a"] @ a_prev
-    z_f, z_u, z_o, z_c = np.split(z, 4)
+    rows = weights["rows"]
+    z_f, z_u, z_o, z_c = z[rows["f"]], z[rows["i"]], z[rows["o"]], z[rows["c"]]
     # c̃ = tanh(Wc [a<t-1>; x<t>] + bc)
     c_tilde = np.tanh(z_c)
     if weights["peepholes"] is None:
         # Γf, Γu, Γo = σ(z_f), σ(z_u), σ(z_o): the sigmoid gates are adjacent rows, one call covers them
-        gamma_f, gamma_u, gamma_o = np.split(sigmoid(z[weights["rows"]["sigmoid"]]), 3)
+        gates = sigmoid(z[rows["sigmoid"]])  # the sigmoid block starts at row 0, so the gates' rows index it too
+        gamma_f, gamma_u, gamma_o = gates[rows["f"]], gates[rows["i"]], gates[rows["o"]]
         # c<t> = Γf * c<t-1> + Γu * c̃
         c_next = gamma_f * c_prev + gamma_u * c_tilde
     else:
@@ -152,8 +154,9 @@ def _lstm_step_backward(da_next, dc_next, step_cache):
     dpeep -- dict dpf, dpi, dpo (n_a, 1), or empty without peepholes
     """
     a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_u, c_tilde, gamma_o, weights = step_cache
+    rows = weights["rows"]
     dz = np.empty((4 * a_prev.shape[0], a_prev.shape[1]))
-    dz_f, dz_u, dz_o, dz_c = np.split(dz, 4)  # views: writing them fills dz
+    dz_f, dz_u, dz_o, dz_c = dz[rows["f"]], dz[rows["i"]], dz[rows["o"]], dz[rows["c"]]  # views: writing them fills dz
     # dz_o = da<t> * tanh(c<t>) * Γo (1 - Γo)
     dz_o[...] = da_next * tanh_c * gamma_o * (1.0 - gamma_o)
     # dc<t> = dc from step t+1 + da<t> * Γo * (1 - tanh(c<t>)^2)
