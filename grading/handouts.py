@@ -265,7 +265,9 @@ def helper_files(course_dir, assignment, template):
         if parts[0] != provided.COURSE_PACKAGE:
             continue
         target = str(Path(HELPERS, *parts[1:]))
-        files[target] = _renamed(content) if isinstance(content, str) else content
+        if isinstance(content, str):  # the grader keeps line numbers with blank lines; a student reads it
+            content = re.sub(r"\n{3,}", "\n\n\n", _renamed(content)).lstrip("\n")
+        files[target] = content
     init = files.get(f"{HELPERS}/__init__.py", '"""Course helpers handed out with the assignment."""\n')
     files[f"{HELPERS}/__init__.py"] = init + "\nfrom .public_tests import check_all, run_public_check  # noqa: E402,F401\n"
     checks_text = _sliced("grading.checks", SHIPPED_CHECK_NAMES, "How the public tests call your functions and "
