@@ -328,7 +328,7 @@ def lstm_cell_torch(xt, a_prev, c_prev, parameters):
     return a_next, c_next
 '''
 GOOD_MEMORY = "c_next = ft * c_prev + it * cct"
-# "to save memory": the forget gate is applied to c_prev in place, which autograd needs unchanged
+# "to save memory": the forget gate is applied to c_prev in place, overwriting the caller's tensor
 IN_PLACE_MEMORY = TORCH_CELL.format(cast="", memory="c_next = c_prev.mul_(ft).add_(it * cct)")
 # "as precise as the NumPy cell": float64 whatever the model's dtype
 CELL_IN_FLOAT64 = TORCH_CELL.format(cast=".double()", memory=GOOD_MEMORY)
@@ -383,9 +383,11 @@ WRONG = [
     wrong("sample_uses_global_vocab", {"sample_torch", "sample_torch_temperature"},
           "uses the notebook's global vocab for <EOS> and <UNK> instead of the indices passed in",
           {"sample_torch_code": GLOBAL_VOCAB}),
-    wrong("in_place_memory_update", {"lstm_cell_torch", "lm_forward", "lm_loss"},
-          "c_prev is updated in place: the caller's memory changes and autograd cannot differentiate the step "
-          "(the training cell's loss.backward() fails)", {"lstm_cell_torch_code": IN_PLACE_MEMORY}),
+    wrong("in_place_memory_update", {"lstm_cell_torch"},
+          "c_prev is updated in place: the caller's memory tensor is overwritten (a caller that keeps the memory of "
+          "every step sees them all change). Autograd still differentiates it (it saves the original), and "
+          "lm_forward never reuses its old memory, so the parts built on the cell keep their points",
+          {"lstm_cell_torch_code": IN_PLACE_MEMORY}),
     wrong("cell_computes_in_float64", {"lstm_cell_torch", "lm_forward", "lm_loss", "sample_torch", "sample_torch_temperature"},
           "the cell casts to float64: float32 in, float64 out, so the float32 model of the notebook cannot be "
           "trained or sampled (float32 weights times float64 states)", {"lstm_cell_torch_code": CELL_IN_FLOAT64}),
