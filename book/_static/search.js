@@ -25,7 +25,10 @@ function splitChineseRun(run, known) {
 
 var splitQuery = (query) => {
   const terms = (typeof Search !== "undefined" && Search._index) ? Search._index.terms : {};
-  const known = word => Object.prototype.hasOwnProperty.call(terms, word);
+  // a word the index lists for at least one page (an incremental build can
+  // leave a word behind with no page)
+  const known = word => Object.prototype.hasOwnProperty.call(terms, word)
+    && (typeof terms[word] === "number" || terms[word].length > 0);
   return query
     .split(/[^\p{Letter}\p{Number}_\p{Emoji_Presentation}]+/gu)
     .filter(term => term)
