@@ -35,6 +35,7 @@ from traitlets import Unicode
 from .checks import CheckFailed, graded_tests, submission_seed
 from .provided import provided_files, required_packages
 from .gradebook_steps import SaveAutoGradesAtomically
+from .handouts import HANDOUT_ONLY_CELLS
 from .repair import RepairCells, missing_graded_cells, repair_metadata
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
@@ -91,6 +92,11 @@ def _nbgrader(cell):
     return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
+def _handout_only(cell):
+    """Whether ``cell`` is one a handout notebook adds to the release (it runs the public tests)."""
+    return isinstance(_nbgrader(cell), dict) and _nbgrader(cell).get("grade_id") in HANDOUT_ONLY_CELLS
+
+
 def extract_cells(submitted, template):
     """The code to run for a submission, in the template's order, as (label, source) pairs.
 
@@ -98,12 +104,13 @@ def extract_cells(submitted, template):
     cells that are not tests from the template, and code cells the student
     added (no nbgrader metadata) follow the graded cell they were placed
     after. Test cells are never run in the student's process. Labels name
-    the cells in messages the student reads.
+    the cells in messages the student reads. The cells a handout adds
+    (grading.handouts.HANDOUT_ONLY_CELLS: its ``check_all()``) are left out.
     """
     answers, added, anchor = {}, {}, None
     for cell in submitted.cells:
         meta = _nbgrader(cell)
-        if cell.cell_type != "code":
+        if cell.cell_type != "code" or _handout_only(cell):
             continue
         if meta.get("grade_id"):
             anchor = meta["grade_id"]
@@ -152,6 +159,7 @@ def _cut(text):
 def _repair(submitted, template):
     """A copy of ``submitted`` with its grading metadata repaired (grading.repair), and notes saying what changed."""
     submitted = copy.deepcopy(submitted)
+    submitted.cells = [cell for cell in submitted.cells if not _handout_only(cell)]  # not a cell the student added
     template_ids = [c.metadata["nbgrader"]["grade_id"] for c in template.cells
                     if c.metadata.get("nbgrader", {}).get("grade_id")]
     notes = repair_metadata(submitted, template_ids)

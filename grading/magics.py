@@ -9,6 +9,8 @@ shell commands (``!ls``, ``%%bash``). While grading:
 - the timing and capturing magics run their code once (IPython runs it; how
   long it took is not shown);
 - the magics that only set up the notebook's display or reloading do nothing;
+- ``%%writefile [-a] FILE`` writes its body to FILE in the sandbox's working
+  folder, which is on the path as IPython's is (a next cell may import it);
 - shell commands, package installs, non-Python cell magics and any other
   magic are skipped, and each skipped line is reported.
 
@@ -49,9 +51,27 @@ def _cell_magic(source):
                       "stdout='', stderr='', outputs=[], show=lambda: None)")
         python, skipped = translate(body)
         return f"{header}\n{python}", [(number + 1, text, why) for number, text, why in skipped]
+    if name == "writefile":
+        return _writefile(arguments, body) + "\n" * body.count("\n"), []
     why = "a shell cell does not run while grading" if name in ("bash", "sh", "script", "system") else \
         f"the cell magic %%{name} does not run while grading"
     return "\n" * source.count("\n"), [(1, first, why)]
+
+
+def _writefile(arguments, body):
+    """One line of Python doing what ``%%writefile [-a] FILE`` does: write (or append) the cell's body to FILE.
+
+    As IPython, a relative FILE is in the working folder, which is on the
+    path: the next cell can import it. Import caches are cleared, so a module
+    written after an import looked in that folder is found.
+    """
+    words = arguments.split()
+    append = bool(words) and words[0] in ("-a", "--append")
+    filename = arguments.strip()[len(words[0]):].strip() if append else arguments.strip()
+    if re.match(r"^('.*'|\".*\")$", filename):  # IPython removes the quotes around a name
+        filename = filename[1:-1]
+    return (f"with open({filename!r}, {'a' if append else 'w'!r}, encoding='utf-8') as __writefile__: "
+            f"__writefile__.write({body!r}); del __writefile__; __import__('importlib').invalidate_caches()")
 
 
 def _line_replacement(line, original):

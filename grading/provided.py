@@ -9,7 +9,8 @@ only the top-level statements that define an imported name, or that such a
 statement uses, are kept, following imports between course modules. The
 removed lines become blank lines, so line numbers in messages stay right.
 
-:func:`provided_files` gives the files to put on the sandbox's path;
+:func:`provided_files` gives the files to put on the sandbox's path (also
+under the handouts' package name ``course_helpers``);
 :func:`required_packages` the third-party packages the notebook and those
 files import, which the jail must carry.
 """
@@ -193,7 +194,21 @@ def provided_files(template):
                     if item.is_file() and item.suffix not in (".py", ".pyc"):
                         files[str(Path(*parts[:-1] if not module.is_package else parts) / item.relative_to(folder))] = \
                             item.read_bytes()
-    return files
+    return with_handout_names(files)
+
+
+def with_handout_names(files):
+    """``files`` plus each course file again under the handout's package name, its course imports renamed.
+
+    A handout's notebook imports the helpers as ``course_helpers``
+    (grading.handouts); a student who copies such a line into an answer
+    imports the same sliced code when graded.
+    """
+    from .handouts import HELPERS, _renamed  # grading.handouts builds on this module
+
+    aliases = {HELPERS + path[len(COURSE_PACKAGE):]: _renamed(content) if isinstance(content, str) else content
+               for path, content in files.items() if path.split("/")[0] == COURSE_PACKAGE}
+    return {**files, **aliases}
 
 
 def required_packages(template, files):

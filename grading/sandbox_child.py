@@ -559,5 +559,6 @@ if __name__ == "__main__":
                 data += chunk
             return data
 
-    sys.path[:] = sys.argv[1].split(os.pathsep)
+    # the working folder first, as IPython's: a module the notebook wrote there (%%writefile) is importable
+    sys.path[:] = [os.getcwd(), *sys.argv[1].split(os.pathsep)]
     serve(_Stream(int(sys.argv[3])), _replies, tuple(sys.argv[2].split(os.pathsep)), os.getcwd(), sys.argv[5].split(","))

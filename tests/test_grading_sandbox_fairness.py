@@ -23,6 +23,7 @@ import pytest
 from grading import ASSIGNMENTS
 from grading.checks import graded_tests
 from grading.external import extract_cells, score_notebook
+from grading.handouts import HANDOUT_ONLY_CELLS, handout_notebook
 from grading.magics import translate
 from grading.sandbox import (FallbackRefused, Jail, Limits, ReplyTooLarge, course_limits, isolation_level,
                              remove_tree, shared_jail)
@@ -129,7 +130,6 @@ def test_magics_run_as_ipython_would_and_every_skipped_line_is_named():
     (">>> x = 1\n>>> y = x + 1\n", {"x": 1, "y": 2}, []),  # prompts pasted with the code are removed
     ("%time \\\n  x = 1\ny = 2\n", {"y": 2}, [1]),  # a magic continued by a backslash
     ("%%bash\nls -la\n", {}, [1]),
-    ("%%writefile helper.py\ndef f():\n    return 1\n", {}, [1]),
 ])
 def test_cell_magics_run_their_body_or_are_reported(cell, names, skipped):
     python, reported = translate(cell)
@@ -170,6 +170,54 @@ def test_course_packages_import_and_dangerous_actions_are_refused_where_they_hap
             jail.close()
     assert outcomes[:3] == ["PermissionError"] * 3
     assert outcomes[3] in ("PermissionError", "FileNotFoundError")  # refused, or not in the jail at all
+
+
+WRITTEN_MODULE = [
+    "try:\n    import course_module_written_later\nexcept ImportError:\n    pass\n",  # the folder is looked in first
+    "%%writefile course_module_written_later.py\ndef double(x):\n    return 2 * x\n",
+    "%%writefile -a course_module_written_later.py\n\ndef triple(x):\n    return 3 * x\n",
+    "from course_module_written_later import double, triple\ndef both(x):\n    return double(x), triple(x)\n",
+    "%%writefile ../escaped.py\nx = 1\n",
+    "%%writefile /tmp/escaped.py\nx = 1\n",
+]
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["jail", "fallback"])
+def test_writefile_writes_into_the_work_folder_and_a_later_cell_imports_it(fallback, tmp_path):
+    """%%writefile as IPython runs it: the file lands in the working folder, which is on the path; a file
+    anywhere else is refused."""
+    if not fallback and isolation_level() != "jail":
+        pytest.skip("the jail needs root")
+    jail = Jail(jailed=False, root=tmp_path / "jail") if fallback else shared_jail()
+    try:
+        with Session(WRITTEN_MODULE, dataclasses.replace(TEST_LIMITS, cell_seconds=20.0), jail) as session:
+            errors = session.run_cells()
+            both = session.call("both", 5)
+            assert session.skipped == {}
+    finally:
+        if fallback:
+            jail.close()
+    assert sorted(errors) == [4, 5] and all("PermissionError" in message for message in errors.values()), errors
+    assert tuple(both) == (10, 15)
+    assert not (tmp_path / "jail" / "work" / "escaped.py").exists() and not Path("/tmp/escaped.py").exists()
+
+
+def test_a_handout_notebook_imports_course_helpers_and_its_check_all_cell_is_not_an_added_cell():
+    """A student works in the handout (grading.handouts): an answer may import ``course_helpers`` as its
+    locked cells do, and its check_all() cells are the handout's own, not cells the student added."""
+    assignment = "rnn_step_by_step"
+    source, release = _notebooks(assignment)
+    notebook = make_submission(source, handout_notebook(release), {})
+    first = next(c for c in notebook.cells if c.cell_type == "code" and c.metadata.get("nbgrader", {}).get("solution"))
+    first.source = ("import numpy as np\nfrom course_helpers.activations import softmax as helper_softmax\n"
+                    "assert np.allclose(helper_softmax(np.zeros((2, 1))), 0.5)\n" + first.source)
+    assert HANDOUT_ONLY_CELLS[1] in [c.metadata.get("nbgrader", {}).get("grade_id") for c in notebook.cells]
+    notebook.cells.append(nbformat.v4.new_code_cell("after_check_all = 1"))  # the student's, after check_all()
+    labels, cells = zip(*extract_cells(notebook, source))
+    assert [source for label, source in zip(labels, cells) if "added" in label] == ["after_check_all = 1"]
+    result = score_notebook(assignment, notebook, source, LIMITS)
+    assert result.notes == [] and result.score == result.max_score, \
+        (result.notes, [part.message for part in result.parts if part.points < part.max_points])
 
 
 STUDENT_CACHES = """
