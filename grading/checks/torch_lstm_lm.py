@@ -23,8 +23,8 @@ from reference_impl.lstm import initialize_lstm_parameters, lstm_cell_backward, 
 from reference_impl.text import one_hot
 from reference_impl.torch_models import LanguageModel, masked_cross_entropy, numpy_to_layer, pad_sequences
 
-from . import (CheckFailed, GradedTest, call_student_with_gradients, check_samples, expect_close, expect_tuple,
-               problem_rngs, sampling_problem, special_vocabulary)
+from . import (CheckFailed, GradedTest, call_student, call_student_with_gradients, check_samples, expect_close,
+               expect_tuple, problem_rngs, sampling_problem, special_vocabulary)
 from .gru_lstm import check_lstm_cell_forward
 
 # (smallest and largest V including <EOS> and <UNK>, n_a, m, dtype of the tensors handed to the student)
@@ -224,8 +224,33 @@ def sampling_problems(seed, temperatures):
                                    functools.partial(_reference_sample, model, vocab, temperature=temperature), DRAWS)
 
 
+def _samples_in_float32(sample_torch_student, seed, temperature):
+    """The sampler runs on the notebook's float32 weights and returns valid indices.
+
+    Draws are compared with the reference in float64 only (float32 rounding could move a draw), so a
+    sampler whose cell computes in a fixed float64 would pass them while failing on the notebook's
+    float32 model; here only the dtype is new, and what comes back must be a sequence of indices.
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(seed).spawn(len(SHAPES) + 1)[-1])  # apart from the draws' problems
+    vocab = _vocabulary(rng, SHAPES[0][0])
+    parameters = _tensors(_lm_parameters(rng, len(vocab), SHAPES[0][1], torch.float32), torch.float32)
+    function = f"sample_torch(temperature={temperature}) on float32 weights"
+    returned = call_student("sample_torch", sample_torch_student, parameters, vocab.eos_index, vocab.unk_index,
+                            seed=int(rng.integers(2**31)), temperature=temperature, max_length=MAX_LENGTH)
+    try:
+        indices = [int(index) for index in returned]
+    except (TypeError, ValueError):
+        raise CheckFailed(f"{function} must return a list of int indices, got {type(returned).__name__}.") from None
+    valid = [i for i in indices if 0 <= i < len(vocab) and i != vocab.unk_index]
+    ended = bool(indices) and (indices[-1] == vocab.eos_index or len(indices) == MAX_LENGTH)
+    if len(valid) != len(indices) or not ended or vocab.eos_index in indices[:-1]:
+        raise CheckFailed(f"{function} returned {indices}: expected indices below {len(vocab)}, never <UNK> "
+                          f"(index {vocab.unk_index}), ending with <EOS> (index {vocab.eos_index}) or at max_length.")
+
+
 def check_sample_torch(sample_torch_student, seed=None):
-    """Draws at temperature 1."""
+    """Draws at temperature 1, and a run on float32 weights."""
+    _samples_in_float32(sample_torch_student, seed, 1.0)
     check_samples("sample_torch", sample_torch_student, sampling_problems(seed, (1.0,)),
                    "start from x = 0 and a = c = 0; each step's scores are the logits Wy a + by (shape (1, V)) with "
                    "scores[0, unk_index] = -inf (the unk_index argument, not a fixed number); draw with "
@@ -234,7 +259,8 @@ def check_sample_torch(sample_torch_student, seed=None):
 
 
 def check_sample_torch_temperature(sample_torch_student, seed=None):
-    """Draws at temperatures below and above 1."""
+    """Draws at temperatures below and above 1, and a run on float32 weights."""
+    _samples_in_float32(sample_torch_student, seed, 0.5)
     check_samples("sample_torch", sample_torch_student, sampling_problems(seed, (0.5, 2.0)),
                    "at temperature T divide the logits by T before the softmax (T < 1 sharpens, T > 1 flattens).")
 
