@@ -6,6 +6,8 @@ chain) and a fixed Matplotlib style, so that re-running a page draws the
 same picture on any machine. The pages run with this folder as their working
 directory, so ``import diagrams`` finds this file.
 """
+import warnings
+
 import matplotlib.pyplot as plt
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
@@ -161,6 +163,12 @@ def rnn_chain(ax, inputs, outputs, hidden=None, feedback=False, backward=False, 
 
 
 def finish(fig):
-    """Tight layout for a figure about to be shown."""
-    fig.tight_layout()
+    """Tight layout for a figure about to be shown.
+
+    A figure whose panels come from grids that tight_layout cannot reconcile keeps the layout its
+    grids give it; matplotlib's warning about that would print the path of this file on the page.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="tight_layout not applied")
+        fig.tight_layout()
     return fig
