@@ -12,6 +12,7 @@ installs them from the package registry (PyTorch from /opt/wheels, for Python
 3.11 only), later runs reuse them. A Python version that is not installed, or
 an environment that cannot be made (no registry), is skipped with the reason.
 """
+import fcntl
 import json
 import os
 import subprocess
@@ -71,6 +72,14 @@ def _venv(version, torch):
     if python is None:
         pytest.skip(f"Python {version} is not installed under {PYENV}")
     folder = VENVS / f"py{version}{'-torch' if torch else ''}"
+    VENVS.mkdir(exist_ok=True)
+    # the two test workers may want the same environment at once: one makes it, the other waits for it
+    with open(VENVS / f"{folder.name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _make_venv(python, version, torch, folder)
+
+
+def _make_venv(python, version, torch, folder):
     ready = folder / ".ready"
     if ready.exists():
         return folder / "bin" / "python"
