@@ -264,37 +264,36 @@ def test_introduction_states_the_rules_of_grading(name):
     assert "a person reads the written answers" in rules
 
 
-def test_an_error_in_a_students_function_names_the_line_of_their_cell(handouts, tmp_path):
+def _execute_with_one_mistake(handouts, tmp_path, grade_id, right, wrong):
+    """Run the first handout with the reference answers, ``right`` replaced by ``wrong`` in cell ``grade_id``.
+
+    Returns the edited cell's source, the report of every cell and the errors by grade id.
+    """
     name = NUMPY_ASSIGNMENTS[0]
     folder = _unzip(handouts[name], tmp_path)
     notebook_path = folder / f"{name}.ipynb"
     _with_reference_answers(notebook_path, name)
     notebook = nbformat.read(notebook_path, as_version=4)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_forward_code")
-    cell.source = cell.source.replace('parameters["Waa"]', 'parameters["W_aa"]', 1)
-    assert "W_aa" in cell.source
+    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
+    assert right in cell.source
+    cell.source = cell.source.replace(right, wrong, 1)
     nbformat.write(notebook, notebook_path)
     report = _execute(sys.executable, folder, notebook_path)
-    errors = {c["grade_id"]: c["error"] for c in report if c["error"]}
+    return cell.source, report, {c["grade_id"]: c["error"] for c in report if c["error"]}
+
+
+def test_an_error_in_a_students_function_names_the_line_of_their_cell(handouts, tmp_path):
+    source, _, errors = _execute_with_one_mistake(handouts, tmp_path, "rnn_cell_forward_code",
+                                                  'parameters["Waa"]', 'parameters["W_aa"]')
     kind, message = errors["rnn_cell_forward_state"]
-    line = next(k for k, text in enumerate(cell.source.splitlines(), 1) if "W_aa" in text)
+    line = next(k for k, text in enumerate(source.splitlines(), 1) if "W_aa" in text)
     assert kind == "CheckFailed" and "KeyError" in message and f"line {line} of your cell, in rnn_cell_forward" in message
 
 
 def test_check_all_shows_wrong_values_beside_the_expected_ones_and_names_the_earlier_function(handouts, tmp_path):
     """A wrong cell backward: its own part shows expected and got side by side, and the sequence backward's
     failure points at it (rnn_backward calls rnn_cell_backward)."""
-    name = NUMPY_ASSIGNMENTS[0]
-    folder = _unzip(handouts[name], tmp_path)
-    notebook_path = folder / f"{name}.ipynb"
-    _with_reference_answers(notebook_path, name)
-    notebook = nbformat.read(notebook_path, as_version=4)
-    cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_backward_code")
-    assert "dba = " in cell.source
-    cell.source = cell.source.replace("dba = ", "dba = 2 * ", 1)
-    nbformat.write(notebook, notebook_path)
-    report = _execute(sys.executable, folder, notebook_path)
-    errors = {c["grade_id"]: c["error"] for c in report if c["error"]}
+    _, report, errors = _execute_with_one_mistake(handouts, tmp_path, "rnn_cell_backward_code", "dba = ", "dba = 2 * ")
     message = errors["rnn_cell_backward_parameters"][1]
     assert "gradients['dba']" in message and "\n    expected [" in message and "\n    got      [" in message
     summary = next(c["output"] for c in report if c["grade_id"] == "check_all")
