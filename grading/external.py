@@ -32,6 +32,7 @@ from pathlib import Path
 import nbformat
 from traitlets import Unicode
 
+from .cells import nbgrader_metadata
 from .checks import CheckFailed, graded_tests, submission_seed
 from .provided import provided_files, required_packages
 from .gradebook_steps import SaveAutoGradesAtomically
@@ -88,13 +89,9 @@ def source_notebook_path(course_dir, assignment):
     return Path(course_dir) / "solutions" / assignment / f"{assignment}.ipynb"
 
 
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
-
-
 def _handout_only(cell):
     """Whether ``cell`` is one a handout notebook adds to the release (it runs the public tests)."""
-    return isinstance(_nbgrader(cell), dict) and _nbgrader(cell).get("grade_id") in HANDOUT_ONLY_CELLS
+    return isinstance(nbgrader_metadata(cell), dict) and nbgrader_metadata(cell).get("grade_id") in HANDOUT_ONLY_CELLS
 
 
 def extract_cells(submitted, template):
@@ -109,7 +106,7 @@ def extract_cells(submitted, template):
     """
     answers, added, anchor = {}, {}, None
     for cell in submitted.cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_metadata(cell)
         if cell.cell_type != "code" or _handout_only(cell):
             continue
         if meta.get("grade_id"):
@@ -125,7 +122,7 @@ def extract_cells(submitted, template):
         cells.extend((f"your added cell {where}", source) for source in added.pop(key, []))
 
     for cell in template.cells:
-        meta = _nbgrader(cell)
+        meta = nbgrader_metadata(cell)
         if cell.cell_type != "code":
             continue
         grade_id = meta.get("grade_id")
@@ -272,7 +269,7 @@ class ExternalResults(NbGraderPreprocessor):
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
-        meta = _nbgrader(cell)
+        meta = nbgrader_metadata(cell)
         if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution"):
             cell.source = _HIDDEN.sub("# hidden checks: run by the grader, outcome below\n", cell.source)
             part = self._parts.get(meta.get("grade_id"))

@@ -25,6 +25,7 @@ from pathlib import Path
 import nbformat
 from traitlets import Unicode
 
+from .cells import nbgrader_metadata
 from .course_config import CourseError, load_config
 
 try:
@@ -50,10 +51,6 @@ window.MathJax = {tex: {inlineMath: [['$', '$'], ['\\\\(', '\\\\)']], displayMat
                   options: {enableMenu: false}};
 </script>
 <script src="mathjax/tex-chtml-full.js" id="MathJax-script"></script>"""
-
-
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
 def _safe_outputs(outputs):
@@ -91,13 +88,13 @@ class StudentOutputs(NbGraderPreprocessor):
         by_id, by_source = {}, {}
         for cell in submitted.cells:
             if cell.cell_type == "code" and cell.get("outputs"):
-                grade_id = _nbgrader(cell).get("grade_id")
+                grade_id = nbgrader_metadata(cell).get("grade_id")
                 if grade_id:
                     by_id.setdefault(grade_id, cell.outputs)
                 else:
                     by_source.setdefault(cell.source, []).append(cell.outputs)
         for cell in nb.cells:
-            meta = _nbgrader(cell)
+            meta = nbgrader_metadata(cell)
             if cell.cell_type != "code" or (meta.get("grade") and not meta.get("solution")) or cell.get("outputs"):
                 continue
             outputs = by_id.get(meta.get("grade_id")) if meta.get("grade_id") else None
@@ -119,7 +116,7 @@ class PartTitles(NbGraderPreprocessor):
         extra_credit = extra_credit_parts(resources["nbgrader"]["assignment"])
         cells = []
         for cell in nb.cells:
-            meta = _nbgrader(cell)
+            meta = nbgrader_metadata(cell)
             test = tests.get(meta.get("grade_id"))
             if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and test is not None:
                 what = (test.check.__doc__ or "").strip().splitlines()

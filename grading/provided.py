@@ -20,18 +20,16 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
+from .cells import nbgrader_metadata
+
 COURSE_PACKAGE = "reference_impl"
 WHOLE_MODULE = "*"
-
-
-def _nbgrader(cell):
-    return cell.get("metadata", {}).get("nbgrader", {}) or {}
 
 
 def locked_code(template):
     """Sources of the template's locked code cells that run in the student's process (not tests)."""
     return [cell.source for cell in template.cells if cell.cell_type == "code"
-            and not _nbgrader(cell).get("solution") and not _nbgrader(cell).get("grade")]
+            and not nbgrader_metadata(cell).get("solution") and not nbgrader_metadata(cell).get("grade")]
 
 
 def _parse(source):
@@ -214,7 +212,7 @@ def with_handout_names(files):
 def required_packages(template, files):
     """Top-level third-party packages imported by the notebook's code or the provided files, sorted."""
     trees = [_parse(source) for source in locked_code(template)]
-    trees += [_parse(cell.source) for cell in template.cells if _nbgrader(cell).get("solution")]
+    trees += [_parse(cell.source) for cell in template.cells if nbgrader_metadata(cell).get("solution")]
     trees += [ast.parse(text) for path, text in files.items() if path.endswith(".py")]
     names = set()
     for tree in trees:
