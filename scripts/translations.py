@@ -27,6 +27,8 @@ the glossary) are their own translation and are filled in by ``update``.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import re
 import subprocess
 import sys
@@ -77,6 +79,15 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
                  no_location=True, sort_output=False)
 
 
+@contextlib.contextmanager
+def catalogues_locked():
+    """Let one writer at a time read, change and write the catalogues."""
+    CATALOGUES.mkdir(parents=True, exist_ok=True)
+    with (CATALOGUES / ".lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 def pages() -> list[str]:
     return sorted(str(p.relative_to(CATALOGUES).with_suffix("")) for p in CATALOGUES.rglob("*.po"))
 
@@ -94,21 +105,27 @@ def update() -> None:
     templates = sorted(TEMPLATES.rglob("*.pot"))
     if not templates:
         sys.exit(f"no templates were written under {TEMPLATES}")
-    for template_path in templates:
-        page = str(template_path.relative_to(TEMPLATES).with_suffix(""))
-        with template_path.open("rb") as handle:
-            template = read_po(handle)
-        path = catalogue_path(page)
-        catalogue = read_catalogue(path) if path.exists() else Catalog(locale=LOCALE)
-        catalogue.update(template, no_fuzzy_matching=False, update_header_comment=False,
-                         update_creation_date=False)
-        catalogue.obsolete.clear()
-        catalogue.project, catalogue.version = "Recurrent Sequence Models", ""
-        for message in catalogue:
-            if message.id and not message.string and not has_english(message.id):
-                message.string = message.id
-        write_catalogue(catalogue, path)
+    with catalogues_locked():
+        for template_path in templates:
+            merge(template_path)
     print(f"updated {len(templates)} catalogues under {CATALOGUES.relative_to(ROOT)}")
+
+
+def merge(template_path: Path) -> None:
+    """Bring one page's catalogue up to date with its English template."""
+    page = str(template_path.relative_to(TEMPLATES).with_suffix(""))
+    with template_path.open("rb") as handle:
+        template = read_po(handle)
+    path = catalogue_path(page)
+    catalogue = read_catalogue(path) if path.exists() else Catalog(locale=LOCALE)
+    catalogue.update(template, no_fuzzy_matching=False, update_header_comment=False,
+                     update_creation_date=False)
+    catalogue.obsolete.clear()
+    catalogue.project, catalogue.version = "Recurrent Sequence Models", ""
+    for message in catalogue:
+        if message.id and not message.string and not has_english(message.id):
+            message.string = message.id
+    write_catalogue(catalogue, path)
 
 
 def to_do(catalogue: Catalog) -> list:
@@ -165,25 +182,30 @@ def parse_worksheet(text: str) -> tuple[str, list[tuple[str, str]]]:
 
 
 def apply(sheets: list[Path]) -> None:
-    for sheet in sheets:
-        page, pairs = parse_worksheet(sheet.read_text(encoding="utf-8"))
-        path = catalogue_path(page)
-        catalogue = read_catalogue(path)
-        written, stale = 0, []
-        for english, chinese in pairs:
-            if not chinese:
-                continue
-            message = catalogue.get(english)
-            if message is None:
-                stale.append(english)
-                continue
-            message.string, message.flags = chinese, message.flags - {"fuzzy"}
-            message.previous_id = ()
-            written += 1
-        write_catalogue(catalogue, path)
-        print(f"{sheet}: {written} translations written to {path.relative_to(ROOT)}")
-        for english in stale:
-            print(f"  no longer on the page (English changed; make a new worksheet): {english[:100]!r}")
+    with catalogues_locked():
+        for sheet in sheets:
+            apply_sheet(sheet)
+
+
+def apply_sheet(sheet: Path) -> None:
+    page, pairs = parse_worksheet(sheet.read_text(encoding="utf-8"))
+    path = catalogue_path(page)
+    catalogue = read_catalogue(path)
+    written, stale = 0, []
+    for english, chinese in pairs:
+        if not chinese:
+            continue
+        message = catalogue.get(english)
+        if message is None:
+            stale.append(english)
+            continue
+        message.string, message.flags = chinese, message.flags - {"fuzzy"}
+        message.previous_id = ()
+        written += 1
+    write_catalogue(catalogue, path)
+    print(f"{sheet}: {written} translations written to {path.relative_to(ROOT)}")
+    for english in stale:
+        print(f"  no longer on the page (English changed; make a new worksheet): {english[:100]!r}")
 
 
 def status(strict: bool) -> int:
@@ -228,3 +250,4 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+
