@@ -28,8 +28,11 @@ $(MATHJAX): package.json package-lock.json
 	bash scripts/vendor_mathjax.sh
 	touch $@
 
+# The English site in _build/html, the Chinese one (same pages, prose from
+# book/locale/zh_CN) in _build/html/zh; each keeps its own Sphinx environment.
 book: $(STAMP) $(MATHJAX)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(BIN)/python scripts/build_book.py --language zh_CN
 
 # The whole book as one PDF, linked from its first page: Sphinx's single-page
 # HTML printed by the Chromium the browser tests use (no network needed).

@@ -1,0 +1,70 @@
+"""Build the book in another language from the same pages and the same _config.yml.
+
+    .venv/bin/python scripts/build_book.py --language zh_CN                 # the Chinese site -> _build/html/zh/
+    .venv/bin/python scripts/build_book.py --language zh_CN --builder singlehtml   # its one-page book (the PDF)
+
+The configuration is read through Jupyter Book's own API (as `jupyter-book
+build` reads it) with one override, Sphinx's `language`; Sphinx then takes the
+prose from book/locale/<language>/LC_MESSAGES/<page>.po, and a sentence without
+a translation stays English. Like the English site it is built with -W -n
+--keep-going. Each language builds in a folder of its own (_build/<site>/:
+doctrees, myst-nb's outputs), so the two builds never share or undo an
+environment; the HTML is then mirrored into the English site's folder
+(_build/html/<site>/), where the language switch of each page expects it.
+"""
+import argparse
+import filecmp
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+# Sphinx's language code -> the site's folder under _build/html
+SITES = {"zh_CN": "zh"}
+
+
+def build(language, builder="html"):
+    """Build the book in `language` with `builder`; return (Sphinx's status code, output folder)."""
+    from jupyter_book.sphinx import build_sphinx
+
+    site = SITES[language]
+    folder = REPO / "_build" / (site if builder == "html" else f"whole-book-{site}")
+    output = folder / builder
+    status = build_sphinx(
+        REPO, output, noconfig=True, path_config=REPO / "_config.yml",
+        # what `jupyter-book build . -n` passes, plus the language
+        confoverrides={"external_toc_path": (REPO / "_toc.yml").as_posix(), "latex_individualpages": False,
+                       "nitpicky": True, "language": language},
+        doctreedir=folder / ".doctrees", builder=builder, warningiserror=True, keep_going=True)
+    return (status if isinstance(status, int) else 1), output
+
+
+def mirror(source, target):
+    """Make `target` a copy of `source`, rewriting only the files that changed."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in source.rglob("*"):
+        copy = target / path.relative_to(source)
+        if path.is_dir():
+            copy.mkdir(exist_ok=True)
+        elif not copy.is_file() or not filecmp.cmp(path, copy, shallow=False):
+            shutil.copy2(path, copy)
+    for path in sorted(target.rglob("*"), reverse=True):
+        if not (source / path.relative_to(target)).exists():
+            path.unlink() if path.is_file() or path.is_symlink() else shutil.rmtree(path)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--language", required=True, choices=sorted(SITES))
+    parser.add_argument("--builder", default="html", choices=["html", "singlehtml"])
+    args = parser.parse_args()
+    status, output = build(args.language, args.builder)
+    if args.builder == "html" and (output / "index.html").is_file():
+        site = REPO / "_build" / "html" / SITES[args.language]
+        mirror(output, site)
+        print(f"build_book: {args.language} site in {site.relative_to(REPO)}/")
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
