@@ -56,6 +56,16 @@ c.RepairCells.release_root = os.path.join(c.CourseDirectory.root, c.CourseDirect
 c.Autograde.autograde_preprocessors = [HardenedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput,
                                        SaveAutoGradesAtomically, AssignLatePenalties, CheckCellMetadata]
 
+# Extra credit (a checks module's EXTRA_CREDIT) is nbgrader's own: the part's test cell is worth 0
+# points in the gradebook and what it earns is its grade's extra credit (grading/gradebook_steps.py).
+from nbgrader.converters import GenerateAssignment  # noqa: E402
+from nbgrader.preprocessors import SaveCells  # noqa: E402
+
+from grading.gradebook_steps import SaveCellsWithExtraCredit  # noqa: E402
+
+c.GenerateAssignment.preprocessors = [SaveCellsWithExtraCredit if step is SaveCells else step
+                                      for step in GenerateAssignment.class_traits()["preprocessors"].default()]
+
 # Feedback shows the outcome and message of each hidden test, not its source.
 c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
 

@@ -33,5 +33,17 @@ def declared_assignments(checks_folder=_CHECKS):
     return [name for _, name in sorted(found)]
 
 
+def declared_extra_credit(assignment, checks_folder=_CHECKS):
+    """The grade_ids in ``EXTRA_CREDIT`` of the assignment's checks module (empty when it has none), read
+    without importing it: nbgrader's steps in formgrader's process use it, where torch must not load."""
+    path = Path(checks_folder) / f"{assignment}.py"
+    if not path.is_file():
+        return frozenset()
+    for node in ast.parse(path.read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "EXTRA_CREDIT" for t in node.targets):
+            return frozenset(ast.literal_eval(node.value))
+    return frozenset()
+
+
 # In release order (the number in each checks module's docstring).
 ASSIGNMENTS = tuple(declared_assignments())

@@ -32,10 +32,11 @@ from pathlib import Path
 import nbformat
 from traitlets import Unicode
 
+from . import declared_extra_credit
 from .cells import nbgrader_metadata
 from .checks import CheckFailed, graded_tests, submission_seed
 from .provided import provided_files, required_packages
-from .gradebook_steps import SaveAutoGradesAtomically
+from .gradebook_steps import EARNED, SaveAutoGradesAtomically
 from .handouts import HANDOUT_ONLY_CELLS
 from .repair import RepairCells, missing_graded_cells, repair_metadata
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
@@ -260,6 +261,7 @@ class ExternalResults(NbGraderPreprocessor):
         result = NotebookResult.from_json(self.results_json)
         self._parts = {part.grade_id: part for part in result.parts}
         nb, resources = super().preprocess(nb, resources)
+        resources.setdefault("nbgrader", {})[EARNED] = extra_credit_earned(result)
         lines = list(result.notes)
         lines += result.skipped  # IPython lines that did not run, each with its cell, line and reason
         if result.seed is not None:
@@ -280,6 +282,12 @@ class ExternalResults(NbGraderPreprocessor):
             else:
                 cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hidden checks passed\n")]
         return cell, resources
+
+
+def extra_credit_earned(result):
+    """{grade_id: points} earned by the parts of ``result`` that its checks module declares extra credit."""
+    extra = declared_extra_credit(result.assignment)
+    return {part.grade_id: part.points for part in result.parts if part.grade_id in extra}
 
 
 def _reading_only(preprocessor):

@@ -102,9 +102,9 @@ def graded_cells(course_dir, assignment):
 
 def extra_credit_parts(assignment):
     """The grade_ids in ``EXTRA_CREDIT`` of the assignment's checks module (they do not count toward the max)."""
-    import importlib
+    from . import declared_extra_credit
 
-    return set(getattr(importlib.import_module(f"grading.checks.{assignment}"), "EXTRA_CREDIT", ()))
+    return set(declared_extra_credit(assignment))
 
 
 def records(course_dir, assignment, db_url):

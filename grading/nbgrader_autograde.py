@@ -13,7 +13,8 @@ The scoring runs in a child process (``python -m grading.nbgrader_autograde``):
 grading.sqlite_writers, which the grader needs, makes every SQLite
 transaction of its process take the writer lock first, and formgrader keeps
 a gradebook session open between requests, which would then hold the lock
-for good. This module itself imports nothing of the grader.
+for good. This module itself imports nothing of the grader (only the package's
+list of extra-credit parts, read without importing the checks).
 
 ``--HardenedExecute.stock=True`` restores nbgrader's own Execute: the tests
 use it as an oracle (grading.pipeline.autograde); no instructor command does.
@@ -26,6 +27,9 @@ from pathlib import Path
 
 import nbformat
 from traitlets import Bool
+
+from . import declared_extra_credit
+from .gradebook_steps import EARNED
 
 try:
     from nbgrader.preprocessors import Execute, NbGraderPreprocessor
@@ -40,19 +44,41 @@ class HardenedExecute(NbGraderPreprocessor):
 
     def preprocess(self, nb, resources):
         if self.stock:
-            return Execute(parent=self.parent, config=self.config).preprocess(nb, resources)
+            return self._stock(nb, resources)
         info = resources["nbgrader"]
         course_dir = Path(self.config.CourseDirectory.root or ".").resolve()
         with tempfile.TemporaryDirectory(prefix="hardened-autograde-") as folder:
             notebook_path = Path(folder) / "notebook.ipynb"
             nbformat.write(nb, notebook_path)
+            outcome_path = Path(folder) / "outcome.json"
             command = [sys.executable, "-m", "grading.nbgrader_autograde", str(course_dir), info["assignment"],
-                       info["student"], info["notebook"], info.get("db_url") or "", str(notebook_path)]
+                       info["student"], info["notebook"], info.get("db_url") or "", str(notebook_path),
+                       str(outcome_path)]
             done = subprocess.run(command, capture_output=True, text=True)
             if done.returncode != 0:
                 raise RuntimeError(f"the hardened grader failed: {done.stderr[-2000:]}")
-            self.log.info("hardened grader: %s", done.stdout.strip()[-500:])
+            outcome = json.loads(outcome_path.read_text())
+            self.log.info("hardened grader: %s", json.dumps(outcome)[-500:])
+            info[EARNED] = outcome["extra_credit"]
             return nbformat.read(notebook_path, as_version=4), resources
+
+    def _stock(self, nb, resources):
+        """nbgrader's Execute; a passing extra-credit part earns its points (from the checks module) as
+        extra credit, as with the hardened grader, so that the tests' oracle records the same grades."""
+        from .checks import graded_tests
+
+        nb, resources = Execute(parent=self.parent, config=self.config).preprocess(nb, resources)
+        info = resources["nbgrader"]
+        extra, tests = declared_extra_credit(info["assignment"]), None
+        earned = {}
+        for cell in nb.cells:
+            grade_id = cell.metadata.get("nbgrader", {}).get("grade_id")
+            if cell.cell_type == "code" and grade_id in extra and cell.metadata["nbgrader"].get("grade"):
+                tests = tests or graded_tests(info["assignment"])
+                failed = any(output.get("output_type") == "error" for output in cell.get("outputs", []))
+                earned[grade_id] = 0.0 if failed else float(tests[grade_id].points)
+        info[EARNED] = earned
+        return nb, resources
 
 
 def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_path):
@@ -69,10 +95,10 @@ def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_
         record_status(db_url, assignment, student, outcome, file_sha256(path))  # `grade` then skips it
     notebook = nbformat.read(notebook_path, as_version=4)
     external = ExternalResults(results_json=result.to_json())
-    notebook, _ = external.preprocess(notebook, {})
+    notebook, resources = external.preprocess(notebook, {})
     nbformat.write(notebook, notebook_path)
-    return outcome
+    return {**outcome, "extra_credit": resources["nbgrader"][EARNED]}
 
 
 if __name__ == "__main__":
-    print(json.dumps(score_into(*sys.argv[1:7])))
+    Path(sys.argv[7]).write_text(json.dumps(score_into(*sys.argv[1:7])))

@@ -74,7 +74,8 @@ def test_each_submission_loses_the_points_of_exactly_the_parts_it_breaks(tmp_pat
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for (student, assignment), scores in expected.items():
             notebook = gradebook.find_submission_notebook(assignment, assignment, student)
-            recorded = {grade.name: grade.auto_score for grade in notebook.grades if grade.cell.cell_type == "code"}
+            # a part's score: its automatic points plus extra credit
+            recorded = {grade.name: grade.score for grade in notebook.grades if grade.cell.cell_type == "code"}
             assert recorded == scores, f"{assignment}: {student}"
 
     pipeline.feedback(None, course_dir=course)

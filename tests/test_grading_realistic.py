@@ -90,7 +90,7 @@ def _recorded(course, assignment):
             except MissingEntry:
                 recorded[student] = {}
                 continue
-            recorded[student] = {g.name: [g.auto_score or 0.0, ""] for g in notebook.grades if g.name in parts}
+            recorded[student] = {g.name: [g.score or 0.0, ""] for g in notebook.grades if g.name in parts}  # extra credit included
     for student, grades in recorded.items():
         autograded = course / "autograded" / student / assignment / f"{assignment}.ipynb"
         if not autograded.is_file():
