@@ -95,6 +95,9 @@ c.AssignLatePenalties.plugin_class = "grading.late_penalty.LatePenalty"
 c.LatePenalty.percent_per_day = 10
 c.LatePenalty.max_percent = 50
 c.LatePenalty.zero_after_days = 7
+# The time zone of the times an LMS download carries without one: a zip entry's time is the
+# LMS's local time (an IANA name, e.g. "America/Toronto"; UTC when unset).
+# c.Term.lms_time_zone = "UTC"
 # File names of LMS downloads (`python -m grading import`), nbgrader's zip_collect setting;
 # unset means Canvas's names, `--lms moodle` Moodle's (grading.submissions.LMS_PATTERNS).
 # c.FileNameCollectorPlugin.named_regexp = r"^(?P<name>[^_]+)_(?P<student_id>\d+)_assignsubmission_file_(?P<file_id>.+)$"

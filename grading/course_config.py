@@ -2,16 +2,18 @@
 
 The course file ``nbgrader_config.py`` is the one place for the folders and
 gradebook (nbgrader's own settings), the due dates (``c.Term.due_dates``), the
-late-penalty rule (``c.LatePenalty.*``, see grading.late_penalty) and the
+late-penalty rule (``c.LatePenalty.*``, see grading.late_penalty), the
 file-name pattern of LMS downloads (``c.FileNameCollectorPlugin.named_regexp``,
-nbgrader's zip_collect setting). This module finds the course folder, reads
+nbgrader's zip_collect setting) and the time zone of the times they carry
+without one (``c.Term.lms_time_zone``). This module finds the course folder, reads
 that file, and copies the due dates into the gradebook, where nbgrader's
 late-submission step reads them.
 """
+import datetime
 import os
 from pathlib import Path
 
-from traitlets import Dict
+from traitlets import Dict, Unicode
 from traitlets.config import Configurable
 from traitlets.config.loader import PyFileConfigLoader
 
@@ -26,6 +28,9 @@ class Term(Configurable):
     """Settings of the term that nbgrader itself has no place for."""
 
     due_dates = Dict(help='assignment -> due date, e.g. {"rnn_step_by_step": "2027-02-05 23:59 UTC"}').tag(config=True)
+    lms_time_zone = Unicode("UTC", help="the time zone of the times an LMS download writes without one (a zip "
+                                        "entry's time, a file name's timestamp): an IANA name such as "
+                                        "'America/Toronto'").tag(config=True)
 
 
 def find_course(course=None):
@@ -56,6 +61,25 @@ def db_url(course_dir, override=None):
 
 def term(course_dir):
     return Term(config=load_config(course_dir))
+
+
+def lms_time_zone(course_dir):
+    """The course's ``c.Term.lms_time_zone`` as a tzinfo, or a clear error for a name that is no time zone."""
+    import zoneinfo
+
+    name = term(course_dir).lms_time_zone
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise CourseError(f"c.Term.lms_time_zone is {name!r}, which is no time zone; expected an IANA name such as "
+                          "'UTC' or 'America/Toronto'") from None
+
+
+def as_utc(moment, zone):
+    """The naive UTC datetime of ``moment``: a naive one is read in ``zone``, an aware one keeps its own."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(datetime.timezone.utc).replace(tzinfo=None)
 
 
 def due_dates(course_dir):

@@ -15,7 +15,9 @@ original file name (``file_id``) and, when the LMS writes one, the time
 ``lms_user_id`` becomes that student's id. A file in a sub-folder of a plain
 folder whose name does not match belongs to the student the folder is named
 after. The submission time is the file name's timestamp, else the zip
-entry's time (taken as UTC), else the file's modification time.
+entry's time, else the file's modification time. A zip entry holds its
+time without a zone (the LMS's local time), as may a file name: both are
+read in the course's ``c.Term.lms_time_zone`` (UTC unless set).
 """
 import datetime
 import functools
@@ -173,7 +175,8 @@ def _collector(course_dir, pattern):
 
 
 def _unpack(source, into):
-    """Unpack a zip with nbgrader's ExtractorPlugin; return {extracted path: the zip entry's time}."""
+    """Unpack a zip with nbgrader's ExtractorPlugin; return {extracted path: the zip entry's time (naive, as
+    the zip holds it)}."""
     from nbgrader.plugins import ExtractorPlugin
 
     archive = Path(into) / "archive"
@@ -189,8 +192,12 @@ def _unpack(source, into):
 
 def find_notebooks(course_dir, source, pattern=None, lms_ids=None, workdir=None):
     """(found notebooks, skipped files with the reason) of a zip or a folder."""
+    from dateutil.parser import parse
+
+    from .course_config import as_utc, lms_time_zone
+
     source = Path(source)
-    times = {}
+    times, zone = {}, lms_time_zone(course_dir)
     if source.is_file() and zipfile.is_zipfile(source):
         source, times = _unpack(source, workdir)
     elif not source.is_dir():
@@ -215,10 +222,11 @@ def find_notebooks(course_dir, source, pattern=None, lms_ids=None, workdir=None)
             continue
         student = lms_ids.get(student, student)
         if info and info.get("timestamp"):
-            from nbgrader.utils import parse_utc
-            moment = parse_utc(info["timestamp"])
+            moment = as_utc(parse(info["timestamp"]), zone)
+        elif path in times:
+            moment = as_utc(times[path], zone)
         else:
-            moment = times.get(path) or file_time(path)
+            moment = file_time(path)
         found.append(Found(student, name, path, moment))
     return found, skipped
 

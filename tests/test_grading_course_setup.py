@@ -99,6 +99,43 @@ def test_moodle_and_plain_folder_names(tmp_path):
     assert set(LMS_PATTERNS) == {"canvas", "moodle"}
 
 
+@pytest.mark.parametrize("zone, utc", [
+    (None, datetime.datetime(2027, 2, 5, 23, 30)),                       # unset: the zip's times are UTC
+    ("America/New_York", datetime.datetime(2027, 2, 6, 4, 30)),         # 5 h behind UTC in February
+    ("Asia/Shanghai", datetime.datetime(2027, 2, 5, 15, 30)),           # 8 h ahead
+])
+def test_an_lms_zips_times_are_read_in_the_courses_time_zone(tmp_path, zone, utc):
+    from term_course import write_zip
+
+    course = tmp_path / "course"
+    course.mkdir()
+    setting = f"\nc.Term.lms_time_zone = {zone!r}\n" if zone else ""
+    (course / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text() + setting)
+    local = datetime.datetime(2027, 2, 5, 23, 30)  # what the LMS wrote into the zip entry
+    download = write_zip(tmp_path / "canvas.zip", [(f"lee_4242_9001_{RNN}.ipynb", "{}", local)])
+    pattern = r"^(?P<student_id>[^_]+)_(?P<file_id>.+)$"
+    found, _ = find_notebooks(course, download, pattern, workdir=tmp_path)
+    assert [(f.student, f.submitted_at) for f in found] == [("lee", utc)]
+    # a time in a file name without a zone is the LMS's local time too; one with a zone keeps it
+    stamped = r"^(?P<student_id>[^_]+)_(?P<timestamp>[^_]+)_(?P<file_id>.+)$"
+    folder = tmp_path / "named"
+    folder.mkdir()
+    (folder / f"kim_2027-02-05 23:30_{RNN}.ipynb").write_text("{}")
+    (folder / f"ray_2027-02-05 23:30 UTC_{RNN}.ipynb").write_text("{}")
+    found, _ = find_notebooks(course, folder, stamped)
+    assert [(f.student, f.submitted_at) for f in found] == [("kim", utc), ("ray", local)]
+
+
+def test_a_time_zone_that_does_not_exist_is_a_clear_error(tmp_path):
+    from grading.course_config import CourseError
+
+    (tmp_path / "nbgrader_config.py").write_text((REPO / "nbgrader_config.py").read_text() +
+                                                  "\nc.Term.lms_time_zone = 'Mars/Olympus'\n")
+    with pytest.raises(CourseError, match="c.Term.lms_time_zone is 'Mars/Olympus', which is no time zone; "
+                                          "expected an IANA name"):
+        find_notebooks(tmp_path, tmp_path, "canvas")
+
+
 def test_status_gives_nbgraders_real_reason(tmp_path):
     from grading.external import record, unreadable_result
 
