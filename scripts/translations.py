@@ -48,11 +48,17 @@ BLOCK = "=== "
 CHINESE = "--- zh"
 
 # what is not prose: inline math, roles and directives' targets, inline code, URLs
-_NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|\{[\w:-]+\}`[^`]*`|`[^`]*`|https?://\S+", re.S)
+# (a role's link text is prose; LaTeX commands are not, but display math's \text{...} is)
+_ROLE = re.compile(r"\{[\w:-]+\}`([^`<]*)(<[^>`]*>)?`")
+_NOT_PROSE = re.compile(r"\$\$.*?\$\$|\$[^$]*\$|`[^`]*`|https?://\S+|\\[A-Za-z]+", re.S)
 
 
 def has_english(text: str) -> bool:
     """Whether a sentence holds a word to translate (two Latin letters in a row)."""
+    if text.startswith("\n") and text.endswith("\n"):
+        # a display-math block (its only prose is in \text{...})
+        text = " ".join(re.findall(r"\\text\{([^}]*)\}", text))
+    text = _ROLE.sub(lambda role: f" {role.group(1)} " if role.group(2) else " ", text)
     return re.search(r"[A-Za-z]{2,}", _NOT_PROSE.sub(" ", text)) is not None
 
 
@@ -191,11 +197,13 @@ def apply_sheet(sheet: Path) -> None:
     page, pairs = parse_worksheet(sheet.read_text(encoding="utf-8"))
     path = catalogue_path(page)
     catalogue = read_catalogue(path)
+    # a sheet cannot hold a sentence's leading or trailing newlines (display math has them)
+    by_text = {message.id.strip("\n"): message for message in catalogue if message.id}
     written, stale = 0, []
     for english, chinese in pairs:
         if not chinese:
             continue
-        message = catalogue.get(english)
+        message = by_text.get(english)
         if message is None:
             stale.append(english)
             continue
