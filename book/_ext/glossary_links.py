@@ -7,6 +7,10 @@
   comes with each page as a JSON <script> written here.
 - Chinese text anywhere on the site is marked lang="zh-Hans" (docutils turns a
   "language-zh-Hans" class into the attribute), so screen readers switch voice.
+- On the Chinese site (language zh_CN) the terms are also found by their
+  Chinese names, and the page is Chinese (<html lang="zh-CN">): there each
+  block still in English (a sentence not yet translated, a reference) is
+  marked lang="en" instead.
 - Chinese terms get readable anchors (glossary.html#term-遗忘门) besides the
   numbered ones Sphinx makes for non-ASCII terms.
 """
@@ -20,6 +24,7 @@ GLOSSARY_DOC = "book/appendix/glossary"
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]+")
 HAN = re.compile(r"[\u3400-\u9fff]")
 ZH = "language-zh-Hans"
+EN = "language-en"
 # Text inside these is never linked.
 NOT_PROSE = (nodes.literal, nodes.literal_block, nodes.math, nodes.math_block, nodes.reference,
              nodes.title, nodes.caption, nodes.raw, nodes.term, nodes.rubric, nodes.FixedTextElement,
@@ -45,7 +50,7 @@ def first_sentence(definition):
             depth += 1
         elif text.startswith("\\)", i):
             depth -= 1
-        elif ch in ".;" and depth == 0 and text[i + 1:i + 2] in (" ", ""):
+        elif depth == 0 and (ch in ".;" and text[i + 1:i + 2] in (" ", "") or ch in "。；"):
             end = i + 1
             break
     return text[:end]
@@ -77,12 +82,24 @@ def read_glossary(env):
     return entries
 
 
-def name_pattern(entries):
-    names = sorted({n for e in entries for n in e["en"] if len(n) > 2}, key=len, reverse=True)
-    if not names:
+def name_pattern(entries, chinese=False):
+    """English names as whole words (plurals too); with `chinese`, also the Chinese names
+    of two characters or more anywhere (Chinese has no spaces; the longest name wins)."""
+    def alternatives(names):
+        return "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("\\-", "[-‐–]")
+                        for n in sorted(names, key=len, reverse=True))
+    english = {n for e in entries for n in e["en"] if len(n) > 2}
+    han = {n for e in entries for n in e["zh"] if len(HAN.findall(n)) > 1} if chinese else set()
+    if not english:
         return None
-    alternatives = "|".join(re.escape(n).replace(r"\ ", r"\s+").replace("\\-", "[-‐–]") for n in names)
-    return re.compile(rf"(?<![\w-])({alternatives})(?:s|es)?(?![\w-])", re.IGNORECASE)
+    pattern = rf"(?<![\w-])({alternatives(english)})(?:s|es)?(?![\w-])"
+    if han:
+        pattern += rf"|({alternatives(han)})"
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def is_chinese_site(app):
+    return (app.config.language or "en").startswith("zh")
 
 
 def is_prose(text_node):
@@ -91,10 +108,10 @@ def is_prose(text_node):
 
 
 def link_first_uses(app, doctree, docname, entries):
-    pattern = name_pattern(entries)
+    pattern = name_pattern(entries, chinese=is_chinese_site(app))
     if pattern is None:
         return {}
-    by_name = {n.lower(): e for e in entries for n in e["en"]}
+    by_name = {n.lower(): e for e in entries for n in e["en"] + e["zh"]}
     target = app.builder.get_relative_uri(docname, GLOSSARY_DOC)
     linked = {}
     for text_node in list(doctree.findall(nodes.Text)):
@@ -102,7 +119,8 @@ def link_first_uses(app, doctree, docname, entries):
             continue
         text, pieces, last = str(text_node), [], 0
         for match in pattern.finditer(text):
-            entry = by_name.get(re.sub(r"\s+", " ", match.group(1)).lower().replace("‐", "-").replace("–", "-"))
+            name = match.group(1) or match.group(2)
+            entry = by_name.get(re.sub(r"\s+", " ", name).lower().replace("‐", "-").replace("–", "-"))
             if entry is None or entry["id"] in linked:
                 continue
             linked[entry["id"]] = entry
@@ -133,6 +151,21 @@ def mark_chinese(doctree):
         parent.replace(text_node, [p for p in pieces if not (isinstance(p, nodes.Text) and not str(p))])
 
 
+# blocks that are English as a whole when none of their text is Chinese
+BLOCKS = (nodes.paragraph, nodes.title, nodes.caption, nodes.rubric, nodes.term, nodes.list_item, nodes.entry)
+NOT_TEXT = (nodes.math, nodes.math_block, nodes.literal, nodes.literal_block, nodes.raw, nodes.FixedTextElement)
+
+
+def mark_english(doctree):
+    """On the Chinese site: give each block with English words and no Chinese lang="en"."""
+    for block in doctree.findall(lambda n: isinstance(n, BLOCKS)):
+        words = [str(t) for t in block.findall(nodes.Text)
+                 if not any(isinstance(a, NOT_TEXT) for a in _ancestors(t))]
+        text = "".join(words)
+        if re.search(r"[A-Za-z]{2,}", text) and not HAN.search(text) and EN not in block["classes"]:
+            block["classes"].append(EN)
+
+
 def readable_chinese_anchors(doctree):
     for term in doctree.findall(nodes.term):
         name = term.astext()
@@ -151,7 +184,10 @@ def on_doctree_resolved(app, doctree, docname):
         linked = {}
     else:
         linked = link_first_uses(app, doctree, docname, entries)
-    mark_chinese(doctree)
+    if is_chinese_site(app):
+        mark_english(doctree)
+    else:
+        mark_chinese(doctree)
     if linked:
         cards = {e["id"]: {"en": e["en"][0] if e["en"] else "", "zh": e["zh"], "definition": e["definition"]}
                  for e in linked.values()}
