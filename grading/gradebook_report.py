@@ -4,8 +4,9 @@
 (one row per roster student; a column per graded part and per written answer)
 or as a Canvas grade-import CSV. The numbers come from nbgrader's gradebook
 (the parts' automatic scores, the written answers' manual scores, nbgrader's
-late penalty), the submission time from ``timestamp.txt`` and the grading time
-and errors from the hardened grader's table ``hardened_grading_status``.
+late penalty), the submission time from ``timestamp.txt``, the grading time
+and errors from the hardened grader's table ``hardened_grading_status`` and
+why an import refused a notebook from ``import_refusals``.
 Parts listed in ``EXTRA_CREDIT`` of the assignment's checks module add to the
 score but not to the maximum.
 """
@@ -14,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import import_refusals
 from .submissions import read_timestamp
 
 
@@ -33,6 +35,7 @@ class Record:
     seconds_late: float = 0.0
     error: str = ""
     placed_at: datetime.datetime = None            # when the file arrived in submitted/ (its mtime)
+    refused: str = ""                              # why an import refused the student's notebook (none placed)
 
     @property
     def missing(self):
@@ -116,6 +119,7 @@ def records(course_dir, assignment, db_url):
     course_dir = Path(course_dir)
     extra = extra_credit_parts(assignment)
     hardened = finished(db_url, assignment)
+    refused = import_refusals.refusals(db_url, assignment)
     submitted_root = course_dir / "submitted"
     with_folder = {p.parent.name for p in submitted_root.glob(f"*/{assignment}") if p.is_dir()}
     result = {}
@@ -125,8 +129,10 @@ def records(course_dir, assignment, db_url):
                      for cell in notebook.grade_cells]
         except MissingEntry:
             cells = []
-        for student in sorted({s.id for s in gradebook.students} | with_folder | set(hardened)):
+        for student in sorted({s.id for s in gradebook.students} | with_folder | set(hardened) | set(refused)):
             record = Record(student, assignment)
+            if student not in with_folder:
+                record.refused = refused.get(student, "")
             record.auto_max = sum(c.max_score for c in cells if c.cell_type == "code" and c.name not in extra)
             record.written_max = sum(c.max_score for c in cells if c.cell_type == "markdown")
             if student in with_folder:
@@ -176,7 +182,7 @@ def _points(value):
 def status_columns(record):
     """student, submitted at, graded at, automatic score, written answers, late penalty, state."""
     if record.missing:
-        state = "missing: no submission"
+        state = f"missing: refused at import: {record.refused}" if record.refused else "missing: no submission"
     elif record.error:
         state = f"error: {record.error}"
     elif record.graded_at is None:

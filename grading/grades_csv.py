@@ -5,8 +5,9 @@ The detailed CSV has, for each assignment (column names prefixed
 when it was submitted, one column per autograded part and per written answer
 (empty while it waits for a grader), the automatic and manual totals and
 maxima, nbgrader's late penalty, the total and maximum, whether written
-answers still need grading, and the grading error if any. A student who
-submitted nothing has 0 and ``missing`` 1.
+answers still need grading, and the grading error if any (or why an import
+refused the student's notebook). A student who submitted nothing, or whose
+notebook an import refused, has 0 and ``missing`` 1.
 
 The Canvas CSV has the columns of Canvas's gradebook import (Student, ID,
 SIS User ID, SIS Login ID, Section) and one column per assignment holding the
@@ -38,7 +39,7 @@ def _assignment_cells(record, parts, written):
                  manual_score=_number(record.manual_score), manual_max=_number(record.written_max),
                  late_penalty=_number(record.late_penalty), total=_number(record.total),
                  max_score=_number(record.max_score), needs_manual_grading="1" if record.waiting else "0",
-                 error=record.error)
+                 error=record.error or (f"refused at import: {record.refused}" if record.refused else ""))
     return cells
 
 

@@ -291,6 +291,11 @@ def import_submissions(course_dir, assignment, source, db_url, pattern=None, rep
                 notes.append("not in the roster (python -m grading roster adds students)")
             detail = "; ".join([f"submitted at {chosen.submitted_at:%Y-%m-%d %H:%M} UTC", *notes])
             report.append((student, ("replaced" if existed else "imported") if changed else "unchanged", detail))
+    from . import import_refusals
+
+    import_refusals.update(db_url, assignment, {student: detail for student, status, detail in report
+                                                if status == "error"},
+                           [student for student, status, _ in report if status in ("imported", "replaced", "unchanged")])
     seen = {student for student, _, _ in report}
     report += [(student, "missing", "no submission") for student in sorted(roster)
                if student not in seen and not submission_path(course_dir, student, assignment).exists()]

@@ -5,7 +5,7 @@ grading.course_config.find_course), prints what it did, one line per student
 where there are students, and returns the exit status: 1 when something
 needs the instructor's attention (an import error, a failed grading).
 """
-from . import ASSIGNMENTS, course_config
+from . import ASSIGNMENTS, course_config, import_refusals
 from .gradebook_report import aligned, status_lines
 from .submissions import SubmissionError, import_submissions, place
 
@@ -65,6 +65,7 @@ def place_command(args):
         except (ValueError, OverflowError):
             raise SubmissionError(f"--submitted-at {args.submitted_at!r}: expected e.g. '2027-02-05 23:10 UTC'")
     path, changed = place(args.course, args.student, args.assignment, args.notebook, when, args.replace)
+    import_refusals.update(_db(args), args.assignment, accepted=[args.student])
     print(f"{args.student}: {args.assignment} {'placed at' if changed else 'unchanged, already at'} {path}")
     return 0
 

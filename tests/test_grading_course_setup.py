@@ -1,6 +1,8 @@
 """The pieces of the term workflow that need no grading run: declaring an assignment, the late rule,
 LMS file names, and the reasons status gives for errors."""
+import csv
 import datetime
+import re
 import shutil
 from pathlib import Path
 
@@ -151,3 +153,30 @@ def test_status_gives_nbgraders_real_reason(tmp_path):
     assert explain("[AutogradeApp | WARNING] Cell 'gru_forward' does not exist in the database\nTraceback") == (
         "this looks like another assignment's notebook (cell gru_forward is not one of this assignment's)")
     assert explain("line one\n[AutogradeApp | ERROR] it broke here\nend") == "[AutogradeApp | ERROR] it broke here"
+
+
+def test_status_and_export_say_why_an_import_refused_a_notebook(tmp_path, capsys):
+    from grading import __main__ as cli
+    from grading.gradebook_report import status_lines
+    from grading.grades_csv import export_csv
+
+    course = tmp_path / "course"
+    shutil.copytree(REPO / "solutions" / RNN, course / "solutions" / RNN)
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    assert cli.main(["release", RNN, "--course", str(course)]) == 0
+    download = tmp_path / "download"
+    (download / "s1").mkdir(parents=True)
+    nbformat.write(nbformat.v4.new_notebook(), download / "s1" / "homework.ipynb")
+    assert cli.main(["import", RNN, str(download), "--course", str(course)]) == 1
+    db = f"sqlite:///{course / 'gradebook.db'}"
+    reason = f"no {RNN}.ipynb among the files found: homework.ipynb"
+    assert re.split(r"\s{2,}", status_lines(course, RNN, db)[1])[-1] == f"missing: refused at import: {reason}"
+    export_csv(course, [RNN], db, tmp_path / "grades.csv")
+    with open(tmp_path / "grades.csv", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert (row["student_id"], row["missing"], row["error"]) == ("s1", "1", f"refused at import: {reason}")
+    # the student's next, accepted notebook replaces the refusal
+    assert cli.main(["place", "s1", RNN, str(course / "assignments" / RNN / f"{RNN}.ipynb"),
+                     "--course", str(course)]) == 0
+    assert re.split(r"\s{2,}", status_lines(course, RNN, db)[1])[-1] == f"not graded yet: run python -m grading grade {RNN}"
+    capsys.readouterr()

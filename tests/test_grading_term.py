@@ -335,6 +335,15 @@ def test_grade_says_when_there_are_no_submissions(term, tmp_path):
                "LMS_ZIP_OR_FOLDER)\n")
 
 
+def refused_at_import(assignment, student):
+    """Why the import refused the student's only notebook ("" when it did not)."""
+    if assignment == RNN and student == "s26":
+        return f"{LMS_FILES[student][0][0]} looks like the notebook of {GRU}, not of {RNN}"
+    if assignment == RNN and student == "s27":
+        return f"no {RNN}.ipynb among the files found: homework.ipynb"
+    return ""
+
+
 def test_status_has_one_true_line_per_student(term):
     status, out, _ = term["status"]
     assert status == 0
@@ -349,7 +358,9 @@ def test_status_has_one_true_line_per_student(term):
         for row in rows[1:]:
             want = expected_record(assignment, row[0])
             if want["missing"]:
-                assert row[1:] == ["-", "-", "-", "-", "-", "missing: no submission"], row
+                refused = refused_at_import(assignment, row[0])
+                state = f"missing: refused at import: {refused}" if refused else "missing: no submission"
+                assert row[1:] == ["-", "-", "-", "-", "-", state], row
                 continue
             waiting = sum(v is None for v in want["written"].values())
             late = "-"
@@ -387,7 +398,8 @@ def test_export_has_one_row_per_roster_student_and_every_cell_is_right(term):
                              p + "late_penalty": num(want["penalty"]), p + "total": num(want["total"]),
                              p + "max_score": num(want["auto_max"] + want["written_max"]),
                              p + "needs_manual_grading": "1" if None in want["written"].values() else "0",
-                             p + "error": ""})
+                             p + "error": f"refused at import: {refused_at_import(assignment, student)}"
+                             if refused_at_import(assignment, student) else ""})
         assert row == expected, student
 
 
