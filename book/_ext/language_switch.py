@@ -41,7 +41,7 @@ def add_switch(app, pagename, templatename, context, doctree):
                                   "lang": lang, "label": label, "title": TITLES[other]}
 
 
-def add_template(app, config):
+def configure_theme(app, config):
     config.templates_path = list(config.templates_path) + [str(Path(__file__).parent.parent / "_templates")]
     options = config.html_theme_options = dict(config.html_theme_options or {})
     end = options.get("article_header_end") or ["article-header-buttons.html"]
@@ -49,9 +49,12 @@ def add_template(app, config):
         end = [part.strip() for part in end.split(",")]
     if "language-switch.html" not in end:
         options["article_header_end"] = ["language-switch.html", *end]
+    if site_of(config.language) == "zh_CN":
+        # the one theme string that comes from Jupyter Book's configuration, not a catalogue
+        options["search_bar_text"] = "搜索本书……"
 
 
 def setup(app):
-    app.connect("config-inited", add_template)
+    app.connect("config-inited", configure_theme)
     app.connect("html-page-context", add_switch)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -5,7 +5,10 @@ Sphinx's own "last updated" is the build time, the same on every page and
 new on every build. The date is shown in the page footer by the theme's
 last-updated component (html_last_updated_fmt must be set for the theme to
 show it; its format is reused here). A page changed but not yet committed
-shows the day of the build; outside a git checkout no date is shown.
+shows the day of the build; outside a git checkout no date is shown. A
+translated page (the Chinese site) changes with its catalogue too
+(book/locale/<language>/LC_MESSAGES/<page>.po): the later of the two dates,
+written the Chinese way.
 """
 import subprocess
 from datetime import date
@@ -46,10 +49,20 @@ def set_page_date(app, pagename, templatename, context, doctree):
     if doctree is None or pagename not in app.env.all_docs:
         context["last_updated"] = None
         return
-    source = Path(app.env.doc2path(pagename)).relative_to(app.srcdir).as_posix()
-    when = date.today().isoformat() if source in app.uncommitted_files else app.last_commit_dates.get(source)
-    fmt = app.config.html_last_updated_fmt or "%Y-%m-%d"
-    context["last_updated"] = date.fromisoformat(when).strftime(fmt) if when else None
+    sources = [Path(app.env.doc2path(pagename)).relative_to(app.srcdir).as_posix()]
+    language = app.config.language or "en"
+    if language != "en":
+        sources += [f"{directory}/{language}/LC_MESSAGES/{pagename}.po" for directory in app.config.locale_dirs]
+    dates = [date.today().isoformat() if source in app.uncommitted_files else app.last_commit_dates.get(source)
+             for source in sources]
+    when = max((d for d in dates if d), default=None)
+    if when is None:
+        context["last_updated"] = None
+    elif language.startswith("zh"):
+        day = date.fromisoformat(when)
+        context["last_updated"] = f"{day.year} 年 {day.month} 月 {day.day} 日"
+    else:
+        context["last_updated"] = date.fromisoformat(when).strftime(app.config.html_last_updated_fmt or "%Y-%m-%d")
 
 
 def setup(app):
