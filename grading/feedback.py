@@ -14,7 +14,9 @@ Each page then loads MathJax from a copy next to it (from the course's
 ``node_modules/mathjax``, pinned in package.json; files are hard-linked where
 the file system allows), not from a CDN, and wraps long messages to the
 screen's width. Feedback can be handed back through nbgrader's exchange
-(``release_feedback``) or as one zip per student for an LMS upload.
+(``release_feedback``, which hands back the HTML file alone: such a page
+carries MathJax's SVG build inside it) or as one zip per student for an LMS
+upload.
 """
 import os
 import re
@@ -227,6 +229,20 @@ def _release(course_dir, assignment, student, db_url):
                           "(nbgrader's exchange is c.Exchange.root in nbgrader_config.py)") from None
 
 
+def self_contained(html_path, mathjax_es5):
+    """The page with MathJax's SVG build inside it, for nbgrader's exchange, which hands back the HTML file
+    alone: the SVG output draws its glyphs itself, so no font file (nor the CHTML build next to the page) is
+    needed."""
+    html_path = Path(html_path)
+    text = html_path.read_text(encoding="utf-8")
+    script = (mathjax_es5 / "tex-svg-full.js").read_text(encoding="utf-8")
+    script = re.sub(r"</(script)", r"<\\/\1", script, flags=re.I)  # the same string to JavaScript; not an end tag
+    tag = '<script src="mathjax/tex-chtml-full.js" id="MathJax-script"></script>'
+    if tag in text:
+        text = text.replace(tag, f'<script id="MathJax-script">{script}</script>', 1)
+        html_path.write_text(text, encoding="utf-8")
+
+
 def feedback(course_dir, assignment=None, student=None, db_url=None, zip_dir=None, release=False):
     """Feedback of one assignment (None: every released one); yield one line per page, zip or release."""
     from .term import released
@@ -237,6 +253,8 @@ def feedback(course_dir, assignment=None, student=None, db_url=None, zip_dir=Non
     for name in assignments:
         for page in generate(course_dir, name, student, db_url):
             finish_page(page, mathjax)
+            if release:
+                self_contained(page, mathjax)
             yield f"{page.parent.parent.name}\t{name}\t{page}"
         if release:
             _release(course_dir, name, student, db_url)
