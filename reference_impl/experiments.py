@@ -21,7 +21,9 @@ book/data/agreement_sweep.json, which the book reads.
   gradient of a loss at the last step reaches a<t> (and the memory c<t>),
   d steps earlier, for each cell.
 - memory_trace: the gates and memory cells of a trained one-layer network,
-  step by step, to see what it stores and when.
+  step by step, to see what it stores and when; agreement_memory finds the
+  units of a trained agreement network that hold "singular or plural" from
+  the subject to the verb (scripts/agreement_memory.py runs it over seeds).
 
 All of them train with train_classifier: any recurrent stack (reference_impl.deep)
 with a sigmoid output, binary cross-entropy, Adam and gradient clipping.
@@ -44,7 +46,10 @@ def _head_forward(a, parameters, many_to_one):
 
 
 def predict(cell, x, parameters, many_to_one=False, **options):
-    """Sigmoid outputs of a stack trained by train_classifier: (n_y, m) if many_to_one, else (n_y, m, T_x)."""
+    """Sigmoid outputs of a stack trained by train_classifier: (n_y, m) if many_to_one, else (n_y, m, T_x).
+
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
     a, _ = deep_forward(cell, x, parameters["layers"], **options)
     return _head_forward(a, parameters, many_to_one)[0]
 
@@ -57,10 +62,16 @@ def set_remember_bias(cell, layers, remember_bias):
     σ(remember_bias) of the old memory per step at the start (σ(1) ≈ 0.73).
     The plain RNN has no gate and is left as it is.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    layers -- list of layer dicts, or of (forward, backward) pairs (reference_impl.deep)
-    remember_bias -- float
+    See the chapter :doc:`/book/chapters/10_lstm`.
+
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    layers
+        list of layer dicts, or of (forward, backward) pairs (reference_impl.deep)
+    remember_bias
+        float
     """
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
@@ -76,21 +87,36 @@ def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_t
                      batch_size=32, learning_rate=0.01, max_norm=5.0, seed=0, remember_bias=None, **options):
     """Train a recurrent stack with a sigmoid output on 0/1 targets.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    y -- 0/1 targets: (n_y, m) when many_to_one (read from the last step), else (n_y, m, T_x)
-    n_a, n_layers, bidirectional -- the stack (see reference_impl.deep)
-    epochs, batch_size -- passes over the data and mini-batch size
-    learning_rate, max_norm -- Adam's step size and the global-norm clipping threshold
-    seed -- seeds the initial weights and the order of the mini-batches
-    remember_bias -- None keeps each cell's own initial biases (GRU bu = 0, LSTM bf = 1);
-                     a number starts the gated cells equally ready to remember (set_remember_bias)
-    options -- cell options (variant for the GRU)
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
 
-    Returns:
-    parameters -- dict with layers, Wy, by
-    losses -- mean training loss of every epoch, list of floats
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    y
+        0/1 targets: (n_y, m) when many_to_one (read from the last step), else (n_y, m, T_x)
+    n_a, n_layers, bidirectional
+        the stack (see reference_impl.deep)
+    epochs, batch_size
+        passes over the data and mini-batch size
+    learning_rate, max_norm
+        Adam's step size and the global-norm clipping threshold
+    seed
+        seeds the initial weights and the order of the mini-batches
+    remember_bias
+        None keeps each cell's own initial biases (GRU bu = 0, LSTM bf = 1); a number starts the gated cells
+        equally ready to remember (set_remember_bias)
+    options
+        cell options (variant for the GRU)
+
+    Returns
+    -------
+    parameters : dict
+        with layers, Wy, by
+    losses
+        mean training loss of every epoch, list of floats
     """
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {CELLS}, got {cell!r}")
@@ -136,15 +162,23 @@ def agreement_accuracy_by_gap(gaps=(5, 30), cells=CELLS, m_train=512, m_test=512
     set, the initial weights and the batch order, and whether a long gap is
     learnt changes from seed to seed, so compare cells with run_over_seeds.
 
-    Arguments:
-    gaps -- clause lengths to try
-    cells -- any of "rnn", "gru", "lstm"
-    remember_bias -- the GRU starts with bu = -remember_bias and the LSTM with bf = +remember_bias,
-                     so both keep σ(remember_bias) of their memory per step at the start;
-                     None keeps each cell's own initialisation (GRU bu = 0, LSTM bf = 1)
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    accuracy -- dict cell -> list of test accuracies, one per gap
+    Parameters
+    ----------
+    gaps
+        clause lengths to try
+    cells
+        any of "rnn", "gru", "lstm"
+    remember_bias
+        the GRU starts with bu = -remember_bias and the LSTM with bf = +remember_bias, so both keep
+        σ(remember_bias) of their memory per step at the start; None keeps each cell's own initialisation (GRU
+        bu = 0, LSTM bf = 1)
+
+    Returns
+    -------
+    accuracy : dict
+        dict cell -> list of test accuracies, one per gap
     """
     accuracy = {cell: [] for cell in cells}
     for gap in gaps:
@@ -162,10 +196,15 @@ def agreement_accuracy_by_gap(gaps=(5, 30), cells=CELLS, m_train=512, m_test=512
 def tagging_accuracy(cell="rnn", m_train=512, m_test=512, T=8, n_a=16, epochs=15, seed=0):
     """One-way against bidirectional tagging on the "teddy" task (make_tagging_data).
 
-    Returns:
-    results -- dict "one-way" and "bidirectional" -> dict with
-        all -- accuracy over every word of the test set
-        teddy -- accuracy over the words "teddy" alone (the ones only the next word decides)
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+
+    Returns
+    -------
+    results : dict
+        dict "one-way" and "bidirectional" -> dict with
+
+        - all: accuracy over every word of the test set
+        - teddy: accuracy over the words "teddy" alone (the ones only the next word decides)
     """
     x_train, y_train, _ = make_tagging_data(m_train, seed=seed, T=T)
     x_test, y_test, vocab = make_tagging_data(m_test, seed=seed + 1, T=T)
@@ -187,19 +226,27 @@ def gradient_flow_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0
     cell backward at a time, which is exactly what BPTT does, keeping its norm
     at every step.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    remember_bias -- gated cells start out remembering: the GRU's bu = -remember_bias
-                     (Γu near 0), the LSTM's bf = +remember_bias (Γf near 1); the RNN has no gate
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    flow -- dict with
-        a -- shape (T,): a[d] = mean over examples of ||dL/da<T-d>||, the full gradient of the state
-        c -- shape (T,): the same for the memory cell c<T-d> (the GRU's c is its a; the RNN has none: None)
-        direct -- shape (T,): the part of c's curve that travels along the memory path alone,
-                  multiplied by the keep factor at every step and by nothing else (None for the RNN)
-        keep -- mean over units, examples and steps of that keep factor
-                (1 - Γu for the GRU, Γf for the LSTM; None for the RNN)
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    remember_bias
+        gated cells start out remembering: the GRU's bu = -remember_bias (Γu near 0), the LSTM's bf =
+        +remember_bias (Γf near 1); the RNN has no gate
+
+    Returns
+    -------
+    flow : dict
+        with the entries
+
+        - a: shape (T,): a[d] = mean over examples of ||dL/da<T-d>||, the full gradient of the state
+        - c: shape (T,): the same for the memory cell c<T-d> (the GRU's c is its a; the RNN has none: None)
+        - direct: shape (T,): the part of c's curve that travels along the memory path alone,
+          multiplied by the keep factor at every step and by nothing else (None for the RNN)
+        - keep: mean over units, examples and steps of that keep factor
+          (1 - Γu for the GRU, Γf for the LSTM; None for the RNN)
     """
     rng = np.random.default_rng(seed)
     x = rng.normal(size=(n_x, m, T))
@@ -210,18 +257,18 @@ def gradient_flow_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0
              "keep": None}
     if cell == "rnn":
         parameters = initialize_rnn_parameters(n_x, n_a, 1, seed)
-        cell_caches = rnn_forward(x, a0, parameters)[2][0]
+        cell_caches = rnn_forward(x, a0, parameters)[2].cell_caches
         step = lambda da, dc, cache: (rnn_cell_backward(da, cache)["da_prev"], None)
     elif cell == "gru":
         parameters = initialize_gru_parameters(n_x, n_a, None, seed)
         set_remember_bias("gru", [parameters], remember_bias)
-        cell_caches = gru_forward(x, a0, parameters)[2][0]
-        norms["keep"] = float(np.mean([1.0 - step_cache[1] for step_cache, _ in cell_caches]))
+        cell_caches = gru_forward(x, a0, parameters)[2].cell_caches
+        norms["keep"] = float(np.mean([1.0 - cached.step.gamma_u for cached in cell_caches]))
         step = lambda da, dc, cache: (gru_cell_backward(da, cache)["dc_prev"], None)
     elif cell == "lstm":
         parameters = initialize_lstm_parameters(n_x, n_a, None, seed, forget_bias=remember_bias)
-        cell_caches = lstm_forward(x, a0, parameters)[3][0]
-        norms["keep"] = float(np.mean([step_cache[4] for step_cache, _ in cell_caches]))
+        cell_caches = lstm_forward(x, a0, parameters)[3].cell_caches
+        norms["keep"] = float(np.mean([cached.step.gamma_f for cached in cell_caches]))
 
         def step(da, dc, cache):
             grads = lstm_cell_backward(da, dc, cache)
@@ -234,11 +281,12 @@ def gradient_flow_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0
         cache = cell_caches[T - 1 - d]
         norms["a"][d] = np.mean(np.linalg.norm(da, axis=0))
         if cell == "gru":
-            dc_total, keep = da, 1.0 - cache[0][1]
+            dc_total, keep = da, 1.0 - cache.step.gamma_u
         elif cell == "lstm":
             # everything that reaches c<t>: from step t+1 and through a<t> = Γo * tanh(c<t>)
-            _, _, _, tanh_c, gamma_f, _, _, gamma_o, _ = cache[0]
-            dc_total, keep = dc + da * gamma_o * (1.0 - tanh_c**2), gamma_f
+            step_cache = cache.step
+            dc_total = dc + da * step_cache.gamma_o * (1.0 - step_cache.tanh_c**2)
+            keep = step_cache.gamma_f
         if gated:
             direct = dc_total if direct is None else direct
             norms["c"][d] = np.mean(np.linalg.norm(dc_total, axis=0))
@@ -254,8 +302,12 @@ def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.
     For the LSTM, dL/da<t> is the gradient with respect to a<t> (its memory
     c<t> carries gradient too and is counted through the later steps).
 
-    Returns:
-    norms -- array of shape (T,): norms[d] = mean over examples of ||dL/da<T-d>||
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
+
+    Returns
+    -------
+    norms
+        array of shape (T,): norms[d] = mean over examples of ||dL/da<T-d>||
     """
     return gradient_flow_by_distance(cell, T, n_x, n_a, m, remember_bias, seed)["a"]
 
@@ -263,8 +315,12 @@ def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.
 def run_over_seeds(experiment, seeds, **settings):
     """Run experiment(seed=s, **settings) for every seed s and keep each result with its seed.
 
-    Returns:
-    runs -- dict with seeds (list of ints), results (list, one per seed) and settings
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+
+    Returns
+    -------
+    runs : dict
+        with seeds (list of ints), results (list, one per seed) and settings
     """
     seeds = [int(s) for s in seeds]
     if len(seeds) < 2:
@@ -275,12 +331,19 @@ def run_over_seeds(experiment, seeds, **settings):
 def seed_summary(values, success=0.9):
     """Summary of one score over seeds: how many reach `success`, and the spread.
 
-    Arguments:
-    values -- one score per seed (for example a test accuracy), list or array
-    success -- the score at which a run counts as having learnt the task
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    summary -- dict with n, successes, mean, min, median, max
+    Parameters
+    ----------
+    values
+        one score per seed (for example a test accuracy), list or array
+    success
+        the score at which a run counts as having learnt the task
+
+    Returns
+    -------
+    summary : dict
+        with n, successes, mean, min, median, max
     """
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or values.size < 2:
@@ -292,11 +355,17 @@ def seed_summary(values, success=0.9):
 def agreement_sweep_summary(document):
     """Per-gap summaries of a results file written by scripts/agreement_sweep.py.
 
-    Arguments:
-    document -- the parsed JSON (gaps, seeds, settings with success, runs with cell, remember_bias, accuracy)
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    summary -- dict "cell" (remember_bias 1) or "cell, remember_bias b" -> list of seed_summary dicts, one per gap
+    Parameters
+    ----------
+    document
+        the parsed JSON (gaps, seeds, settings with success, runs with cell, remember_bias, accuracy)
+
+    Returns
+    -------
+    summary : dict
+        dict "cell" (remember_bias 1) or "cell, remember_bias b" -> list of seed_summary dicts, one per gap
     """
     summary = {}
     for run in document["runs"]:
@@ -308,16 +377,26 @@ def agreement_sweep_summary(document):
 def memory_trace(cell, x, parameters):
     """The gates and memory of a one-layer stack trained by train_classifier, at every step.
 
-    Arguments:
-    cell -- "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    parameters -- from train_classifier with n_layers=1, one-way
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    trace -- dict of arrays of shape (n_a, m, T_x):
-        keep -- share of the old memory kept (1 - Γu for the GRU, Γf for the LSTM)
-        write -- share of the candidate written (Γu for both)
-        c -- the memory cell c<t>
+    Parameters
+    ----------
+    cell
+        "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    parameters
+        from train_classifier with n_layers=1, one-way
+
+    Returns
+    -------
+    trace : dict
+        dict of arrays of shape (n_a, m, T_x):
+
+        - keep: share of the old memory kept (1 - Γu for the GRU, Γf for the LSTM)
+        - write: share of the candidate written (Γu for both)
+        - c: the memory cell c<t>
+        - a: the state the output layer reads (the GRU's a is its c; the LSTM's a = Γo * tanh(c))
     """
     layers = parameters["layers"]
     if cell not in ("gru", "lstm") or len(layers) != 1 or isinstance(layers[0], (tuple, list)):
@@ -325,10 +404,118 @@ def memory_trace(cell, x, parameters):
                          f"with {len(layers)} layer(s)")
     a0 = np.zeros((layers[0]["bc"].shape[0], x.shape[1]))
     if cell == "gru":
-        c, _, (cell_caches, _) = gru_forward(x, a0, layers[0])
-        write = np.stack([step_cache[1] for step_cache, _ in cell_caches], axis=-1)
-        return {"keep": 1.0 - write, "write": write, "c": c}
-    _, _, c, (cell_caches, _, _) = lstm_forward(x, a0, layers[0])
-    keep = np.stack([step_cache[4] for step_cache, _ in cell_caches], axis=-1)
-    write = np.stack([step_cache[5] for step_cache, _ in cell_caches], axis=-1)
-    return {"keep": keep, "write": write, "c": c}
+        c, _, cache = gru_forward(x, a0, layers[0])
+        write = np.stack([cached.step.gamma_u for cached in cache.cell_caches], axis=-1)
+        return {"keep": 1.0 - write, "write": write, "c": c, "a": c}
+    a, _, c, cache = lstm_forward(x, a0, layers[0])
+    keep = np.stack([cached.step.gamma_f for cached in cache.cell_caches], axis=-1)
+    write = np.stack([cached.step.gamma_u for cached in cache.cell_caches], axis=-1)
+    return {"keep": keep, "write": write, "c": c, "a": a}
+
+
+SEPARATED = 1.0  # two groups of sentences count as apart when their means differ by this many pooled std devs
+
+
+def agreement_memory(cell, gap=30, seed=0, remember_bias=1.0, m_train=512, m_test=512, n_a=16, epochs=20,
+                     learning_rate=0.02):
+    """Where a trained agreement network keeps "singular or plural" between the subject and the verb.
+
+    Trains exactly the run of agreement_accuracy_by_gap(gaps=(gap,), cells=(cell,), seed=seed, ...)
+    and reads its memory on the test sentences. For each unit j and step t,
+    separation[j, t] is the plural-minus-singular difference of the mean of
+    c_j<t>, in pooled standard deviations of the two groups. A unit *holds*
+    the number when, from the subject (step 1) to the verb slot (the last
+    step), that separation never changes sign and never drops below
+    SEPARATED: the unit is written at the subject and kept across the clause.
+    The output reads Wy a<T>; read[j] = Wy_j (mean a_j<T> plural - singular)
+    is what unit j adds to the difference the output sees at the verb.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+
+    Parameters
+    ----------
+    cell
+        "gru" or "lstm"
+    gap, seed, remember_bias, m_train, m_test, n_a, epochs, learning_rate
+        as agreement_accuracy_by_gap
+
+    Returns
+    -------
+    memory : dict
+        with the entries
+
+        - accuracy: test accuracy (the same number agreement_accuracy_by_gap gives)
+        - holding: list of the units that hold the number (may be empty)
+        - read_share_holding: share of sum |read| that comes from the holding units (0 if none)
+        - unit: the unit whose smallest separation over subject..verb (signed as at the verb) is largest:
+          a holding unit if there is one
+        - worst_separation: that smallest separation for this unit (>= SEPARATED exactly when it holds)
+        - separation: shape (T_x,): the unit's separation at each step, signed positive at the verb
+        - keep, write: shape (T_x,): the unit's mean share kept and share written at each step
+          (1 - Γu and Γu for the GRU, Γf and Γu for the LSTM), over all test sentences
+    """
+    if cell not in ("gru", "lstm"):
+        raise ValueError(f"cell must be 'gru' or 'lstm', got {cell!r}")
+    x_train, y_train, _ = make_agreement_data(m_train, gap, seed=seed)
+    x_test, y_test, _ = make_agreement_data(m_test, gap, seed=seed + 1)
+    parameters, _ = train_classifier(cell, x_train, y_train, n_a=n_a, many_to_one=True, epochs=epochs,
+                                     learning_rate=learning_rate, seed=seed, remember_bias=remember_bias)
+    plural = y_test[0] > 0.5
+    accuracy = float(np.mean((predict(cell, x_test, parameters, many_to_one=True) > 0.5) == plural))
+    trace = memory_trace(cell, x_test, parameters)
+    c = trace["c"]  # (n_a, m, T_x)
+    difference = c[:, plural].mean(axis=1) - c[:, ~plural].mean(axis=1)
+    spread = np.sqrt((c[:, plural].var(axis=1) + c[:, ~plural].var(axis=1)) / 2)
+    separation = np.divide(difference, spread, out=np.zeros_like(difference), where=spread > 0)
+    signed = separation * np.where(separation[:, -1:] < 0, -1.0, 1.0)  # positive at the verb slot
+    worst = signed[:, 1:].min(axis=1)  # from the subject (step 1) to the verb slot
+    a_last = trace["a"][:, :, -1]
+    read = np.abs(parameters["Wy"][0] * (a_last[:, plural].mean(axis=1) - a_last[:, ~plural].mean(axis=1)))
+    holding = np.flatnonzero(worst >= SEPARATED)
+    unit = int(np.argmax(worst))
+    return {"accuracy": accuracy, "holding": [int(j) for j in holding],
+            "read_share_holding": float(read[holding].sum() / read.sum()) if read.sum() > 0 else 0.0,
+            "unit": unit, "worst_separation": float(worst[unit]), "separation": signed[unit],
+            "keep": trace["keep"][unit].mean(axis=0), "write": trace["write"][unit].mean(axis=0)}
+
+
+def agreement_memory_summary(document, cell, remember_bias):
+    """Counts and medians over seeds of a results file written by scripts/agreement_memory.py.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+
+    Parameters
+    ----------
+    document
+        the parsed JSON (settings with success, runs with cell, remember_bias, by_seed)
+    cell, remember_bias
+        which run to summarise
+
+    Returns
+    -------
+    summary : dict
+        with the entries
+
+        - n: number of seeds
+        - learnt: seeds whose test accuracy reaches settings["success"]
+        - holding: learnt seeds with at least one unit that holds the number from subject to verb
+        - units: median over learnt seeds of the number of holding units
+        - keep_subject: median over learnt seeds of the best unit's share kept at the subject (step 1)
+        - keep_clause: median over learnt seeds of the best unit's mean share kept over the clause words
+        - read_share: median over learnt seeds of the share of the output's reading that holding units give
+    """
+    run = next((r for r in document["runs"] if (r["cell"], r["remember_bias"]) == (cell, remember_bias)),
+    None)
+    if run is None:
+        raise ValueError(f"no run of {cell!r} with remember_bias {remember_bias} in the results file")
+    learnt = [m for m in run["by_seed"] if m["accuracy"] >= document["settings"]["success"]]
+    if not learnt:
+        return {"n": len(run["by_seed"]), "learnt": 0, "holding": 0, "units": 0.0, "keep_subject": float("nan"),
+                "keep_clause": float("nan"),
+                "read_share": float("nan")}
+    # steps: "the" 0, subject 1, "," 2, "which" 3, the clause 4 .. T-2, the closing "," (verb slot) T-1
+    return {"n": len(run["by_seed"]), "learnt": len(learnt), "holding": sum(bool(m["holding"]) for m in learnt),
+            "units": float(np.median([len(m["holding"]) for m in learnt])),
+            "keep_subject": float(np.median([m["keep"][1] for m in learnt])),
+            "keep_clause": float(np.median([np.mean(m["keep"][4:-1]) for m in learnt])),
+            "read_share": float(np.median([m["read_share_holding"] for m in learnt]))}

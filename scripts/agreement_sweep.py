@@ -40,6 +40,21 @@ def kernel_environment():
     return dict(KERNEL_ENVIRONMENT, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
 
 
+def add_results_options(parser, seeds, results):
+    """The options every results script has: --seeds, --results, --check."""
+    parser.add_argument("--seeds", type=int, nargs="+", default=list(seeds))
+    parser.add_argument("--results", type=Path, default=results, help="the results file to write or check")
+    parser.add_argument("--check", action="store_true", help="compare with the results file instead of writing it")
+
+
+def run_as_the_book_does():
+    """Restart this script with the kernel environment if it lacks it; make the repository importable."""
+    environment = kernel_environment()
+    if any(os.environ.get(name) != value for name, value in environment.items()):
+        os.execve(sys.executable, [sys.executable, *sys.argv], dict(os.environ, **environment))
+    sys.path.insert(0, str(REPO))
+
+
 def sweep(gaps, seeds, runs=RUNS, log=None):
     """Test accuracy of every run at every gap and seed.
 
@@ -92,16 +107,9 @@ def compare(stored, gaps, seeds, accuracy):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--gaps", type=int, nargs="+", default=list(GAPS))
-    parser.add_argument("--seeds", type=int, nargs="+", default=list(SEEDS))
-    parser.add_argument("--results", type=Path, default=RESULTS, help="the results file to write or check")
-    parser.add_argument("--check", action="store_true", help="compare with the results file instead of writing it")
+    add_results_options(parser, SEEDS, RESULTS)
     args = parser.parse_args(argv)
-
-    environment = kernel_environment()
-    if any(os.environ.get(name) != value for name, value in environment.items()):
-        os.execve(sys.executable, [sys.executable, *sys.argv], dict(os.environ, **environment))
-
-    sys.path.insert(0, str(REPO))
+    run_as_the_book_does()
     if args.check:
         stored = json.loads(args.results.read_text(encoding="utf-8"))
         unknown = [g for g in args.gaps if g not in stored["gaps"]] + [s for s in args.seeds if s not in stored["seeds"]]

@@ -12,7 +12,9 @@ from reference_impl.activations import sigmoid
 from reference_impl.datasets import make_agreement_data
 from reference_impl.deep import initialize_deep_parameters
 from reference_impl.experiments import (
+    SEPARATED,
     agreement_accuracy_by_gap,
+    agreement_memory,
     gradient_flow_by_distance,
     gradient_norms_by_distance,
     memory_trace,
@@ -30,6 +32,8 @@ from reference_impl.lstm import lstm_forward
 REPO = Path(__file__).resolve().parent.parent
 SWEEP_SCRIPT = REPO / "scripts" / "agreement_sweep.py"
 SWEEP_RESULTS = REPO / "book" / "data" / "agreement_sweep.json"
+MEMORY_SCRIPT = REPO / "scripts" / "agreement_memory.py"
+MEMORY_RESULTS = REPO / "book" / "data" / "agreement_memory.json"
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +41,13 @@ def sweep():
     return json.loads(SWEEP_RESULTS.read_text(encoding="utf-8"))
 
 
-def run_sweep_script(*arguments):
-    return subprocess.run([sys.executable, str(SWEEP_SCRIPT), *arguments], cwd=REPO, capture_output=True, text=True,
+@pytest.fixture(scope="module")
+def inside():
+    return json.loads(MEMORY_RESULTS.read_text(encoding="utf-8"))
+
+
+def run_sweep_script(*arguments, script=SWEEP_SCRIPT):
+    return subprocess.run([sys.executable, str(script), *arguments], cwd=REPO, capture_output=True, text=True,
                           timeout=600)
 
 
@@ -138,8 +147,82 @@ def test_memory_trace_matches_the_forward_pass():
         assert np.all((trace["keep"] > 0) & (trace["keep"] < 1))
         if cell == "gru":
             np.testing.assert_allclose(trace["keep"] + trace["write"], 1.0)
+            np.testing.assert_array_equal(trace["a"], c)
+        else:
+            np.testing.assert_array_equal(trace["a"], lstm_forward(x, np.zeros((16, 16)), layer)[0])
     with pytest.raises(ValueError, match="one-layer one-way"):
         memory_trace("rnn", x, train_classifier("rnn", x, y, many_to_one=True, epochs=1)[0])
+
+
+# Chapters 9 and 10, "Inside a trained network": which units hold singular/plural from the subject to the verb.
+def _run(inside, cell, remember_bias):
+    return next(r for r in inside["runs"] if (r["cell"], r["remember_bias"]) == (cell, remember_bias))
+
+
+def _learnt(inside, cell, remember_bias):
+    return [b for b in _run(inside, cell, remember_bias)["by_seed"] if b["accuracy"] >= inside["settings"]["success"]]
+
+
+def test_memory_script_reproduces_the_stored_results_exactly():
+    result = run_sweep_script("--check", "--seeds", "1", script=MEMORY_SCRIPT)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_memory_check_reports_a_stored_value_that_differs(tmp_path, inside):
+    changed = copy.deepcopy(inside)
+    _run(changed, "gru", 1.0)["by_seed"][1]["holding"] = []
+    altered = tmp_path / "altered.json"
+    altered.write_text(json.dumps(changed), encoding="utf-8")
+    result = run_sweep_script("--check", "--seeds", "1", "--results", str(altered), script=MEMORY_SCRIPT)
+    assert result.returncode == 1
+    assert "gru (remember bias 1.0), seed 1, holding: stored []" in result.stdout
+
+
+def test_memory_runs_are_the_runs_of_the_sweep(inside, sweep):
+    """The networks looked inside are the sweep's at a gap of 30 (same training): same test accuracies."""
+    gap = sweep["gaps"].index(inside["settings"]["gap"])
+    for cell in ("gru", "lstm"):
+        stored = next(r for r in sweep["runs"] if (r["cell"], r["remember_bias"]) == (cell, 1.0))["accuracy"][gap]
+        run = _run(inside, cell, 1.0)
+        assert [b["accuracy"] for b in run["by_seed"]] == [stored[sweep["seeds"].index(s)] for s in run["seeds"]]
+
+
+def test_started_to_remember_strongly_every_learnt_network_holds_the_number_in_a_unit(inside):
+    for cell in ("gru", "lstm"):
+        learnt = _learnt(inside, cell, 3.0)
+        assert len(learnt) >= 5, cell
+        for memory in learnt:
+            assert memory["holding"] and memory["worst_separation"] >= SEPARATED, cell
+            assert np.mean(memory["keep"][4:-1]) > 0.6, cell  # the unit's gate keeps most of it across the clause
+
+
+def test_started_as_in_the_sweep_most_learnt_networks_hold_it_in_no_single_unit(inside):
+    for cell in ("gru", "lstm"):
+        learnt = _learnt(inside, cell, 1.0)
+        assert len(learnt) >= 5, cell
+        assert sum(bool(memory["holding"]) for memory in learnt) < len(learnt) / 2, cell
+        for memory in learnt:
+            assert bool(memory["holding"]) == (memory["worst_separation"] >= SEPARATED)
+
+
+@pytest.mark.parametrize("cell", ["gru", "lstm"])
+def test_holding_unit_found_with_seeds_outside_the_results_file(cell):
+    """The strong-start claim on two new seeds: a network that learns the task holds the number in a unit."""
+    learnt = 0
+    for seed in (10, 11):
+        memory = agreement_memory(cell, seed=seed, remember_bias=3.0)
+        if memory["accuracy"] >= 0.9:
+            learnt += 1
+            assert memory["holding"], (cell, seed)
+            separation = memory["separation"]
+            assert separation[0] == 0.0  # before the subject every sentence reads "the": nothing to tell apart
+            assert np.all(separation[1:] >= SEPARATED)
+    assert learnt >= 1, cell
+
+
+def test_agreement_memory_rejects_a_plain_rnn():
+    with pytest.raises(ValueError, match="'gru' or 'lstm'"):
+        agreement_memory("rnn")
 
 
 def test_lstm_memory_path_alone_carries_little_of_a_distant_gradient():
