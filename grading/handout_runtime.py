@@ -16,6 +16,9 @@ In a notebook cell::
 
 prints one line per graded part, in the notebook's order: passed, or failed
 with the whole message.
+
+A translated handout also holds ``_messages.py`` and ``messages.json`` (the
+table of grading.messages): every message is then shown in its language.
 """
 import functools
 import json
@@ -32,6 +35,17 @@ from ._checks import CheckFailed
 
 _HERE = Path(__file__).resolve().parent
 _RECORD = {}
+try:  # a translated handout: its messages in its language
+    from ._messages import Table
+
+    _TABLE = Table.load(_HERE / "messages.json")
+except ImportError:
+    _TABLE = None
+
+
+def _say(text):
+    """``text`` in the handout's language."""
+    return text if _TABLE is None else _TABLE.translate(text)
 
 
 def _record():
@@ -196,8 +210,8 @@ def run_public_check(assignment, grade_id, namespace):
         raise ValueError(f"these helpers hold the public tests of {_record()['assignment']}, not {assignment}")
     message = _failure(grade_id, namespace)
     if message is not None:
-        raise CheckFailed(message)  # outside any except block: the traceback stays short
-    print(f"{grade_id}: public tests passed.")
+        raise CheckFailed(_say(message))  # outside any except block: the traceback stays short
+    print(_say(f"{grade_id}: public tests passed."))
 
 
 def check_all(namespace=None, width=100):
@@ -213,23 +227,25 @@ def check_all(namespace=None, width=100):
     results = [(grade_id, _failure(grade_id, namespace)) for grade_id in record["order"]]
     failing = {name for grade_id, message in results if message is not None
                for name in record["tests"][grade_id]["functions"]}
-    results = [(grade_id, message if message is None else message + _upstream(record["tests"][grade_id], namespace, failing))
+    results = [(grade_id, message if message is None
+                else _say(message + _upstream(record["tests"][grade_id], namespace, failing)))
                for grade_id, message in results]
     name_width = max(len(grade_id) for grade_id in record["order"]) + 2
-    print(f"{'part':<{name_width}}result")
+    failed = _say("FAILED")
+    print(f"{_say('part'):<{name_width}}{_say('result')}")
     print("-" * width)
     for grade_id, message in results:
         if message is None:
-            print(f"{grade_id:<{name_width}}passed")
+            print(f"{grade_id:<{name_width}}{_say('passed')}")
             continue
         lines = [wrapped for paragraph in message.split("\n")
                  for wrapped in (textwrap.wrap(paragraph, max(40, width - name_width - 8))
                                  if paragraph.strip() else [""])] or [""]
-        print(f"{grade_id:<{name_width}}FAILED  {lines[0]}")
+        print(f"{grade_id:<{name_width}}{failed}  {lines[0]}")
         for line in lines[1:]:
-            print(" " * (name_width + 8) + line)
+            print(" " * (name_width + 8) + line)  # "FAILED  " and "未通过  " are both 8 columns wide
     passed = sum(message is None for _, message in results)
     print("-" * width)
-    print(f"{passed} of {len(results)} parts pass their public tests."
-          + ("" if passed == len(results) else " Grading runs further tests on other inputs."))
+    print(_say(f"{passed} of {len(results)} parts pass their public tests."
+               + ("" if passed == len(results) else " Grading runs further tests on other inputs.")))
     return passed == len(results)

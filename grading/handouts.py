@@ -22,6 +22,12 @@ of the instructor's packages:
 
 ``check_all()`` (in ``course_helpers``) runs every public test of the
 notebook in order and prints one table.
+
+Each assignment also has a handout in every language of
+grading.translation.LANGUAGES (``handouts/<assignment>-zh/`` and its zip):
+the same notebook with its Markdown cells translated, the same code cells, grade
+cells, cell ids and points (so the same checks grade it), and the public
+tests' messages translated by the table of grading.messages shipped with it.
 """
 import ast
 import contextlib
@@ -36,8 +42,9 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from . import provided
+from . import provided, translation
 from .checks import graded_tests
+from .messages import Table
 
 HELPERS = "course_helpers"
 HANDOUTS = "handouts"
@@ -52,6 +59,7 @@ SHIPPED_CHECK_NAMES = ("CheckFailed", "call_student", "call_student_with_gradien
 HANDOUT_ONLY_CELLS = ("check_all_text", "check_all")
 ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # fixed, so that releasing again gives the same bytes
 _RUNNER = Path(__file__).with_name("handout_runtime.py")
+_MESSAGES = Path(__file__).with_name("messages.py")
 
 
 class RecordError(ValueError):
@@ -257,8 +265,8 @@ def _sliced(dotted, names, docstring):
     return f'"""{docstring}"""\n' + re.sub(r"\n{3,}", "\n\n\n", text).lstrip("\n")
 
 
-def helper_files(course_dir, assignment, template):
-    """{path inside the handout: text or bytes} of the package ``course_helpers``."""
+def helper_files(course_dir, assignment, template, language="en"):
+    """{path inside the handout: text or bytes} of the package ``course_helpers``; its messages in ``language``."""
     files = {}
     for path, content in provided.provided_files(template).items():
         parts = Path(path).parts
@@ -284,6 +292,15 @@ def helper_files(course_dir, assignment, template):
                                               "Calls on copies of the arguments, and what a call changed in them.")
     files[f"{HELPERS}/public_tests.py"] = _RUNNER.read_text()
     record, arrays = record_public_tests(course_dir, assignment)
+    if language != "en":  # the table that translates the messages, and a check that it translates them all
+        rows = translation.message_rows(language)
+        missing = translation.untranslated_messages(record, Table(rows))
+        if missing:
+            raise translation.MissingTranslation(
+                f"{assignment}: messages of its public tests that "
+                f"{translation.catalogue_path(language, 'messages').name} does not translate: {'; '.join(missing)}")
+        files[f"{HELPERS}/_messages.py"] = _MESSAGES.read_text()
+        files[f"{HELPERS}/messages.json"] = json.dumps(rows, ensure_ascii=False, indent=0) + "\n"
     order = [cell.metadata["nbgrader"]["grade_id"] for cell in template.cells
              if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
              and cell.metadata["nbgrader"]["grade_id"] in record]
@@ -310,15 +327,25 @@ functions as they are written now. Passing every public test is a good sign, not
 runs the same checks on other inputs, and the written answers are read by a person."""
 
 
-def handout_notebook(template):
-    """The release notebook with its course imports pointed at ``course_helpers`` and a last cell running check_all()."""
-    notebook = copy.deepcopy(template)
+def handout_notebook(template, assignment=None, language="en"):
+    """The release notebook with its course imports pointed at ``course_helpers`` and a last cell running check_all().
+
+    In another ``language`` its Markdown cells are translated (grading.translation); its code cells are the same.
+    """
+    notebook = copy.deepcopy(template) if language == "en" else translation.translated_notebook(template, assignment, language)
+    check_all_text = CHECK_ALL_TEXT
+    if language != "en":
+        table = Table(translation.message_rows(language))
+        if not table.matches(CHECK_ALL_TEXT):
+            raise translation.MissingTranslation(f"the text of the check_all() cell has no translation in "
+                                                 f"{translation.catalogue_path(language, 'messages')}")
+        check_all_text = table.translate_line(CHECK_ALL_TEXT)
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.source = _PUBLIC_IMPORT.sub(f"{HELPERS}.public_tests", _renamed(cell.source))
     locked = {"grade": False, "locked": True, "solution": False, "schema_version": 3, "task": False}
     notebook.cells.append(nbformat.v4.new_markdown_cell(
-        CHECK_ALL_TEXT, metadata={"nbgrader": {**locked, "grade_id": HANDOUT_ONLY_CELLS[0]}}))
+        check_all_text, metadata={"nbgrader": {**locked, "grade_id": HANDOUT_ONLY_CELLS[0]}}))
     notebook.cells.append(nbformat.v4.new_code_cell(
         f"from {HELPERS} import check_all\ncheck_all()", metadata={"nbgrader": {**locked, "grade_id": HANDOUT_ONLY_CELLS[1]}}))
     notebook.cells[-2].id, notebook.cells[-1].id = "check-all-text", "check-all"
@@ -334,30 +361,39 @@ def _zip(folder, target):
             archive.writestr(info, path.read_bytes())
 
 
-def build_handout(assignment, course_dir, out_dir=None):
-    """Write ``handouts/<assignment>/`` and ``handouts/<assignment>.zip`` from the release; return the zip's path."""
+def handout_name(assignment, language="en"):
+    """The handout's folder and zip name: the assignment's, with ``-<language>`` for a translation."""
+    return assignment if language == "en" else f"{assignment}-{language}"
+
+
+def build_handout(assignment, course_dir, out_dir=None, language="en"):
+    """Write ``handouts/<name>/`` and ``handouts/<name>.zip`` from the release; return the zip's path.
+
+    ``name`` is handout_name(assignment, language); the notebook inside keeps the assignment's file name.
+    """
     course_dir = Path(course_dir)
     out_dir = Path(out_dir) if out_dir is not None else course_dir / HANDOUTS
     template = nbformat.read(course_dir / "assignments" / assignment / f"{assignment}.ipynb", as_version=4)
-    folder = out_dir / assignment
+    folder = out_dir / handout_name(assignment, language)
+    notebook = handout_notebook(template, assignment, language)
+    files = helper_files(course_dir, assignment, template, language)
+    files["requirements.txt"] = requirements(template)
+    files[f"{assignment}.ipynb"] = nbformat.writes(notebook) + "\n"
     if folder.exists():
         shutil.rmtree(folder)
-    files = helper_files(course_dir, assignment, template)
-    files["requirements.txt"] = requirements(template)
-    files[f"{assignment}.ipynb"] = nbformat.writes(handout_notebook(template)) + "\n"
     for path, content in sorted(files.items()):
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         (target.write_bytes if isinstance(content, bytes) else target.write_text)(content)
-    _zip(folder, out_dir / f"{assignment}.zip")
-    return out_dir / f"{assignment}.zip"
+    _zip(folder, out_dir / f"{folder.name}.zip")
+    return out_dir / f"{folder.name}.zip"
 
 
-def build_handouts(assignments, course_dir):
-    """Build the handout of each of ``assignments`` (None: every assignment released in ``course_dir``)."""
+def build_handouts(assignments, course_dir, languages=("en", *translation.LANGUAGES)):
+    """Build the handouts of each of ``assignments`` (None: every assignment released in ``course_dir``), in every language."""
     from . import ASSIGNMENTS
 
     course_dir = Path(course_dir)
     names = assignments or [name for name in ASSIGNMENTS
                             if (course_dir / "assignments" / name / f"{name}.ipynb").is_file()]
-    return [build_handout(name, course_dir) for name in names]
+    return [build_handout(name, course_dir, language=language) for name in names for language in languages]

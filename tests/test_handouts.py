@@ -15,6 +15,7 @@ an environment that cannot be made (no registry), is skipped with the reason.
 import fcntl
 import json
 import os
+import re
 import subprocess
 import sys
 import zipfile
@@ -24,13 +25,16 @@ import nbformat
 import pytest
 
 from grading import ASSIGNMENTS
-from grading.handouts import build_handout
+from grading.handouts import build_handout, handout_name
+from grading.translation import LANGUAGES
 
 REPO = Path(__file__).resolve().parent.parent
 VENVS = REPO / ".handout-venvs"
 PYENV = Path("/root/.pyenv/versions")
 TORCH_WHEEL_DIR = Path("/opt/wheels")
 NUMPY_ASSIGNMENTS = [name for name in ASSIGNMENTS if name != "torch_lstm_lm"]
+# every handout: the English one of each assignment and its translations ("rnn_step_by_step-zh")
+HANDOUTS = [handout_name(name, language) for name in ASSIGNMENTS for language in ("en", *LANGUAGES)]
 
 # Runs a notebook's code cells in order in one namespace, as Jupyter would, and prints, for each cell,
 # its grade id and the type and message of the exception it raised (None when it ran).
@@ -100,8 +104,15 @@ def _make_venv(python, version, torch, folder):
 
 @pytest.fixture(scope="module")
 def handouts(tmp_path_factory):
+    """{handout name: its zip} of every handout (HANDOUTS), built from the committed release."""
     out = tmp_path_factory.mktemp("handouts")
-    return {name: build_handout(name, REPO, out) for name in ASSIGNMENTS}
+    return {handout_name(name, language): build_handout(name, REPO, out, language)
+            for name in ASSIGNMENTS for language in ("en", *LANGUAGES)}
+
+
+def _assignment(handout):
+    """The assignment of a handout's name ("rnn_step_by_step-zh" -> "rnn_step_by_step")."""
+    return next(name for name in ASSIGNMENTS if handout in (name, *(f"{name}-{language}" for language in LANGUAGES)))
 
 
 def _unzip(zip_path, target):
@@ -140,11 +151,12 @@ def _public_tests(notebook_path):
 
 
 def test_a_handout_holds_no_instructor_code_and_no_answer(handouts):
-    for name, zip_path in handouts.items():
+    for handout, zip_path in handouts.items():
+        name = _assignment(handout)
         with zipfile.ZipFile(zip_path) as archive:
             names = archive.namelist()
             texts = {n: archive.read(n).decode() for n in names if n.endswith((".py", ".ipynb", ".txt"))}
-        assert f"{name}/{name}.ipynb" in names and f"{name}/requirements.txt" in names
+        assert f"{handout}/{name}.ipynb" in names and f"{handout}/requirements.txt" in names
         for path, text in texts.items():
             for marker in ("reference_impl", "from grading", "import grading", "BEGIN SOLUTION", "run_hidden_check"):
                 assert marker not in text, f"{path} of the {name} handout mentions {marker}"
@@ -165,39 +177,54 @@ def test_releasing_twice_gives_the_same_zip(handouts, tmp_path):
 
 CASES = [(version, name) for version in ("3.10.13", "3.12.1", "3.13.0") for name in NUMPY_ASSIGNMENTS]
 CASES += [("3.11.7", name) for name in ASSIGNMENTS]
+CASES += [("3.11.7" if name == "torch_lstm_lm" else "3.12.1", f"{name}-{language}")
+          for name in ASSIGNMENTS for language in LANGUAGES]
+# What the public tests print, by the handout's language: a passed test, check_all()'s last line when
+# all or none pass, the message of a function not written yet.
+PRINTED = {"en": ("{part}: public tests passed.", "{count} of {count} parts pass their public tests.",
+                  "0 of {count} parts pass their public tests. Grading runs", "is not implemented yet"),
+           "zh": ("{part}：公开测试通过。", "{count} 个部分中有 {count} 个通过了公开测试。",
+                  "{count} 个部分中有 0 个通过了公开测试。评分时", "还没有实现（它抛出了 NotImplementedError）")}
+
+
+def _run_handout(handouts, tmp_path, handout, version=None, answers=False):
+    """(public test ids, report, errors by grade id, the texts of PRINTED) of the handout run blank or with the answers."""
+    name = _assignment(handout)
+    python = _venv(version or ("3.11.7" if name == "torch_lstm_lm" else "3.12.1"), torch=name == "torch_lstm_lm")
+    folder = _unzip(handouts[handout], tmp_path)
+    notebook = folder / f"{name}.ipynb"
+    public = _public_tests(notebook)
+    if answers:
+        _with_reference_answers(notebook, name)
+    report = _execute(python, folder, notebook)
+    errors = {cell["grade_id"]: cell["error"] for cell in report if cell["error"]}
+    return public, report, errors, PRINTED[handout[len(name) + 1:] or "en"]
 
 
 @pytest.mark.parametrize("version,name", CASES)
 def test_handout_with_reference_answers_passes_every_public_test(handouts, tmp_path, version, name):
-    python = _venv(version, torch=name == "torch_lstm_lm")
-    folder = _unzip(handouts[name], tmp_path)
-    notebook = folder / f"{name}.ipynb"
-    public = _public_tests(notebook)
-    _with_reference_answers(notebook, name)
-    report = _execute(python, folder, notebook)
-    errors = {cell["grade_id"]: cell["error"] for cell in report if cell["error"]}
+    public, report, errors, (passed_line, all_pass, _, _) = _run_handout(handouts, tmp_path, name, version, answers=True)
     assert not errors, errors
-    passed = {cell["grade_id"] for cell in report if "public tests passed" in cell["output"]}
+    passed = {cell["grade_id"] for cell in report if passed_line.format(part=cell["grade_id"]) in cell["output"]}
     assert passed == public
     summary = next(cell["output"] for cell in report if cell["grade_id"] == "check_all")
-    assert f"{len(public)} of {len(public)} parts pass" in summary
+    assert all_pass.format(count=len(public)) in summary
+    assert name == _assignment(name) or "passed" not in summary  # a translated handout says it in its language
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
+@pytest.mark.parametrize("name", HANDOUTS)
 def test_blank_handout_fails_its_public_tests_cleanly(handouts, tmp_path, name):
-    python = _venv("3.11.7" if name == "torch_lstm_lm" else "3.12.1", torch=name == "torch_lstm_lm")
-    folder = _unzip(handouts[name], tmp_path)
-    notebook = folder / f"{name}.ipynb"
-    public = _public_tests(notebook)
-    report = _execute(python, folder, notebook)
-    errors = {cell["grade_id"]: cell["error"] for cell in report if cell["error"]}
+    public, report, errors, (_, _, none_pass, not_written) = _run_handout(handouts, tmp_path, name)
     assert {grade_id for grade_id, (kind, _) in errors.items() if kind == "CheckFailed"} == public, errors
     assert not [e for e in errors.values() if e[0] == "NameError"], errors
     for grade_id in public:
-        assert "not implemented yet" in errors[grade_id][1] or "is not defined" not in errors[grade_id][1]
+        assert not_written in errors[grade_id][1], errors[grade_id]
+        assert name == _assignment(name) or "implemented" not in errors[grade_id][1]
+    summary = next(cell["output"] for cell in report if cell["grade_id"] == "check_all")
+    assert none_pass.format(count=len(public)) in summary
 
 
-@pytest.mark.parametrize("name", ASSIGNMENTS)
+@pytest.mark.parametrize("name", HANDOUTS)
 def test_committed_handout_is_what_release_makes_now(handouts, name):
     import numpy as np
 
@@ -227,8 +254,10 @@ def test_numpy_library_imports_on_another_python(version):
     assert result.stdout.strip() == "imported", result.stderr[-2000:]
 
 
-def test_grader_gives_a_handout_notebook_with_the_reference_answers_full_marks(handouts, tmp_path):
-    """What a student hands in is the handout's notebook: `python -m grading grade` grades it like the release."""
+@pytest.mark.parametrize("language", ["en", *LANGUAGES])
+def test_grader_gives_a_handout_notebook_with_the_reference_answers_full_marks(handouts, tmp_path, language):
+    """What a student hands in is the handout's notebook, English or translated: `python -m grading grade`
+    grades it like the release, with the same checks, to full marks."""
     import shutil
 
     from grading.checks import graded_tests
@@ -238,7 +267,7 @@ def test_grader_gives_a_handout_notebook_with_the_reference_answers_full_marks(h
     (course / "solutions").mkdir(parents=True)
     shutil.copy(REPO / "nbgrader_config.py", course)
     shutil.copytree(REPO / "solutions" / name, course / "solutions" / name)
-    folder = _unzip(handouts[name], tmp_path)
+    folder = _unzip(handouts[handout_name(name, language)], tmp_path)
     _with_reference_answers(folder / f"{name}.ipynb", name)
     (course / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\ns1,Ada,Lovelace,ada@example.org,1\n")
     env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
@@ -264,13 +293,13 @@ def test_introduction_states_the_rules_of_grading(name):
     assert "a person reads the written answers" in rules
 
 
-def _execute_with_one_mistake(handouts, tmp_path, grade_id, right, wrong):
+def _execute_with_one_mistake(handouts, tmp_path, grade_id, right, wrong, language="en"):
     """Run the first handout with the reference answers, ``right`` replaced by ``wrong`` in cell ``grade_id``.
 
     Returns the edited cell's source, the report of every cell and the errors by grade id.
     """
     name = NUMPY_ASSIGNMENTS[0]
-    folder = _unzip(handouts[name], tmp_path)
+    folder = _unzip(handouts[handout_name(name, language)], tmp_path)
     notebook_path = folder / f"{name}.ipynb"
     _with_reference_answers(notebook_path, name)
     notebook = nbformat.read(notebook_path, as_version=4)
@@ -300,3 +329,45 @@ def test_check_all_shows_wrong_values_beside_the_expected_ones_and_names_the_ear
     backward_row = summary[summary.index("rnn_backward_parameters"):]
     assert "It calls rnn_cell_backward, whose public test fails too: fix it first." in " ".join(backward_row.split())
     assert "rnn_cell_forward_state" in summary and "passed" in summary.split("rnn_cell_forward_state")[1].split("\n")[0]
+
+
+# ---- the Chinese handouts (issue 19, item 5) ------------------------------------------------------
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_chinese_handout_has_the_code_cells_ids_and_points_of_the_english_one(handouts, tmp_path, name):
+    """Only text differs: the same cells in the same order, code and metadata equal, every instruction translated."""
+    english = nbformat.read(_unzip(handouts[name], tmp_path / "en") / f"{name}.ipynb", as_version=4)
+    chinese = nbformat.read(_unzip(handouts[f"{name}-zh"], tmp_path / "zh") / f"{name}.ipynb", as_version=4)
+    assert [(c.id, c.cell_type, c.metadata) for c in chinese.cells] == [(c.id, c.cell_type, c.metadata) for c in english.cells]
+    for mine, theirs in zip(chinese.cells, english.cells):
+        answer = mine.metadata.get("nbgrader", {}).get("solution")
+        if mine.cell_type == "code" or answer:
+            assert mine.source == theirs.source, mine.id
+        else:
+            assert _CJK.search(mine.source) and mine.source != theirs.source, f"cell {mine.id} is not translated"
+    assert chinese.metadata["language"] == "zh-CN"
+
+
+def test_a_wrong_value_in_a_chinese_handout_is_explained_in_chinese(handouts, tmp_path):
+    """The English test's mistake (a doubled dba), in the Chinese handout: the same facts, in Chinese."""
+    _, report, errors = _execute_with_one_mistake(handouts, tmp_path, "rnn_cell_backward_code", "dba = ", "dba = 2 * ",
+                                                  language="zh")
+    message = errors["rnn_cell_backward_parameters"][1]
+    assert message.startswith("gradients['dba'] 的形状 (")
+    assert "正确，但数值不对（最大差值为 " in message and "可能的原因：经过 tanh 的梯度是 dz = " in message
+    assert "\n    应为   [" in message and "\n    实际为 [" in message and "Likely cause" not in message
+    summary = next(c["output"] for c in report if c["grade_id"] == "check_all")
+    backward_row = "".join(summary[summary.index("rnn_backward_parameters"):].split())
+    assert "它调用了rnn_cell_backward，而后者的公开测试也没有通过：请先改好它。" in backward_row
+
+
+def test_an_error_in_a_chinese_handout_names_the_line_of_the_students_cell(handouts, tmp_path):
+    source, _, errors = _execute_with_one_mistake(handouts, tmp_path, "rnn_cell_forward_code",
+                                                  'parameters["Waa"]', 'parameters["W_aa"]', language="zh")
+    kind, message = errors["rnn_cell_forward_state"]
+    line = next(k for k, text in enumerate(source.splitlines(), 1) if "W_aa" in text)
+    assert kind == "CheckFailed" and message.startswith("rnn_cell_forward 抛出了 KeyError: 'W_aa'")
+    assert f"（出错位置：你的单元格第 {line} 行，rnn_cell_forward 中" in message

@@ -201,7 +201,9 @@ def _refuse_mutations(name, changed):
 def _student_error(name, error):
     if isinstance(error, NotImplementedError):
         return CheckFailed(f"{name} is not implemented yet (it raises NotImplementedError).")
-    return CheckFailed(f"{name} raised {type(error).__name__}: {error}")
+    kind, text = type(error).__name__, str(error)
+    # an error of the sandbox (grading.session) arrives with its type already in front of its message
+    return CheckFailed(f"{name} raised {text if text.startswith(kind + ': ') else f'{kind}: {text}'}")
 
 
 def call_student(name, function, *args, **kwargs):
@@ -263,12 +265,18 @@ def expect_keys(name, value, keys):
     if not isinstance(value, dict):
         raise CheckFailed(f"{name} must be a dict with keys {list(keys)}, got {type(value).__name__}.")
     missing = [key for key in keys if key not in value]
-    if missing:
-        raise CheckFailed(f"{name} is missing keys {missing}; expected keys {list(keys)}.")
+    if missing:  # worded for any name, singular or plural ("the gradients returned by ...")
+        raise CheckFailed(f"Keys missing from {name}: {missing} (expected the keys {list(keys)}).")
     return value
 
 
-def expect_close(name, actual, expected, hint, rtol=1e-5, atol=1e-7):
+# The likely cause of a wrong shape, when the caller gives none: for an array, the products that make it;
+# for one number, an array in its place.
+PRODUCT_SHAPE_HINT = "Check the order of the factors in each matrix product and which axis you sum over."
+NUMBER_SHAPE_HINT = "It should be one number (a float), not an array."
+
+
+def expect_close(name, actual, expected, hint, rtol=1e-5, atol=1e-7, shape_hint=None):
     """Raise CheckFailed unless ``actual`` has the shape of ``expected`` and is close to it.
 
     Arguments:
@@ -276,6 +284,8 @@ def expect_close(name, actual, expected, hint, rtol=1e-5, atol=1e-7):
     actual -- what the student's function returned
     expected -- the reference value
     hint -- the likely cause of wrong values, shown to the student
+    shape_hint -- the likely cause of a wrong shape (default: PRODUCT_SHAPE_HINT for an array, as of a layer's
+                  output or a gradient; NUMBER_SHAPE_HINT for one number)
     """
     expected = np.asarray(expected, dtype=float)
     try:
@@ -285,10 +295,9 @@ def expect_close(name, actual, expected, hint, rtol=1e-5, atol=1e-7):
             f"{name} must be a numeric array of shape {expected.shape}, got {type(actual).__name__}."
         ) from None
     if actual.shape != expected.shape:
-        raise CheckFailed(
-            f"{name} has shape {actual.shape}, expected {expected.shape}. "
-            "Check the order of the factors in each matrix product and which axis you sum over."
-        )
+        if shape_hint is None:
+            shape_hint = NUMBER_SHAPE_HINT if expected.ndim == 0 else PRODUCT_SHAPE_HINT
+        raise CheckFailed(f"{name} has shape {actual.shape}, expected {expected.shape}. {shape_hint}")
     if not np.all(np.isfinite(actual)):
         raise CheckFailed(f"{name} contains NaN or inf (expected shape {expected.shape}). {hint}")
     if not np.allclose(actual, expected, rtol=rtol, atol=atol):

@@ -62,7 +62,12 @@ def check_clip_by_global_norm(clip_student, seed=None):
                     f"clipped['{name}'] with max_norm={max_norm}", clipped[name], expected[name],
                     "when the global norm exceeds max_norm, multiply every gradient by max_norm / norm; "
                     "otherwise leave them as they are (one factor for all gradients, not one per gradient).",
+                    shape_hint=SAME_SHAPE_HINT,
                 )
+
+
+# clipping and an SGD step scale and subtract arrays: a wrong shape has no matrix product to blame
+SAME_SHAPE_HINT = "Clipping and the update W - learning_rate * dW keep the shape of each array they are given."
 
 
 def sampling_problems(seed, temperatures):
@@ -127,7 +132,8 @@ def check_optimize_gradients(optimize_student, seed=None):
         for name in GRADIENT_NAMES:
             expect_close(f"gradients['{name}']", returned[1][name], clipped[name],
                          "return the gradients of rnn_model_backward after clip_by_global_norm(gradients, max_norm): "
-                         "clip the gradients, not the parameters. (Also check clip_by_global_norm.)")
+                         "clip the gradients, not the parameters. (Also check clip_by_global_norm.)",
+                         shape_hint=SAME_SHAPE_HINT)
 
 
 def check_optimize_update(optimize_student, seed=None):
@@ -137,7 +143,7 @@ def check_optimize_update(optimize_student, seed=None):
         for name in PARAMETER_NAMES:
             expect_close(f"parameters['{name}'] after the update", returned[2][name], updated[name],
                          "W <- W - learning_rate * dW with the clipped gradient dW; clip the gradients, "
-                         "then update, and do not clip the parameters.")
+                         "then update, and do not clip the parameters.", shape_hint=SAME_SHAPE_HINT)
 
 
 def check_train_names(train_student, seed=None):
@@ -157,10 +163,12 @@ def check_train_names(train_student, seed=None):
         ), 2)
         hint = ("at iteration j take sequences[order[j % len(sequences)]], build x, y with language_model_batch, "
                 "start from a zero state and call optimize once. (Also check optimize.)")
-        expect_close("losses (second value returned by train_names)", returned[1], history["loss"], hint)
+        expect_close("losses (second value returned by train_names)", returned[1], history["loss"], hint,
+                     shape_hint="Return one loss per iteration: a list of num_iterations numbers.")
         expect_keys("parameters (first value returned by train_names)", returned[0], PARAMETER_NAMES)
         for name in PARAMETER_NAMES:
-            expect_close(f"parameters['{name}'] after training", returned[0][name], expected[name], hint)
+            expect_close(f"parameters['{name}'] after training", returned[0][name], expected[name], hint,
+                         shape_hint=SAME_SHAPE_HINT)
 
 
 GRADED_TESTS = [

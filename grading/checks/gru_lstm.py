@@ -120,11 +120,22 @@ def _student_step_cache(reference_cache, a_next, parameters):
 
 CELL_INPUT_GRADIENTS = ("dxt", "da_prev", "dc_prev")
 PARAMETER_GRADIENTS = tuple(f"d{kind}{g}" for kind in ("W", "b") for g in GATES)
-LSTM_BACKWARD_HINT = (
-    "the memory's gradient is dc_next + da_next * ot * (1 - tanh(c_next)**2); each gate's pre-activation "
-    "gradient uses σ' = g (1 - g) or tanh' = 1 - cct**2; dW = dz concat^T, db sums over the examples, and "
-    "dconcat = sum of W^T dz over the four gates, split into da_prev (first n_a rows) and dxt."
-)
+# The hint of one LSTM gradient: only the step of the recipe that gives it. dc is the memory's gradient.
+_MEMORY = "dc = dc_next + da_next * ot * (1 - tanh(c_next)**2) is the memory's gradient"
+_GATE_DZ = {"f": "dzf = dc * c_prev * ft * (1 - ft)", "i": "dzi = dc * cct * it * (1 - it)",
+            "c": "dzc = dc * it * (1 - cct**2)", "o": "dzo = da_next * tanh(c_next) * ot * (1 - ot)"}
+_GATE_NAMES = {"f": "forget gate", "i": "update (input) gate", "c": "candidate value", "o": "output gate"}
+LSTM_GRADIENT_HINTS = {
+    "dc_prev": f"dc_prev = dc * ft, where {_MEMORY}.",
+    "da_prev": ("da_prev is the first n_a rows of dconcat = Wf^T dzf + Wi^T dzi + Wc^T dzc + Wo^T dzo "
+                f"(the four gates' pre-activation gradients; {_MEMORY})."),
+    "dxt": ("dxt is the rows below the first n_a of dconcat = Wf^T dzf + Wi^T dzi + Wc^T dzc + Wo^T dzo "
+            f"(the four gates' pre-activation gradients; {_MEMORY})."),
+    **{f"dW{g}": f"{_GATE_NAMES[g]}: dW{g} = dz{g} concat^T with {_GATE_DZ[g]}" + ("" if g == "o" else f" and {_MEMORY}") + "."
+       for g in GATES},
+    **{f"db{g}": f"{_GATE_NAMES[g]}: db{g} sums dz{g} over the m examples, with {_GATE_DZ[g]}" + ("" if g == "o" else f" and {_MEMORY}") + "."
+       for g in GATES},
+}
 
 
 def _cell_gradients(lstm_cell_backward_student, seed):
@@ -141,14 +152,14 @@ def check_lstm_cell_backward_inputs(lstm_cell_backward_student, seed=None):
     """dxt, da_prev and dc_prev of one LSTM step."""
     for returned, expected in _cell_gradients(lstm_cell_backward_student, seed):
         for key in CELL_INPUT_GRADIENTS:
-            expect_close(f"gradients['{key}']", returned[key], expected[key], LSTM_BACKWARD_HINT)
+            expect_close(f"gradients['{key}']", returned[key], expected[key], LSTM_GRADIENT_HINTS[key])
 
 
 def check_lstm_cell_backward_parameters(lstm_cell_backward_student, seed=None):
     """Gate weight and bias gradients of one LSTM step."""
     for returned, expected in _cell_gradients(lstm_cell_backward_student, seed):
         for key in PARAMETER_GRADIENTS:
-            expect_close(f"gradients['{key}']", returned[key], expected[key], LSTM_BACKWARD_HINT)
+            expect_close(f"gradients['{key}']", returned[key], expected[key], LSTM_GRADIENT_HINTS[key])
 
 
 def check_lstm_backward(lstm_backward_student, seed=None):
