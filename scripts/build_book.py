@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/build_book.py --language zh_CN                 # the Chinese site -> _build/html/zh/
     .venv/bin/python scripts/build_book.py --language zh_CN --builder singlehtml   # its one-page book (the PDF)
+    .venv/bin/python scripts/build_book.py --language zh_CN --catalogues DIR --site DIR  # a trial: other catalogues
 
 The configuration is read through Jupyter Book's own API (as `jupyter-book
 build` reads it) with one override, Sphinx's `language`; Sphinx then takes the
@@ -23,18 +24,23 @@ REPO = Path(__file__).resolve().parents[1]
 SITES = {"zh_CN": "zh"}
 
 
-def build(language, builder="html"):
-    """Build the book in `language` with `builder`; return (Sphinx's status code, output folder)."""
+def build(language, builder="html", folder=None, catalogues=None):
+    """Build the book in `language` with `builder` in `folder` (by default _build/<site>,
+    or _build/whole-book-<site> for the one-page book), with the catalogues under
+    `catalogues` (by default _config.yml's locale_dirs); return (Sphinx's status code,
+    output folder)."""
     from jupyter_book.sphinx import build_sphinx
 
     site = SITES[language]
-    folder = REPO / "_build" / (site if builder == "html" else f"whole-book-{site}")
+    folder = folder or REPO / "_build" / (site if builder == "html" else f"whole-book-{site}")
     output = folder / builder
+    # what `jupyter-book build . -n` passes, plus the language
+    overrides = {"external_toc_path": (REPO / "_toc.yml").as_posix(), "latex_individualpages": False,
+                 "nitpicky": True, "language": language}
+    if catalogues:
+        overrides["locale_dirs"] = [str(Path(catalogues).resolve())]
     status = build_sphinx(
-        REPO, output, noconfig=True, path_config=REPO / "_config.yml",
-        # what `jupyter-book build . -n` passes, plus the language
-        confoverrides={"external_toc_path": (REPO / "_toc.yml").as_posix(), "latex_individualpages": False,
-                       "nitpicky": True, "language": language},
+        REPO, output, noconfig=True, path_config=REPO / "_config.yml", confoverrides=overrides,
         doctreedir=folder / ".doctrees", builder=builder, warningiserror=True, keep_going=True)
     return (status if isinstance(status, int) else 1), output
 
@@ -57,12 +63,17 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--language", required=True, choices=sorted(SITES))
     parser.add_argument("--builder", default="html", choices=["html", "singlehtml"])
+    parser.add_argument("--catalogues", type=Path,
+                        help="a folder holding <language>/LC_MESSAGES/ (default: book/locale)")
+    parser.add_argument("--site", type=Path, help="where the HTML goes (default: _build/html/<site>)")
     args = parser.parse_args()
-    status, output = build(args.language, args.builder)
+    site = (args.site or REPO / "_build" / "html" / SITES[args.language]).resolve()
+    # a trial site builds beside itself, never in the default site's environment
+    folder = site.with_name(site.name + ".sphinx") if args.site else None
+    status, output = build(args.language, args.builder, folder, args.catalogues)
     if args.builder == "html" and (output / "index.html").is_file():
-        site = REPO / "_build" / "html" / SITES[args.language]
         mirror(output, site)
-        print(f"build_book: {args.language} site in {site.relative_to(REPO)}/")
+        print(f"build_book: {args.language} site in {site}/")
     return status
 
 

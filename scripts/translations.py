@@ -98,12 +98,14 @@ def pages() -> list[str]:
     return sorted(str(p.relative_to(CATALOGUES).with_suffix("")) for p in CATALOGUES.rglob("*.po"))
 
 
-def extract() -> None:
-    """Run Sphinx's gettext builder over the book (pages are not executed)."""
+def extract(output: Path = I18N_BUILD) -> Path:
+    """Run Sphinx's gettext builder over the book (pages are not executed) into
+    `output`; return the folder of the English templates, one .pot per page."""
     subprocess.run(
         [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
-         "--custom-builder", "gettext", "--path-output", str(I18N_BUILD), "-q"],
+         "--custom-builder", "gettext", "--path-output", str(output), "-q"],
         check=True, cwd=ROOT)
+    return output / "_build" / "gettext"
 
 
 def update() -> None:

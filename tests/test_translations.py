@@ -1,0 +1,360 @@
+"""The Chinese edition: its catalogues follow the English pages, keep their markup and
+the glossary's terms, and the Chinese site is built from them.
+
+- sync: every translatable sentence of every page (extracted afresh from the English
+  pages by Sphinx's gettext builder, into a temporary folder) has a translation that
+  is not fuzzy, so an English edit cannot land without its translation;
+- markup: a translation keeps its English's inline math, roles and their targets,
+  glue names and formats, inline code, link targets and URLs;
+- terms: the glossary's Chinese column is the translation memory (one Chinese name per
+  English term; other textbooks' names only on the glossary page);
+- the built site (`make book`): every page in Chinese, with a language switch to the
+  same page on the other site, the right <html lang>, and no translated sentence
+  left in English.
+
+The catalogues are book/locale/zh_CN/LC_MESSAGES/<page>.po (scripts/translations.py);
+TRANSLATION_CATALOGUES and ZH_SITE point the tests at other copies.
+"""
+import html.parser
+import importlib.util
+import os
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from website_reader import PAGES, REPO
+
+_spec = importlib.util.spec_from_file_location("translations", REPO / "scripts" / "translations.py")
+translations = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(translations)
+
+CATALOGUES = Path(os.environ.get("TRANSLATION_CATALOGUES", translations.CATALOGUES))
+EN_SITE = REPO / "_build" / "html"
+ZH_SITE = Path(os.environ.get("ZH_SITE", EN_SITE / "zh"))
+GLOSSARY_PAGE = "book/appendix/glossary"
+HAN = re.compile(r"[\u3400-\u9fff]")
+
+
+def read_catalogue(page):
+    path = CATALOGUES / f"{page}.po"
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return read_po(handle, locale="zh_CN")
+
+
+def translated(catalogue):
+    """(English, Chinese) of every entry with a translation that Sphinx uses."""
+    return [(m.id, m.string) for m in catalogue if m.id and m.string and not m.fuzzy]
+
+
+def short(text, width=110):
+    text = re.sub(r"\s+", " ", text)
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+by_page = pytest.mark.parametrize("page", PAGES)
+
+
+# --- (a) every sentence translated --------------------------------------------------
+
+@pytest.fixture(scope="session")
+def english_templates(tmp_path_factory):
+    """{page: [English sentences]} from a fresh gettext build of the English pages."""
+    folder = translations.extract(tmp_path_factory.mktemp("gettext"))
+    templates = {}
+    for path in folder.rglob("*.pot"):
+        with path.open("rb") as handle:
+            templates[str(path.relative_to(folder).with_suffix(""))] = [m.id for m in read_po(handle) if m.id]
+    assert templates, f"the gettext build wrote no templates under {folder}"
+    return templates
+
+
+@by_page
+def test_every_sentence_of_the_page_is_translated(english_templates, page):
+    assert page in english_templates, f"{page}: no English template was extracted"
+    catalogue = read_catalogue(page)
+    assert catalogue is not None, f"{page}: no catalogue {CATALOGUES / page}.po (scripts/translations.py update)"
+    missing, fuzzy = [], []
+    for english in english_templates[page]:
+        message = catalogue.get(english)
+        if message is None or not message.string:
+            missing.append(english)
+        elif message.fuzzy:
+            fuzzy.append(english)
+    total = len(english_templates[page])
+    assert not missing and not fuzzy, (
+        f"{page}: {len(missing)} of {total} sentences have no Chinese and {len(fuzzy)} are fuzzy (the English "
+        f"changed); run `scripts/translations.py update`, then `worksheet {page}`:\n"
+        + "\n".join([f"  missing: {short(s)}" for s in missing] + [f"  fuzzy:   {short(s)}" for s in fuzzy]))
+
+
+# --- (b) markup kept ------------------------------------------------------------------
+
+# roles whose text before <target> is a link text (translated); their target is kept
+LINK_ROLES = {"doc", "ref", "numref", "download", "term", "eq"}
+TOKEN = re.compile(r"""
+    (?P<role>\{(?P<name>[\w:.+-]+)\}`(?P<body>[^`]*)`)
+  | (?P<math>\$\$.+?\$\$|\$[^$]+\$)
+  | (?P<code>``.+?``|`[^`]+`)
+  | (?P<link>\]\((?P<target>[^)\s]+)\))
+  | (?P<url>https?://[^\s)>\]"'，。；）]+)
+  | (?P<footnote>\[\^[^\]]+\])
+""", re.VERBOSE | re.DOTALL)
+
+
+def markup_tokens(text):
+    """The parts of a sentence a translation keeps exactly, as a set of strings."""
+    tokens = set()
+    for match in TOKEN.finditer(text):
+        if match["role"]:
+            target = re.fullmatch(r"(.*?)\s*<([^<>]+)>\s*", match["body"], re.DOTALL)
+            if match["name"] in LINK_ROLES and target:
+                tokens.add(f"{{{match['name']}}}<{target[2]}>")
+            else:
+                tokens.add(match["role"])
+        elif match["link"]:
+            tokens.add(f"({match['target']})")
+        else:
+            tokens.add(re.sub(r"\s+", " ", match.group()))
+    return tokens
+
+
+def test_markup_tokens_read_roles_math_code_and_links():
+    text = ("See {doc}`chapter 2 <02_notation>`, $a^{\\langle t\\rangle}$, `rnn_forward` and "
+            "{glue:text}`loss:.3f` {cite}`graves2013` [the notes](https://example.org/x).")
+    assert markup_tokens(text) == {"{doc}<02_notation>", "$a^{\\langle t\\rangle}$", "`rnn_forward`",
+                                   "{glue:text}`loss:.3f`", "{cite}`graves2013`", "(https://example.org/x)"}
+    assert markup_tokens("{doc}`第 2 章 <02_notation>`") == {"{doc}<02_notation>"}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_translations_keep_math_roles_code_and_links(page):
+    catalogue = read_catalogue(page)
+    if catalogue is None:
+        pytest.fail(f"{page}: no catalogue")
+    broken = []
+    for english, chinese in translated(catalogue):
+        lost, added = markup_tokens(english) - markup_tokens(chinese), markup_tokens(chinese) - markup_tokens(english)
+        if lost or added:
+            broken.append(f"  {short(english)}\n    lost: {sorted(lost)}  added: {sorted(added)}")
+    assert not broken, (f"{page}: {len(broken)} translations changed math, a role's target, a glue name or "
+                        f"format, inline code or a URL:\n" + "\n".join(broken))
+
+
+# --- (c) the glossary's terms ----------------------------------------------------------
+
+def glossary_entries():
+    """[(English names, Chinese names)] of book/appendix/glossary.md, in its order."""
+    source = (REPO / f"{GLOSSARY_PAGE}.md").read_text(encoding="utf-8")
+    block = re.search(r"```\{glossary\}\n(.*?)\n```", source, re.DOTALL)
+    assert block, "book/appendix/glossary.md has no glossary directive"
+    entries, names = [], []
+    for line in block[1].splitlines():
+        if line.strip() and not line.startswith((" ", ":")):
+            names.append(line.strip())
+        elif names:
+            entries.append(([n for n in names if not HAN.search(n)], [n for n in names if HAN.search(n)]))
+            names = []
+    return [entry for entry in entries if entry[0] and entry[1]]
+
+
+# English words -> a Chinese rendering that is right for them although it is not the
+# entry's first Chinese name (and is then no "other textbook's" name either).
+TERM_EXCEPTIONS = {
+    "relevance gate": ("相关门", "the notes' own name for the reset gate; the translation guide keeps "
+                                "相关门 where the English says relevance"),
+    "He initialisation": ("He 初始化", "the entry names two schemes; its first Chinese, Xavier 初始化, is the other"),
+    "He scaling": ("He 初始化", "He's scale of the initial weights is He initialisation"),
+    "singular value": ("奇异值", "a singular value itself; the entry's first Chinese, 谱范数, is the largest one"),
+    "initialisation": ("初始化", "a named scheme (Xavier 初始化) or the initial weights; 参数初始化 is the "
+                                "entry's name, 初始化 what every scheme's name ends in"),
+    "activation": ("激活值", "the English itself says activation (the notes' name for a^<t>), not hidden state"),
+    "pre-activation": ("预激活值", "the input of the activation function, a word of its own"),
+    "largest singular value": ("最大奇异值", "the English says largest singular value, word for word"),
+    "temperature": ("气温", "the weather's temperature (a forecasting task), not the sampling temperature"),
+}
+
+
+def prose(text):
+    """A sentence without math, code, URLs and role targets (a link role's text stays)."""
+    def keep_text(match):
+        if match["role"]:
+            target = re.fullmatch(r"(.*?)\s*<([^<>]+)>\s*", match["body"], re.DOTALL)
+            return f" {target[1]} " if match["name"] in LINK_ROLES and target else " "
+        return " "
+    return TOKEN.sub(keep_text, text)
+
+
+def word_pattern(name):
+    flags = 0 if name.isupper() else re.IGNORECASE
+    body = re.escape(name).replace(r"\ ", r"\s+").replace(r"\-", "[-‐–]")
+    return re.compile(rf"(?<![\w-]){body}(?:s|es)?(?![\w-])", flags)
+
+
+def abbreviated(name, entries):
+    """A Chinese name with the terms inside it written as their kept abbreviations
+    (深层循环神经网络 -> 深层RNN), without spaces."""
+    for english_names, chinese_names in entries:
+        for abbreviation in (n for n in english_names if n.isupper()):
+            name = name.replace(chinese_names[0], abbreviation)
+    return re.sub(r"\s+", "", name)
+
+
+def term_problems(english, chinese, entries):
+    """What a translated sentence gets wrong about the glossary's terms."""
+    english, chinese = prose(english), prose(chinese)
+    allowed = {zh for en, (zh, _) in TERM_EXCEPTIONS.items() if word_pattern(en).search(english)}
+    compact = re.sub(r"\s+", "", chinese).lower()
+    problems = []
+    for english_names, chinese_names in entries:
+        used = [name for name in english_names if word_pattern(name).search(english)]
+        if not used:
+            continue
+        accepted = [chinese_names[0], abbreviated(chinese_names[0], entries), *english_names, *allowed]
+        if not any(re.sub(r"\s+", "", name).lower() in compact for name in accepted):
+            problems.append(f"{used[0]!r} is not {chinese_names[0]!r} (nor kept in English)")
+    rest = chinese
+    for name in sorted({zh[0] for _, zh in entries} | allowed, key=len, reverse=True):
+        rest = rest.replace(name, " ")
+    for english_names, chinese_names in entries:
+        for other in chinese_names[1:]:
+            if other in rest and other not in allowed:
+                problems.append(f"{other!r} is another textbook's name: use {chinese_names[0]!r}")
+    return problems
+
+
+def test_term_check_finds_a_wrong_and_an_other_textbooks_name():
+    entries = [(["memory cell"], ["记忆细胞", "记忆元"]), (["recurrent neural network", "RNN"], ["循环神经网络"]),
+               (["reset gate", "relevance gate"], ["重置门", "相关门"])]
+    assert term_problems("The memory cell of an RNN.", "RNN 的记忆细胞。", entries) == []
+    assert len(term_problems("The memory cell.", "记忆单元。", entries)) == 1
+    assert len(term_problems("The memory cell.", "记忆细胞，即记忆元。", entries)) == 1
+    assert term_problems("The relevance gate.", "相关门。", entries) == []
+    assert len(term_problems("The reset gate.", "相关门。", entries)) == 2
+    entries.append((["deep RNN"], ["深层循环神经网络"]))
+    assert term_problems("A deep RNN.", "深层 RNN。", entries) == []
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p != GLOSSARY_PAGE])
+def test_translations_use_the_glossarys_chinese_terms(page):
+    catalogue = read_catalogue(page)
+    if catalogue is None:
+        pytest.fail(f"{page}: no catalogue")
+    entries = glossary_entries()
+    found = []
+    for english, chinese in translated(catalogue):
+        problems = term_problems(english, chinese, entries)
+        if problems:
+            found.append(f"  {short(english)}\n    -> {short(chinese)}\n    " + "; ".join(problems))
+    assert not found, (f"{page}: {len(found)} translations do not use the glossary's Chinese "
+                       "(book/appendix/glossary.md: the first Chinese name of each entry):\n" + "\n".join(found))
+
+
+# --- (d) the built Chinese site ----------------------------------------------------------
+
+class PageText(html.parser.HTMLParser):
+    """The prose of a built page's article: text outside code, equations and scripts;
+    the <html lang>; and the language switch's link."""
+    SKIP = {"pre", "code", "script", "style", "svg", "math", "mjx-container"}
+    VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.lang, self.switch, self.parts = None, None, []
+        self._skip, self._article = [], 0
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        classes = (attrs.get("class") or "").split()
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if tag == "a" and "language-switch" in classes and self.switch is None:
+            self.switch = attrs.get("href")
+        if tag in self.VOID:
+            return
+        if tag == "article" or self._article:
+            self._article += 1
+        if self._skip or tag in self.SKIP or "math" in classes:
+            self._skip.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        if self._skip and self._skip[-1] == tag:
+            self._skip.pop()
+        if self._article:
+            self._article -= 1
+
+    def handle_data(self, data):
+        if self._article and not self._skip:
+            self.parts.append(data)
+
+    @property
+    def text(self):
+        return re.sub(r"\s+", " ", " ".join(self.parts))
+
+
+def read_built_page(path):
+    parser = PageText()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+SITE_PAGES = [*PAGES, "search", "genindex"]
+
+
+@pytest.mark.parametrize("site", ["en", "zh"])
+@pytest.mark.parametrize("page", SITE_PAGES)
+def test_page_links_the_same_page_in_the_other_language(site, page):
+    here, there = (EN_SITE, ZH_SITE) if site == "en" else (ZH_SITE, EN_SITE)
+    path = here / f"{page}.html"
+    assert path.is_file(), f"{path} was not built (make book)"
+    built = read_built_page(path)
+    assert built.lang == ("en" if site == "en" else "zh-CN"), f"{path}: <html lang={built.lang!r}>"
+    assert built.switch, f"{path}: no language switch"
+    target = (path.parent / built.switch).resolve()
+    assert target == (there / f"{page}.html").resolve(), f"{path}: the switch links {built.switch}"
+    assert target.is_file(), f"{path}: the switch's page {target} does not exist"
+
+
+@pytest.mark.parametrize("site", ["en", "zh"])
+def test_404_page_links_the_other_language(site):
+    page = (EN_SITE if site == "en" else ZH_SITE) / "404.html"
+    source = page.read_text(encoding="utf-8")
+    assert f'<html lang="{"en" if site == "en" else "zh-Hans"}">' in source
+    switch = re.search(r'<a id="language-switch"[^>]*href="([^"]*)"', source)
+    assert switch and switch[1].endswith("book/intro.html") and ("/zh/" in switch[1]) == (site == "en"), switch
+
+
+def english_left(page, site=ZH_SITE):
+    """Translated sentences of a page whose English still shows on its Chinese page:
+    for each, the longest run of three or more English words of its prose that the
+    translation does not keep."""
+    catalogue = read_catalogue(page)
+    text = read_built_page(site / f"{page}.html").text
+    left = []
+    for english, chinese in translated(catalogue):
+        if english == chinese:
+            continue
+        runs = [r.strip() for r in re.findall(r"(?:[A-Za-z][A-Za-z'’-]*[ ,;]+){2,}[A-Za-z][A-Za-z'’-]*",
+                                              re.sub(r"\s+", " ", prose(english).replace("*", "")))]
+        runs = [r for r in runs if r not in chinese]
+        if runs and max(runs, key=len) in text:
+            left.append(short(english))
+    return left
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_chinese_page_shows_no_translated_sentence_in_english(page):
+    """Checked on every page for the sentences translated so far: a page whose
+    catalogue is complete (the sync test) then has no English sentence left."""
+    path = ZH_SITE / f"{page}.html"
+    assert path.is_file(), f"{path} was not built (make book)"
+    if read_catalogue(page) is None:
+        pytest.fail(f"{page}: no catalogue")
+    left = english_left(page)
+    assert not left, (f"{page}: the catalogue translates these sentences, but the Chinese page still shows "
+                      "their English (a broken role or markup, or a stale build):\n  " + "\n  ".join(left))
