@@ -1,11 +1,13 @@
-"""Bidirectional recurrent layer and the bidirectional RNN (BRNN).
+r"""Bidirectional recurrent layer and the bidirectional RNN (BRNN).
 
 Two recurrences with their own parameters read the same sequence: a→<t>
 left to right, a←<t> right to left (a←<T_x> first). Both are ordinary
 forward propagation; only the direction of reading differs. The output at t
 sees the whole sentence:
 
-    ŷ<t> = g(Wy [a→<t>; a←<t>] + by)
+.. math::
+
+    \hat y^{<t>} = g(W_y [\overrightarrow{a}^{<t>}; \overleftarrow{a}^{<t>}] + b_y)
 
 The price: the whole sequence must be known before the first output, so a
 BRNN suits text that is already written, not speech that is still arriving.
@@ -31,18 +33,24 @@ from .recurrent_layer import (
 
 
 class BidirectionalCache(NamedTuple):
-    """bidirectional_forward's cache; unpacks as (forward_cache, backward_cache, n_a)."""
+    """bidirectional_forward's cache; unpacks as (forward_cache, backward_cache, n_a).
 
-    forward_cache: LayerCache  # of a→, left to right
-    backward_cache: LayerCache  # of a←, run on the time-reversed sequence
-    n_a: int  # rows of each direction's states
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
+
+    forward_cache: LayerCache  #: of a→, left to right
+    backward_cache: LayerCache  #: of a←, run on the time-reversed sequence
+    n_a: int  #: rows of each direction's states
 
 
 class BRNNCache(NamedTuple):
-    """brnn_forward's cache; unpacks as (layer_cache, output_cache)."""
+    """brnn_forward's cache; unpacks as (layer_cache, output_cache).
+
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
 
     layer_cache: BidirectionalCache
-    output_cache: tuple  # OutputCache of ŷ = g(Wy [a→; a←] + by)
+    output_cache: tuple  #: OutputCache of ŷ = g(Wy [a→; a←] + by)
 
 
 def _check_pair(parameters):
@@ -53,7 +61,10 @@ def _check_pair(parameters):
 
 
 def initialize_bidirectional_parameters(cell, n_x, n_a, seed=0, **options):
-    """(forward dict, backward dict) of recurrent parameters, drawn from seeds seed and seed + 1."""
+    """(forward dict, backward dict) of recurrent parameters, drawn from seeds seed and seed + 1.
+
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
     return (initialize_layer_parameters(cell, n_x, n_a, seed, **options),
             initialize_layer_parameters(cell, n_x, n_a, seed + 1, **options))
 
@@ -61,15 +72,25 @@ def initialize_bidirectional_parameters(cell, n_x, n_a, seed=0, **options):
 def bidirectional_forward(cell, x, parameters, **options):
     """Hidden states of both directions, stacked.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    parameters -- (forward dict, backward dict), each the cell's recurrent parameters
-    options -- cell options (variant for the GRU)
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    a -- [a→<t>; a←<t>] for every t, shape (2 n_a, m, T_x)
-    cache -- BidirectionalCache (forward_cache, backward_cache, n_a), for bidirectional_backward
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    parameters
+        (forward dict, backward dict), each the cell's recurrent parameters
+    options
+        cell options (variant for the GRU)
+
+    Returns
+    -------
+    a : ndarray, shape (2 n_a, m, T_x)
+        [a→<t>; a←<t>] for every t
+    cache : BidirectionalCache
+        (forward_cache, backward_cache, n_a), for :func:`bidirectional_backward`
     """
     forward_parameters, backward_parameters = _check_pair(parameters)
     x = require_sequence("x", x)
@@ -83,13 +104,20 @@ def bidirectional_forward(cell, x, parameters, **options):
 def bidirectional_backward(da, cache):
     """Gradients of bidirectional_forward.
 
-    Arguments:
-    da -- gradient with respect to a, shape (2 n_a, m, T_x)
-    cache -- from bidirectional_forward
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x) and dparameters, a pair (forward, backward)
-                 of dicts with "d" + name for every recurrent parameter
+    Parameters
+    ----------
+    da : ndarray, shape (2 n_a, m, T_x)
+        gradient with respect to a
+    cache
+        from :func:`bidirectional_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dx (n_x, m, T_x) and dparameters, a pair (forward, backward) of dicts with "d" + name for every
+        recurrent parameter
     """
     n_a = cache.n_a
     da = require_sequence("da", da)
@@ -103,7 +131,10 @@ def bidirectional_backward(da, cache):
 
 
 def initialize_brnn_parameters(cell, n_x, n_a, n_y, seed=0, **options):
-    """BRNN parameters: dict with forward, backward (recurrent dicts), Wy (n_y, 2 n_a), by (n_y, 1)."""
+    """BRNN parameters: dict with forward, backward (recurrent dicts), Wy (n_y, 2 n_a), by (n_y, 1).
+
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
     forward_parameters, backward_parameters = initialize_bidirectional_parameters(cell, n_x, n_a, seed, **options)
     parameters = initialize_from_shapes({"Wy": (n_y, 2 * n_a), "by": (n_y, 1)}, seed + 2)
     parameters.update(forward=forward_parameters, backward=backward_parameters)
@@ -113,15 +144,24 @@ def initialize_brnn_parameters(cell, n_x, n_a, n_y, seed=0, **options):
 def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
     """Predictions of a BRNN, ŷ<t> = g(Wy [a→<t>; a←<t>] + by) at every step.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    parameters -- dict with forward, backward (recurrent parameter dicts), Wy (n_y, 2 n_a), by (n_y, 1)
-    activation -- g: "sigmoid" (a yes/no tag per step) or "softmax" (k classes)
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    y_pred -- shape (n_y, m, T_x)
-    cache -- BRNNCache (layer_cache, output_cache), for brnn_backward
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    parameters : dict
+        with forward, backward (recurrent parameter dicts), Wy (n_y, 2 n_a), by (n_y, 1)
+    activation
+        g: "sigmoid" (a yes/no tag per step) or "softmax" (k classes)
+
+    Returns
+    -------
+    y_pred : ndarray, shape (n_y, m, T_x)
+    cache : BRNNCache
+        (layer_cache, output_cache), for :func:`brnn_backward`
     """
     a, layer_cache = bidirectional_forward(cell, x, (parameters["forward"], parameters["backward"]), **options)
     y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
@@ -131,13 +171,20 @@ def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
 def brnn_backward(dz, cache):
     """Gradients of brnn_forward given dz, the gradient with respect to Wy [a→; a←] + by.
 
-    Arguments:
-    dz -- shape (n_y, m, T_x), e.g. the second output of binary_cross_entropy
-    cache -- from brnn_forward
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), dWy, dby, and dforward, dbackward
-                 (dicts with "d" + name for every recurrent parameter)
+    Parameters
+    ----------
+    dz
+        shape (n_y, m, T_x), e.g. the second output of binary_cross_entropy
+    cache
+        from :func:`brnn_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dx (n_x, m, T_x), dWy, dby, and dforward, dbackward (dicts with "d" + name for every recurrent
+        parameter)
     """
     head = output_backward(dz, cache.output_cache)
     grads = bidirectional_backward(head["da"], cache.layer_cache)

@@ -20,14 +20,23 @@ OPTIMIZERS = ("sgd", "adam")
 def language_model_batch(sequences, vocab_size):
     """Inputs, targets and padding mask for a batch of encoded texts.
 
-    Arguments:
-    sequences -- list of m index arrays, each ending with the <EOS> index
-    vocab_size -- V
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    x -- inputs, shape (V, m, T): zero at t = 1, then the previous target
-    y -- one-hot targets, shape (V, m, T); T is the longest sequence
-    mask -- shape (1, m, T): 1 on real steps, 0 on the padding after shorter sequences
+    Parameters
+    ----------
+    sequences
+        list of m index arrays, each ending with the <EOS> index
+    vocab_size
+        V
+
+    Returns
+    -------
+    x
+        inputs, shape (V, m, T): zero at t = 1, then the previous target
+    y
+        one-hot targets, shape (V, m, T); T is the longest sequence
+    mask
+        shape (1, m, T): 1 on real steps, 0 on the padding after shorter sequences
     """
     if len(sequences) == 0:
         raise ValueError("sequences is empty; a batch needs at least one encoded text")
@@ -46,12 +55,19 @@ def language_model_batch(sequences, vocab_size):
 def loss_per_character(parameters, sequences, vocab_size):
     """Mean cross-entropy per predicted character (<EOS> included) over a set of sequences.
 
-    Arguments:
-    parameters -- RNN parameters with n_x = n_y = vocab_size
-    sequences -- list of index arrays, each ending with <EOS>
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    loss -- float in nats; ln(V) for a model that guesses uniformly
+    Parameters
+    ----------
+    parameters
+        RNN parameters with n_x = n_y = vocab_size
+    sequences
+        list of index arrays, each ending with <EOS>
+
+    Returns
+    -------
+    loss
+        float in nats; ln(V) for a model that guesses uniformly
     """
     x, y, mask = language_model_batch(sequences, vocab_size)
     a0 = np.zeros((parameters["Waa"].shape[0], len(sequences)))
@@ -61,7 +77,10 @@ def loss_per_character(parameters, sequences, vocab_size):
 
 
 def perplexity(loss_per_char):
-    """exp(loss per character): the number of equally likely characters the model hesitates between."""
+    """exp(loss per character): the number of equally likely characters the model hesitates between.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     return float(np.exp(loss_per_char))
 
 
@@ -73,29 +92,47 @@ def train_char_lm(texts, vocab, n_a=50, num_iterations=2000, batch_size=1, optim
     (cycling through it), runs the model forward and backward, clips the
     gradients to a global norm of max_norm and updates the parameters.
 
-    Arguments:
-    texts -- list of strings, e.g. load_names()
-    vocab -- character-level Vocabulary of the texts (V = len(vocab))
-    n_a -- number of hidden units
-    num_iterations -- number of parameter updates
-    batch_size -- texts per update: 1 is the classic one-name-at-a-time training;
-                  larger batches pad shorter texts and mask the padding out
-    optimizer -- "sgd" or "adam"
-    learning_rate -- step size
-    max_norm -- global-norm clipping threshold
-    smoothing -- weight of the past in the moving average of the loss
-    seed -- seeds the initial parameters and the shuffle
-    progress -- show a tqdm progress bar
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    parameters -- dict with Wax (n_a, V), Waa (n_a, n_a), Wya (V, n_a), ba (n_a, 1), by (V, 1)
-    history -- dict of lists, one entry per iteration:
-        loss -- batch loss, summed over characters, averaged over texts
-        smoothed_loss -- exponential moving average of loss; it starts at
-                         ln(V) times the mean text length (with <EOS>), the loss
-                         of a model that guesses uniformly
-        loss_per_char -- batch loss per predicted character (perplexity() turns it into a perplexity)
-        grad_norm -- global gradient norm before clipping
+    Parameters
+    ----------
+    texts
+        list of strings, e.g. load_names()
+    vocab
+        character-level Vocabulary of the texts (V = len(vocab))
+    n_a
+        number of hidden units
+    num_iterations
+        number of parameter updates
+    batch_size
+        texts per update: 1 is the classic one-name-at-a-time training; larger batches pad shorter texts and
+        mask the padding out
+    optimizer
+        "sgd" or "adam"
+    learning_rate
+        step size
+    max_norm
+        global-norm clipping threshold
+    smoothing
+        weight of the past in the moving average of the loss
+    seed
+        seeds the initial parameters and the shuffle
+    progress
+        show a tqdm progress bar
+
+    Returns
+    -------
+    parameters : dict
+        with Wax (n_a, V), Waa (n_a, n_a), Wya (V, n_a), ba (n_a, 1), by (V, 1)
+    history : dict
+        dict of lists, one entry per iteration:
+
+        - loss: batch loss, summed over characters, averaged over texts
+        - smoothed_loss: exponential moving average of loss; it starts at
+          ln(V) times the mean text length (with <EOS>), the loss
+          of a model that guesses uniformly
+        - loss_per_char: batch loss per predicted character (perplexity() turns it into a perplexity)
+        - grad_norm: global gradient norm before clipping
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")

@@ -20,7 +20,10 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 
 def load_names():
-    """The names corpus: list of lowercase first names, one string per name."""
+    """The names corpus: list of lowercase first names, one string per name.
+
+    See the chapter :doc:`/book/chapters/02_notation`.
+    """
     lines = (DATA_DIR / "names.txt").read_text(encoding="utf-8").splitlines()
     return [line.strip() for line in lines if line.strip()]
 
@@ -52,15 +55,25 @@ def make_agreement_data(m, gap, seed=0):
     plural at random, independently of the label, so only the subject,
     gap + 3 steps back from the end, tells the answer.
 
-    Arguments:
-    m -- number of sentences
-    gap -- number of clause words between "which" and the closing ","
-    seed -- random seed
+    See the chapter :doc:`/book/chapters/05_architectures`.
 
-    Returns:
-    x -- one-hot words, shape (V, m, T_x) with T_x = gap + 5
-    y -- labels, shape (1, m), half 0 and half 1
-    vocab -- word-level Vocabulary (the same for every m, gap and seed)
+    Parameters
+    ----------
+    m
+        number of sentences
+    gap
+        number of clause words between "which" and the closing ","
+    seed
+        random seed
+
+    Returns
+    -------
+    x
+        one-hot words, shape (V, m, T_x) with T_x = gap + 5
+    y
+        labels, shape (1, m), half 0 and half 1
+    vocab
+        word-level Vocabulary (the same for every m, gap and seed)
     """
     _require_count(m)
     if not (isinstance(gap, (int, np.integer)) and gap >= 0):
@@ -106,15 +119,25 @@ def make_tagging_data(m, seed=0, T=8):
     other word's tag follows from the word itself. Positions 3k and 3k+1
     hold a phrase, 3k+2 a connector; when T = 3k+1 the last word is ".".
 
-    Arguments:
-    m -- number of sentences
-    seed -- random seed
-    T -- words per sentence, at least 2
+    See the chapter :doc:`/book/chapters/05_architectures`.
 
-    Returns:
-    x -- one-hot words, shape (V, m, T)
-    y -- tags, shape (1, m, T), 0/1
-    vocab -- word-level Vocabulary (the same for every m, seed and T)
+    Parameters
+    ----------
+    m
+        number of sentences
+    seed
+        random seed
+    T
+        words per sentence, at least 2
+
+    Returns
+    -------
+    x : ndarray, shape (V, m, T)
+        one-hot words
+    y
+        tags, shape (1, m, T), 0/1
+    vocab
+        word-level Vocabulary (the same for every m, seed and T)
     """
     _require_count(m)
     if not (isinstance(T, (int, np.integer)) and T >= 2):

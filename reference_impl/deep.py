@@ -1,9 +1,11 @@
-"""Deep RNNs: L recurrent layers stacked, each reading the hidden states of the one below.
+r"""Deep RNNs: L recurrent layers stacked, each reading the hidden states of the one below.
 
 In the notes' notation, layer l at time t combines its own past and the layer below:
 
-    a[l]<t> = g(Wa[l] [a[l]<t-1>; a[l-1]<t>] + ba[l]),   a[0]<t> = x<t>
-    ŷ<t> = g_y(Wy a[L]<t> + by)
+.. math::
+
+    a^{[l]<t>} &= g(W_a^{[l]} [a^{[l]<t-1>}; a^{[l-1]<t>}] + b_a^{[l]}), \qquad a^{[0]<t>} = x^{<t>} \\
+    \hat y^{<t>} &= g_y(W_y a^{[L]<t>} + b_y)
 
 Each layer can be any cell, and can be bidirectional: a bidirectional layer
 passes [a→[l]<t>; a←[l]<t>] (2 n_a rows) up to the next one, as
@@ -24,17 +26,23 @@ from .recurrent_layer import initialize_layer_parameters, layer_backward, layer_
 
 
 class DeepLayerCache(NamedTuple):
-    """One layer's entry in deep_forward's cache (a list, bottom layer first); unpacks as (one_way, cache)."""
+    """One layer's entry in deep_forward's cache (a list, bottom layer first); unpacks as (one_way, cache).
 
-    one_way: bool  # True: a one-way layer (LayerCache); False: bidirectional (BidirectionalCache)
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
+    """
+
+    one_way: bool  #: whether the layer is one-way (cache is a LayerCache) or bidirectional (a BidirectionalCache)
     cache: tuple
 
 
 class DeepRNNCache(NamedTuple):
-    """deep_rnn_forward's cache; unpacks as (stack_cache, output_cache)."""
+    """deep_rnn_forward's cache; unpacks as (stack_cache, output_cache).
 
-    stack_cache: list  # deep_forward's cache, one DeepLayerCache per layer
-    output_cache: tuple  # OutputCache of ŷ = g(Wy a[L] + by)
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
+    """
+
+    stack_cache: list  #: deep_forward's cache, one DeepLayerCache per layer
+    output_cache: tuple  #: OutputCache of ŷ = g(Wy a[L] + by)
 
 
 
@@ -42,17 +50,27 @@ class DeepRNNCache(NamedTuple):
 def initialize_deep_parameters(cell, n_x, n_a, n_y, n_layers, bidirectional=False, seed=0, **options):
     """Parameters of a deep RNN with an output layer.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    n_x, n_a, n_y -- input, hidden (per direction) and output sizes
-    n_layers -- L, at least 1
-    bidirectional -- every layer bidirectional
-    seed -- random seed; layer l uses seeds derived from it
-    options -- cell options (variant for the GRU, peepholes for the LSTM)
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
 
-    Returns:
-    parameters -- dict with layers (list of L dicts, or of (forward, backward) pairs),
-                  Wy (n_y, n_a or 2 n_a), by (n_y, 1)
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    n_x, n_a, n_y
+        input, hidden (per direction) and output sizes
+    n_layers
+        L, at least 1
+    bidirectional
+        every layer bidirectional
+    seed
+        random seed; layer l uses seeds derived from it
+    options
+        cell options (variant for the GRU, peepholes for the LSTM)
+
+    Returns
+    -------
+    parameters : dict
+        with layers (list of L dicts, or of (forward, backward) pairs), Wy (n_y, n_a or 2 n_a), by (n_y, 1)
     """
     if not (isinstance(n_layers, int) and n_layers >= 1):
         raise ValueError(f"n_layers must be a positive integer, got {n_layers!r}")
@@ -72,15 +90,25 @@ def initialize_deep_parameters(cell, n_x, n_a, n_y, n_layers, bidirectional=Fals
 def deep_forward(cell, x, layers, **options):
     """Hidden states of the top layer of a stack.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    layers -- list of L layer parameters: a dict (one-way) or a (forward, backward) pair (bidirectional)
-    options -- cell options (variant for the GRU)
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
 
-    Returns:
-    a -- a[L], shape (n_a, m, T_x), or (2 n_a, m, T_x) when the top layer is bidirectional
-    cache -- list of L DeepLayerCache (one_way, cache), bottom layer first, for deep_backward
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    layers
+        list of L layer parameters: a dict (one-way) or a (forward, backward) pair (bidirectional)
+    options
+        cell options (variant for the GRU)
+
+    Returns
+    -------
+    a
+        a[L], shape (n_a, m, T_x), or (2 n_a, m, T_x) when the top layer is bidirectional
+    cache
+        list of L DeepLayerCache (one_way, cache), bottom layer first, for :func:`deep_backward`
     """
     if not (isinstance(layers, list) and layers):
         raise ValueError("layers must be a non-empty list of layer parameters (dicts or (forward, backward) pairs)")
@@ -98,9 +126,13 @@ def deep_forward(cell, x, layers, **options):
 def deep_backward(da, cache):
     """Gradients of deep_forward given da, the gradient of the top layer's states.
 
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x) and dlayers, a list mirroring layers:
-                 per layer a dict with "d" + name for every parameter, or a pair of them
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
+
+    Returns
+    -------
+    gradients : dict
+        with dx (n_x, m, T_x) and dlayers, a list mirroring layers: per layer a dict with "d" + name for every
+        parameter, or a pair of them
     """
     dlayers = []
     for layer in reversed(cache):
@@ -117,15 +149,24 @@ def deep_backward(da, cache):
 def deep_rnn_forward(cell, x, parameters, activation="softmax", **options):
     """Predictions of a deep RNN, ŷ<t> = g(Wy a[L]<t> + by) at every step.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    parameters -- dict with layers (see deep_forward), Wy, by
-    activation -- "softmax" or "sigmoid"
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
 
-    Returns:
-    y_pred -- shape (n_y, m, T_x)
-    cache -- DeepRNNCache (stack_cache, output_cache), for deep_rnn_backward
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    parameters : dict
+        with layers (see deep_forward), Wy, by
+    activation
+        "softmax" or "sigmoid"
+
+    Returns
+    -------
+    y_pred : ndarray, shape (n_y, m, T_x)
+    cache : DeepRNNCache
+        (stack_cache, output_cache), for :func:`deep_rnn_backward`
     """
     a, stack_cache = deep_forward(cell, x, parameters["layers"], **options)
     y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
@@ -135,8 +176,12 @@ def deep_rnn_forward(cell, x, parameters, activation="softmax", **options):
 def deep_rnn_backward(dz, cache):
     """Gradients of deep_rnn_forward given dz, the gradient with respect to Wy a[L] + by.
 
-    Returns:
-    gradients -- dict with dx, dlayers (as deep_backward), dWy, dby
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
+
+    Returns
+    -------
+    gradients : dict
+        with dx, dlayers (as deep_backward), dWy, dby
     """
     head = output_backward(dz, cache.output_cache)
     grads = deep_backward(head["da"], cache.stack_cache)

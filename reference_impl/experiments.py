@@ -313,7 +313,7 @@ def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.
 
 
 def run_over_seeds(experiment, seeds, **settings):
-    """Run experiment(seed=s, **settings) for every seed s and keep each result with its seed.
+    """Run ``experiment(seed=s, **settings)`` for every seed s and keep each result with its seed.
 
     See the chapter :doc:`/book/chapters/11_bidirectional`.
 
@@ -446,7 +446,7 @@ def agreement_memory(cell, gap=30, seed=0, remember_bias=1.0, m_train=512, m_tes
 
         - accuracy: test accuracy (the same number agreement_accuracy_by_gap gives)
         - holding: list of the units that hold the number (may be empty)
-        - read_share_holding: share of sum |read| that comes from the holding units (0 if none)
+        - read_share_holding: share of the sum of abs(read) that comes from the holding units (0 if none)
         - unit: the unit whose smallest separation over subject..verb (signed as at the verb) is largest:
           a holding unit if there is one
         - worst_separation: that smallest separation for this unit (>= SEPARATED exactly when it holds)

@@ -8,7 +8,10 @@ import numpy as np
 
 
 def relative_error(analytic, numeric):
-    """||analytic - numeric|| / (||analytic|| + ||numeric||), 0 when both are 0."""
+    """||analytic - numeric|| / (||analytic|| + ||numeric||), 0 when both are 0.
+
+    See the chapter :doc:`/book/chapters/04_bptt`.
+    """
     analytic = np.asarray(analytic, dtype=float)
     numeric = np.asarray(numeric, dtype=float)
     if analytic.shape != numeric.shape:
@@ -25,13 +28,21 @@ def relative_error(analytic, numeric):
 def numerical_gradient(f, x, eps=1e-6):
     """Centered-difference gradient of the scalar ``f()`` with respect to array ``x``.
 
-    Arguments:
-    f -- callable with no arguments returning a float; it must read ``x``
-    x -- float array, perturbed in place and restored entry by entry
-    eps -- step size
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    grad -- array of the shape of x
+    Parameters
+    ----------
+    f
+        callable with no arguments returning a float; it must read ``x``
+    x
+        float array, perturbed in place and restored entry by entry
+    eps
+        step size
+
+    Returns
+    -------
+    grad
+        array of the shape of x
     """
     if not isinstance(x, np.ndarray) or x.dtype != np.float64:
         raise ValueError("numerical_gradient needs a float64 NumPy array to perturb in place")
@@ -50,14 +61,23 @@ def numerical_gradient(f, x, eps=1e-6):
 def check_gradients(f, inputs, analytic, eps=1e-6):
     """Relative error of each analytic gradient against finite differences.
 
-    Arguments:
-    f -- callable with no arguments returning a float; it reads the arrays in ``inputs``
-    inputs -- dict name -> float64 array that ``f`` depends on
-    analytic -- dict name -> gradient; the gradient of ``name`` is ``analytic["d" + name]``
-    eps -- step size
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    errors -- dict "d" + name -> relative error
+    Parameters
+    ----------
+    f
+        callable with no arguments returning a float; it reads the arrays in ``inputs``
+    inputs : dict
+        dict name -> float64 array that ``f`` depends on
+    analytic : dict
+        dict name -> gradient; the gradient of ``name`` is ``analytic["d" + name]``
+    eps
+        step size
+
+    Returns
+    -------
+    errors : dict
+        dict "d" + name -> relative error
     """
     errors = {}
     for name, x in inputs.items():

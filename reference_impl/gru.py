@@ -1,12 +1,16 @@
-"""The GRU cell and its unrolled sequence, forward and backward.
+r"""The GRU cell and its unrolled sequence, forward and backward.
 
 Equations (notation of the notes; for the GRU a<t> = c<t>, * is elementwise):
+the update gate Γu, the relevance gate Γr, the candidate c̃ and, only when
+the dict has Wy, by, the prediction ŷ<t>:
 
-    Γu = σ(Wu [c<t-1>; x<t>] + bu)                 update gate
-    Γr = σ(Wr [c<t-1>; x<t>] + br)                 relevance gate
-    c̃  = tanh(Wc [Γr * c<t-1>; x<t>] + bc)         candidate
-    c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
-    ŷ<t> = softmax(Wy c<t> + by)                   only when the dict has Wy, by
+.. math::
+
+    \Gamma_u &= \sigma(W_u [c^{<t-1>}; x^{<t>}] + b_u) \\
+    \Gamma_r &= \sigma(W_r [c^{<t-1>}; x^{<t>}] + b_r) \\
+    \tilde c^{<t>} &= \tanh(W_c [\Gamma_r * c^{<t-1>}; x^{<t>}] + b_c) \\
+    c^{<t>} &= \Gamma_u * \tilde c^{<t>} + (1 - \Gamma_u) * c^{<t-1>} \\
+    \hat y^{<t>} &= \mathrm{softmax}(W_y c^{<t>} + b_y)
 
 Three variants, chosen by the ``variant`` argument:
 
@@ -46,7 +50,10 @@ GRU_VARIANTS = ("notes", "reset_after", "simplified")
 
 
 def gru_gates(variant="notes"):
-    """Gate letters of a variant, in the order of the stacked rows: sigmoid gates first, candidate last."""
+    """Gate letters of a variant, in the order of the stacked rows: sigmoid gates first, candidate last.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     if variant not in GRU_VARIANTS:
         raise ValueError(f"variant must be one of {GRU_VARIANTS}, got {variant!r}")
     return ("u", "c") if variant == "simplified" else ("u", "r", "c")
@@ -55,9 +62,13 @@ def gru_gates(variant="notes"):
 def initialize_gru_parameters(n_x, n_a, n_y=None, seed=0, variant="notes"):
     """Random GRU parameters: weights with std 1/sqrt(fan_in), zero biases.
 
-    Returns:
-    parameters -- dict with Wu, [Wr,] Wc (n_a, n_a + n_x), bu, [br,] bc (n_a, 1),
-                  and Wy (n_y, n_a), by (n_y, 1) unless n_y is None
+    See the chapter :doc:`/book/chapters/09_gru`.
+
+    Returns
+    -------
+    parameters : dict
+        with Wu, [Wr,] Wc (n_a, n_a + n_x), bu, [br,] bc (n_a, 1), and Wy (n_y, n_a), by (n_y, 1) unless n_y
+        is None
     """
     return initialize_from_shapes(gate_parameter_shapes(gru_gates(variant), n_x, n_a, n_y), seed)
 
@@ -66,30 +77,38 @@ class GRURows(NamedTuple):
     """Named row blocks of the stacked gate arrays (W_a, W_x, b, z, dz): u, r, c, and the sigmoid gates together.
 
     For "simplified" there is no Γr: ``r`` is an empty block.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
     """
 
-    u: slice  # Γu
-    r: slice  # Γr
-    c: slice  # c̃
-    sigmoid: slice  # Γu and Γr: one sigmoid call covers both
+    u: slice  #: Γu
+    r: slice  #: Γr
+    c: slice  #: c̃
+    sigmoid: slice  #: Γu and Γr together, so that one sigmoid call covers both
 
 
 class GRUStepCache(NamedTuple):
-    """What the backward of one step needs; unpacks as (c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights)."""
+    """What the backward of one step needs; unpacks as (c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights).
 
-    c_prev: np.ndarray  # c<t-1>, shape (n_a, m)
-    gamma_u: np.ndarray  # Γu
-    gamma_r: np.ndarray  # Γr (empty, shape (0, m), for "simplified")
-    recurrent: np.ndarray  # Wc's product with c<t-1> (with Γr * c<t-1> for "notes")
-    c_tilde: np.ndarray  # c̃
-    weights: dict  # the stacked weights W_a, W_x, b, their rows (GRURows) and the variant
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
+
+    c_prev: np.ndarray  #: c<t-1>, shape (n_a, m)
+    gamma_u: np.ndarray  #: Γu
+    gamma_r: np.ndarray  #: Γr (empty, shape (0, m), for "simplified")
+    recurrent: np.ndarray  #: Wc's product with c<t-1> (with Γr * c<t-1> for "notes")
+    c_tilde: np.ndarray  #: c̃
+    weights: dict  #: the stacked weights W_a, W_x, b, their rows (GRURows) and the variant
 
 
 class GRUCache(NamedTuple):
-    """gru_forward's cache; unpacks as (cell_caches, x_steps)."""
+    """gru_forward's cache; unpacks as (cell_caches, x_steps).
 
-    cell_caches: list  # one GatedCellCache per step
-    x_steps: np.ndarray  # the inputs in step layout, shape (n_x, T_x, m)
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
+
+    cell_caches: list  #: one GatedCellCache per step
+    x_steps: np.ndarray  #: the inputs in step layout, shape (n_x, T_x, m)
 
 
 def _stacked_weights(parameters, variant):
@@ -122,10 +141,13 @@ def _gru_step(x_proj, c_prev, weights):
 def _gru_step_backward(dc_next, step_cache):
     """Backward of _gru_step.
 
-    Returns:
-    dz -- gradient with respect to the stacked x-side pre-activations, shape (G n_a, m)
-    dW_a -- this step's gradient of W_a, shape (G n_a, n_a)
-    dc_prev -- shape (n_a, m)
+    Returns
+    -------
+    dz : ndarray, shape (G n_a, m)
+        gradient with respect to the stacked x-side pre-activations
+    dW_a : ndarray, shape (G n_a, n_a)
+        this step's gradient of W_a
+    dc_prev : ndarray, shape (n_a, m)
     """
     c_prev, gamma_u, gamma_r, recurrent, c_tilde, weights = step_cache
     W_a, rows, variant = weights["W_a"], weights["rows"], weights["variant"]
@@ -161,19 +183,31 @@ def _gru_step_backward(dc_next, step_cache):
 def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
     """One step of the GRU.
 
-    Arguments:
-    xt -- input at time t, shape (n_x, m)
-    c_prev -- memory cell (= hidden state) at time t-1, shape (n_a, m)
-    parameters -- dict with
-        Wu, Wr, Wc -- shape (n_a, n_a + n_x), acting on [c_prev; xt] (no Wr for "simplified")
-        bu, br, bc -- shape (n_a, 1) (no br for "simplified")
-        Wy -- optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
-    variant -- "notes", "reset_after" (torch.nn.GRU's form) or "simplified" (see the module docstring)
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    c_next -- memory cell at time t, shape (n_a, m)
-    yt_pred -- softmax prediction, shape (n_y, m), or None without Wy, by
-    cache -- GatedCellCache (step, xt), for gru_cell_backward
+    Parameters
+    ----------
+    xt : ndarray, shape (n_x, m)
+        input at time t
+    c_prev
+        memory cell (= hidden state) at time t-1, shape (n_a, m)
+    parameters : dict
+        with the entries
+
+        - Wu, Wr, Wc: shape (n_a, n_a + n_x), acting on [c_prev; xt] (no Wr for "simplified")
+        - bu, br, bc: shape (n_a, 1) (no br for "simplified")
+        - Wy: optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
+    variant
+        "notes", "reset_after" (torch.nn.GRU's form) or "simplified" (see the module docstring)
+
+    Returns
+    -------
+    c_next : ndarray, shape (n_a, m)
+        memory cell at time t
+    yt_pred
+        softmax prediction, shape (n_y, m), or None without Wy, by
+    cache : GatedCellCache
+        (step, xt), for :func:`gru_cell_backward`
     """
     n_x, n_a, weights = _stacked_weights(parameters, variant)
     xt = require_shape("xt", xt, (n_x, None))
@@ -185,13 +219,19 @@ def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
 def gru_cell_backward(dc_next, cache):
     """Gradients of one GRU step.
 
-    Arguments:
-    dc_next -- gradient with respect to c_next, shape (n_a, m)
-    cache -- from gru_cell_forward
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    gradients -- dict with dxt (n_x, m), dc_prev (n_a, m), dWu, [dWr,] dWc (n_a, n_a + n_x),
-                 dbu, [dbr,] dbc (n_a, 1)
+    Parameters
+    ----------
+    dc_next : ndarray, shape (n_a, m)
+        gradient with respect to c_next
+    cache
+        from :func:`gru_cell_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dxt (n_x, m), dc_prev (n_a, m), dWu, [dWr,] dWc (n_a, n_a + n_x), dbu, [dbr,] dbc (n_a, 1)
     """
     step_cache, xt = cache
     weights = step_cache.weights
@@ -206,15 +246,25 @@ def gru_cell_backward(dc_next, cache):
 def gru_forward(x, c0, parameters, variant="notes"):
     """The GRU unrolled over T_x steps; the input part of every gate for all steps is one matrix product.
 
-    Arguments:
-    x -- inputs, shape (n_x, m, T_x)
-    c0 -- initial memory cell, shape (n_a, m)
-    parameters, variant -- as for gru_cell_forward
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    c -- memory cells c<1>..c<T_x> (the hidden states), shape (n_a, m, T_x)
-    y_pred -- softmax predictions, shape (n_y, m, T_x), or None without Wy, by
-    caches -- GRUCache (list of the T_x cell caches, x in step layout), for gru_backward
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    c0 : ndarray, shape (n_a, m)
+        initial memory cell
+    parameters, variant
+        as for :func:`gru_cell_forward`
+
+    Returns
+    -------
+    c
+        memory cells c<1>..c<T_x> (the hidden states), shape (n_a, m, T_x)
+    y_pred
+        softmax predictions, shape (n_y, m, T_x), or None without Wy, by
+    caches : GRUCache
+        (list of the T_x cell caches, x in step layout), for :func:`gru_backward`
     """
     n_x, n_a, weights = _stacked_weights(parameters, variant)
     x, c0 = check_sequence_input(x, c0, n_x, n_a, state_name="c0")
@@ -235,14 +285,20 @@ def gru_forward(x, c0, parameters, variant="notes"):
 def gru_backward(dc, caches):
     """Backpropagation through time for gru_forward.
 
-    Arguments:
-    dc -- gradient of the loss with respect to every c<t> from the layers above
-          (not through the recurrence), shape (n_a, m, T_x)
-    caches -- from gru_forward
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), dc0 (n_a, m), dWu, [dWr,] dWc (n_a, n_a + n_x),
-                 dbu, [dbr,] dbc (n_a, 1)
+    Parameters
+    ----------
+    dc
+        gradient of the loss with respect to every c<t> from the layers above (not through the recurrence),
+        shape (n_a, m, T_x)
+    caches
+        from :func:`gru_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dx (n_x, m, T_x), dc0 (n_a, m), dWu, [dWr,] dWc (n_a, n_a + n_x), dbu, [dbr,] dbc (n_a, 1)
     """
     cell_caches, x_steps = caches
     weights = cell_caches[0].step.weights

@@ -1,14 +1,18 @@
-"""The LSTM cell and its unrolled sequence, forward and backward.
+r"""The LSTM cell and its unrolled sequence, forward and backward.
 
-Equations (notation of the notes; * is elementwise):
+Equations (notation of the notes; * is elementwise): the forget gate Γf,
+the update gate Γu, the candidate memory c̃, the output gate Γo and, only
+when the dict has Wy, by, the prediction ŷ<t>:
 
-    Γf  = σ(Wf [a<t-1>; x<t>] + bf)          forget gate
-    Γu  = σ(Wi [a<t-1>; x<t>] + bi)          update gate
-    c̃   = tanh(Wc [a<t-1>; x<t>] + bc)       candidate memory
-    c<t> = Γf * c<t-1> + Γu * c̃
-    Γo  = σ(Wo [a<t-1>; x<t>] + bo)          output gate
-    a<t> = Γo * tanh(c<t>)
-    ŷ<t> = softmax(Wy a<t> + by)             only when the dict has Wy, by
+.. math::
+
+    \Gamma_f &= \sigma(W_f [a^{<t-1>}; x^{<t>}] + b_f) \\
+    \Gamma_u &= \sigma(W_i [a^{<t-1>}; x^{<t>}] + b_i) \\
+    \tilde c^{<t>} &= \tanh(W_c [a^{<t-1>}; x^{<t>}] + b_c) \\
+    c^{<t>} &= \Gamma_f * c^{<t-1>} + \Gamma_u * \tilde c^{<t>} \\
+    \Gamma_o &= \sigma(W_o [a^{<t-1>}; x^{<t>}] + b_o) \\
+    a^{<t>} &= \Gamma_o * \tanh(c^{<t>}) \\
+    \hat y^{<t>} &= \mathrm{softmax}(W_y a^{<t>} + b_y)
 
 Note on notation: the notes write a<t> = Γo * c<t>. The standard LSTM, and
 torch.nn.LSTM, squash the memory first, a<t> = Γo * tanh(c<t>), which keeps
@@ -53,7 +57,10 @@ PEEPHOLE_KEYS = ("pf", "pi", "po")
 
 
 def has_peepholes(parameters):
-    """True when the dict carries the peephole weights pf, pi, po."""
+    """True when the dict carries the peephole weights pf, pi, po.
+
+    See the chapter :doc:`/book/chapters/10_lstm`.
+    """
     present = [k for k in PEEPHOLE_KEYS if k in parameters]
     if present and len(present) != len(PEEPHOLE_KEYS):
         raise ValueError(f"peephole weights go together: expected all of {list(PEEPHOLE_KEYS)}, got {present}")
@@ -67,16 +74,26 @@ def initialize_lstm_parameters(n_x, n_a, n_y=None, seed=0, peepholes=False, forg
     a positive forget bias starts the cell remembering (Γf near 1), which lets
     gradients reach far back from the first update on.
 
-    Arguments:
-    n_x, n_a -- input and hidden sizes
-    n_y -- output size, or None for no output layer (a layer inside a deep or bidirectional net)
-    seed -- random seed
-    peepholes -- add pf, pi, po
-    forget_bias -- initial value of every entry of bf
+    See the chapter :doc:`/book/chapters/10_lstm`.
 
-    Returns:
-    parameters -- dict with Wf, Wi, Wc, Wo (n_a, n_a + n_x), bf, bi, bc, bo (n_a, 1),
-                  [pf, pi, po (n_a, 1)], [Wy (n_y, n_a), by (n_y, 1)]
+    Parameters
+    ----------
+    n_x, n_a
+        input and hidden sizes
+    n_y
+        output size, or None for no output layer (a layer inside a deep or bidirectional net)
+    seed
+        random seed
+    peepholes
+        add pf, pi, po
+    forget_bias
+        initial value of every entry of bf
+
+    Returns
+    -------
+    parameters : dict
+        with Wf, Wi, Wc, Wo (n_a, n_a + n_x), bf, bi, bc, bo (n_a, 1), [pf, pi, po (n_a, 1)], [Wy (n_y, n_a),
+        by (n_y, 1)]
     """
     shapes = gate_parameter_shapes(LSTM_GATES, n_x, n_a, n_y, PEEPHOLE_KEYS if peepholes else ())
     return initialize_from_shapes(shapes, seed, {"bf": forget_bias})
@@ -89,25 +106,31 @@ def _check_lstm_parameters(parameters):
 
 
 class LSTMStepCache(NamedTuple):
-    """What the backward of one step needs; unpacks in this order (a_prev, c_prev, ..., gamma_o, weights)."""
+    """What the backward of one step needs; unpacks in this order (a_prev, c_prev, ..., gamma_o, weights).
 
-    a_prev: np.ndarray  # a<t-1>, shape (n_a, m)
-    c_prev: np.ndarray  # c<t-1>
-    c_next: np.ndarray  # c<t>
-    tanh_c: np.ndarray  # tanh(c<t>)
-    gamma_f: np.ndarray  # Γf
-    gamma_u: np.ndarray  # Γu (parameters Wi, bi)
-    c_tilde: np.ndarray  # c̃
-    gamma_o: np.ndarray  # Γo
-    weights: dict  # the stacked weights W_a, W_x, b, their rows (gate_rows) and the peepholes (pf, pi, po) or None
+    See the chapter :doc:`/book/chapters/10_lstm`.
+    """
+
+    a_prev: np.ndarray  #: a<t-1>, shape (n_a, m)
+    c_prev: np.ndarray  #: c<t-1>
+    c_next: np.ndarray  #: c<t>
+    tanh_c: np.ndarray  #: tanh(c<t>)
+    gamma_f: np.ndarray  #: Γf
+    gamma_u: np.ndarray  #: Γu (parameters Wi, bi)
+    c_tilde: np.ndarray  #: c̃
+    gamma_o: np.ndarray  #: Γo
+    weights: dict  #: the stacked weights W_a, W_x, b, their rows (gate_rows) and the peepholes (pf, pi, po) or None
 
 
 class LSTMCache(NamedTuple):
-    """lstm_forward's cache; unpacks as (cell_caches, x_steps, a_prev_steps)."""
+    """lstm_forward's cache; unpacks as (cell_caches, x_steps, a_prev_steps).
 
-    cell_caches: list  # one GatedCellCache per step
-    x_steps: np.ndarray  # the inputs in step layout, shape (n_x, T_x, m)
-    a_prev_steps: np.ndarray  # a<0>..a<T_x-1> in step layout, shape (n_a, T_x, m)
+    See the chapter :doc:`/book/chapters/10_lstm`.
+    """
+
+    cell_caches: list  #: one GatedCellCache per step
+    x_steps: np.ndarray  #: the inputs in step layout, shape (n_x, T_x, m)
+    a_prev_steps: np.ndarray  #: a<0>..a<T_x-1> in step layout, shape (n_a, T_x, m)
 
 
 def _stacked_weights(parameters, n_a, peepholes):
@@ -148,10 +171,13 @@ def _lstm_step(x_proj, a_prev, c_prev, weights):
 def _lstm_step_backward(da_next, dc_next, step_cache):
     """Backward of _lstm_step.
 
-    Returns:
-    dz -- gradient with respect to the stacked pre-activations z, shape (4 n_a, m)
-    da_prev, dc_prev -- shape (n_a, m)
-    dpeep -- dict dpf, dpi, dpo (n_a, 1), or empty without peepholes
+    Returns
+    -------
+    dz : ndarray, shape (4 n_a, m)
+        gradient with respect to the stacked pre-activations z
+    da_prev, dc_prev : ndarray, shape (n_a, m)
+    dpeep : dict
+        dict dpf, dpi, dpo (n_a, 1), or empty without peepholes
     """
     a_prev, c_prev, c_next, tanh_c, gamma_f, gamma_u, c_tilde, gamma_o, weights = step_cache
     rows = weights["rows"]
@@ -185,21 +211,34 @@ def _lstm_step_backward(da_next, dc_next, step_cache):
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     """One step of the LSTM.
 
-    Arguments:
-    xt -- input at time t, shape (n_x, m)
-    a_prev -- hidden state at time t-1, shape (n_a, m)
-    c_prev -- memory cell at time t-1, shape (n_a, m)
-    parameters -- dict with
-        Wf, Wi, Wc, Wo -- shape (n_a, n_a + n_x), acting on [a_prev; xt]
-        bf, bi, bc, bo -- shape (n_a, 1)
-        pf, pi, po -- optional peephole weights, shape (n_a, 1)
-        Wy -- optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
+    See the chapter :doc:`/book/chapters/10_lstm`.
 
-    Returns:
-    a_next -- hidden state at time t, shape (n_a, m)
-    c_next -- memory cell at time t, shape (n_a, m)
-    yt_pred -- softmax prediction, shape (n_y, m), or None without Wy, by
-    cache -- GatedCellCache (step, xt), for lstm_cell_backward
+    Parameters
+    ----------
+    xt : ndarray, shape (n_x, m)
+        input at time t
+    a_prev : ndarray, shape (n_a, m)
+        hidden state at time t-1
+    c_prev : ndarray, shape (n_a, m)
+        memory cell at time t-1
+    parameters : dict
+        with the entries
+
+        - Wf, Wi, Wc, Wo: shape (n_a, n_a + n_x), acting on [a_prev; xt]
+        - bf, bi, bc, bo: shape (n_a, 1)
+        - pf, pi, po: optional peephole weights, shape (n_a, 1)
+        - Wy: optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
+
+    Returns
+    -------
+    a_next : ndarray, shape (n_a, m)
+        hidden state at time t
+    c_next : ndarray, shape (n_a, m)
+        memory cell at time t
+    yt_pred
+        softmax prediction, shape (n_y, m), or None without Wy, by
+    cache : GatedCellCache
+        (step, xt), for :func:`lstm_cell_backward`
     """
     n_x, n_a, peepholes = _check_lstm_parameters(parameters)
     xt = require_shape("xt", xt, (n_x, None))
@@ -213,15 +252,22 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 def lstm_cell_backward(da_next, dc_next, cache):
     """Gradients of one LSTM step.
 
-    Arguments:
-    da_next -- gradient with respect to a_next, shape (n_a, m)
-    dc_next -- gradient with respect to c_next, shape (n_a, m)
-    cache -- from lstm_cell_forward
+    See the chapter :doc:`/book/chapters/10_lstm`.
 
-    Returns:
-    gradients -- dict with dxt (n_x, m), da_prev (n_a, m), dc_prev (n_a, m),
-                 dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1)
-                 and, with peepholes, dpf, dpi, dpo (n_a, 1)
+    Parameters
+    ----------
+    da_next : ndarray, shape (n_a, m)
+        gradient with respect to a_next
+    dc_next : ndarray, shape (n_a, m)
+        gradient with respect to c_next
+    cache
+        from :func:`lstm_cell_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dxt (n_x, m), da_prev (n_a, m), dc_prev (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi,
+        dbc, dbo (n_a, 1) and, with peepholes, dpf, dpi, dpo (n_a, 1)
     """
     step_cache, xt = cache
     a_prev = step_cache.a_prev
@@ -242,17 +288,28 @@ def lstm_forward(x, a0, parameters):
     The input part W_x x<t> + b of every gate is computed for all steps in
     one matrix product before the loop; each step then only multiplies a_prev.
 
-    Arguments:
-    x -- inputs, shape (n_x, m, T_x)
-    a0 -- initial hidden state, shape (n_a, m)
-    parameters -- as for lstm_cell_forward
+    See the chapter :doc:`/book/chapters/10_lstm`.
 
-    Returns:
-    a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
-    y -- softmax predictions, shape (n_y, m, T_x), or None without Wy, by
-    c -- memory cells c<1>..c<T_x>, shape (n_a, m, T_x)
-    caches -- LSTMCache (list of the T_x cell caches, x in step layout, a<0>..a<T_x-1> in step layout),
-              for lstm_backward
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    a0 : ndarray, shape (n_a, m)
+        initial hidden state
+    parameters
+        as for :func:`lstm_cell_forward`
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        hidden states a<1>..a<T_x>
+    y
+        softmax predictions, shape (n_y, m, T_x), or None without Wy, by
+    c : ndarray, shape (n_a, m, T_x)
+        memory cells c<1>..c<T_x>
+    caches : LSTMCache
+        (list of the T_x cell caches, x in step layout, a<0>..a<T_x-1> in step layout), for
+        :func:`lstm_backward`
     """
     n_x, n_a, peepholes = _check_lstm_parameters(parameters)
     x, a0 = check_sequence_input(x, a0, n_x, n_a)
@@ -277,15 +334,22 @@ def lstm_forward(x, a0, parameters):
 def lstm_backward(da, caches):
     """Backpropagation through time for lstm_forward.
 
-    Arguments:
-    da -- gradient of the loss with respect to every hidden state, from the
-          layers above (not through the recurrence), shape (n_a, m, T_x)
-    caches -- from lstm_forward
+    See the chapter :doc:`/book/chapters/10_lstm`.
 
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x),
-                 dbf, dbi, dbc, dbo (n_a, 1) and, with peepholes, dpf, dpi, dpo (n_a, 1).
-                 The output layer's dWy, dby come from output_backward, which also gives da.
+    Parameters
+    ----------
+    da
+        gradient of the loss with respect to every hidden state, from the layers above (not through the
+        recurrence), shape (n_a, m, T_x)
+    caches
+        from :func:`lstm_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dx (n_x, m, T_x), da0 (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1)
+        and, with peepholes, dpf, dpi, dpo (n_a, 1). The output layer's dWy, dby come from output_backward,
+        which also gives da.
     """
     cell_caches, x_steps, a_prev_steps = caches
     n_a, T_x, m = a_prev_steps.shape

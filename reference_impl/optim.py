@@ -16,12 +16,19 @@ def _require_gradients_for(parameters, gradients):
 def clip_by_value(gradients, max_value):
     """Clip every gradient entry into [-max_value, max_value] (the notes' first method).
 
-    Arguments:
-    gradients -- dict of gradient arrays
-    max_value -- positive float
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
 
-    Returns:
-    clipped -- dict of the same keys and shapes
+    Parameters
+    ----------
+    gradients : dict
+        dict of gradient arrays
+    max_value
+        positive float
+
+    Returns
+    -------
+    clipped : dict
+        dict of the same keys and shapes
     """
     if not max_value > 0:
         raise ValueError(f"max_value must be positive, got {max_value}")
@@ -29,19 +36,33 @@ def clip_by_value(gradients, max_value):
 
 
 def global_norm(gradients):
-    """sqrt of the sum of squares of every entry of every gradient."""
+    """sqrt of the sum of squares of every entry of every gradient.
+
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
+    """
     return float(np.sqrt(sum(np.sum(np.square(g)) for g in gradients.values())))
 
 
 def clip_by_global_norm(gradients, max_norm):
-    """Rescale all gradients together so that their global norm is at most max_norm.
+    r"""Rescale all gradients together so that their global norm is at most max_norm.
 
-    g <- g * max_norm / ||g|| when ||g|| > max_norm: the direction is kept,
-    only the length shrinks (the notes' second method).
+    When the global norm ||g|| is above max_norm, every gradient is scaled by
+    the same factor,
 
-    Returns:
-    clipped -- dict of the same keys and shapes
-    norm -- the global norm before clipping
+    .. math::
+
+        g \leftarrow g \, \frac{\mathrm{max\_norm}}{\lVert g \rVert},
+
+    so the direction is kept, only the length shrinks (the notes' second method).
+
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
+
+    Returns
+    -------
+    clipped : dict
+        dict of the same keys and shapes
+    norm
+        the global norm before clipping
     """
     if not max_norm > 0:
         raise ValueError(f"max_norm must be positive, got {max_norm}")
@@ -51,7 +72,10 @@ def clip_by_global_norm(gradients, max_norm):
 
 
 def sgd_update(parameters, gradients, learning_rate):
-    """Plain gradient descent: W <- W - learning_rate * dW, in place."""
+    """Plain gradient descent: W <- W - learning_rate * dW, in place.
+
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
+    """
     _require_gradients_for(parameters, gradients)
     for name in parameters:
         parameters[name] -= learning_rate * gradients["d" + name]
@@ -59,7 +83,10 @@ def sgd_update(parameters, gradients, learning_rate):
 
 
 def initialize_adam(parameters):
-    """Adam's state: zero first and second moments for every parameter, step 0."""
+    """Adam's state: zero first and second moments for every parameter, step 0.
+
+    See the chapter :doc:`/book/chapters/05_architectures`.
+    """
     return {
         "v": {name: np.zeros_like(p) for name, p in parameters.items()},
         "s": {name: np.zeros_like(p) for name, p in parameters.items()},
@@ -70,12 +97,19 @@ def initialize_adam(parameters):
 def adam_update(parameters, gradients, state, learning_rate=0.01, beta1=0.9, beta2=0.999, epsilon=1e-8):
     """One Adam step with bias correction, in place.
 
-    Arguments:
-    parameters -- dict name -> array
-    gradients -- dict "d" + name -> array of the same shape
-    state -- from initialize_adam, updated in place
+    See the chapter :doc:`/book/chapters/05_architectures`.
 
-    Returns:
+    Parameters
+    ----------
+    parameters : dict
+        dict name -> array
+    gradients : dict
+        dict "d" + name -> array of the same shape
+    state
+        from initialize_adam, updated in place
+
+    Returns
+    -------
     parameters, state
     """
     _require_gradients_for(parameters, gradients)

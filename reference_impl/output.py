@@ -1,7 +1,11 @@
-"""Output layers and losses on top of any recurrent layer.
+r"""Output layers and losses on top of any recurrent layer.
 
-y_hat<t> = g(Wya a<t> + by) with g = softmax for a k-way output (language
-model) or sigmoid for a yes/no tag per step (name tagging). Each loss is
+.. math::
+
+    \hat y^{<t>} = g(W_{ya} a^{<t>} + b_y)
+
+with g = softmax for a k-way output (language model) or sigmoid for a yes/no
+tag per step (name tagging). Each loss is
 summed over time steps and averaged over the m examples of the batch, and
 returns its gradient with respect to the pre-activation z = Wya a + by: for
 softmax with cross-entropy and for sigmoid with binary cross-entropy that
@@ -19,31 +23,45 @@ _LOG_FLOOR = 1e-12  # keeps log() finite when a probability underflows to 0
 
 
 class OutputCache(NamedTuple):
-    """output_forward's cache; unpacks as (a, Wya)."""
+    """output_forward's cache; unpacks as (a, Wya).
 
-    a: np.ndarray  # the hidden states the layer read, (n_a, m) or (n_a, m, T)
-    Wya: np.ndarray  # shape (n_y, n_a)
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
+    """
+
+    a: np.ndarray  #: the hidden states the layer read, (n_a, m) or (n_a, m, T)
+    Wya: np.ndarray  #: shape (n_y, n_a)
 
 
 class ManyToOneCache(NamedTuple):
-    """many_to_one_forward's cache; unpacks as (output_cache, T_x)."""
+    """many_to_one_forward's cache; unpacks as (output_cache, T_x).
 
-    output_cache: OutputCache  # of the output layer at the last step
-    T_x: int  # sequence length, to put da back at step T_x
+    See the chapter :doc:`/book/chapters/05_architectures`.
+    """
+
+    output_cache: OutputCache  #: of the output layer at the last step
+    T_x: int  #: sequence length, to put da back at step T_x
 
 
 def output_forward(a, Wya, by, activation="softmax"):
     """Dense output layer applied at every time step.
 
-    Arguments:
-    a -- hidden states, shape (n_a, m) for one step or (n_a, m, T) for a sequence
-    Wya -- shape (n_y, n_a)
-    by -- shape (n_y, 1)
-    activation -- "softmax" (over the n_y classes) or "sigmoid" (each unit on its own)
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
 
-    Returns:
-    y_pred -- shape (n_y, m) or (n_y, m, T)
-    cache -- OutputCache (a, Wya), for output_backward
+    Parameters
+    ----------
+    a
+        hidden states, shape (n_a, m) for one step or (n_a, m, T) for a sequence
+    Wya : ndarray, shape (n_y, n_a)
+    by : ndarray, shape (n_y, 1)
+    activation
+        "softmax" (over the n_y classes) or "sigmoid" (each unit on its own)
+
+    Returns
+    -------
+    y_pred
+        shape (n_y, m) or (n_y, m, T)
+    cache : OutputCache
+        (a, Wya), for :func:`output_backward`
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
@@ -61,12 +79,19 @@ def output_forward(a, Wya, by, activation="softmax"):
 def output_backward(dz, cache):
     """Gradients of output_forward given dz, the gradient with respect to Wya a + by.
 
-    Arguments:
-    dz -- shape of y_pred: (n_y, m) or (n_y, m, T)
-    cache -- from output_forward
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    gradients -- dict with da (shape of a), dWya (n_y, n_a), dby (n_y, 1)
+    Parameters
+    ----------
+    dz
+        shape of y_pred: (n_y, m) or (n_y, m, T)
+    cache
+        from :func:`output_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with da (shape of a), dWya (n_y, n_a), dby (n_y, 1)
     """
     a, Wya = cache
     dz = require_shape("dz", dz, (Wya.shape[0],) + a.shape[1:])
@@ -90,14 +115,23 @@ def _check_targets(y_pred, y, mask):
 def softmax_cross_entropy(y_pred, y, mask=None):
     """Cross-entropy of softmax predictions, summed over t, averaged over examples.
 
-    Arguments:
-    y_pred -- softmax outputs, shape (n_y, m, T) (or (n_y, m) for one step)
-    y -- one-hot targets, same shape
-    mask -- optional 0/1 array of shape (1, m, T): steps with 0 (padding) add nothing
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    loss -- float
-    dz -- gradient with respect to the softmax input, shape of y_pred
+    Parameters
+    ----------
+    y_pred
+        softmax outputs, shape (n_y, m, T) (or (n_y, m) for one step)
+    y
+        one-hot targets, same shape
+    mask
+        optional 0/1 array of shape (1, m, T): steps with 0 (padding) add nothing
+
+    Returns
+    -------
+    loss
+        float
+    dz
+        gradient with respect to the softmax input, shape of y_pred
     """
     y_pred, y, mask = _check_targets(y_pred, y, mask)
     m = y_pred.shape[1]
@@ -108,14 +142,23 @@ def softmax_cross_entropy(y_pred, y, mask=None):
 def binary_cross_entropy(y_pred, y, mask=None):
     """Binary cross-entropy of sigmoid predictions, summed over t and units, averaged over examples.
 
-    Arguments:
-    y_pred -- sigmoid outputs in (0, 1), shape (n_y, m, T) (or (n_y, m))
-    y -- 0/1 targets, same shape
-    mask -- optional 0/1 array of shape (1, m, T)
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    loss -- float
-    dz -- gradient with respect to the sigmoid input, shape of y_pred
+    Parameters
+    ----------
+    y_pred
+        sigmoid outputs in (0, 1), shape (n_y, m, T) (or (n_y, m))
+    y
+        0/1 targets, same shape
+    mask : ndarray, shape (1, m, T)
+        optional 0/1 array of
+
+    Returns
+    -------
+    loss
+        float
+    dz
+        gradient with respect to the sigmoid input, shape of y_pred
     """
     y_pred, y, mask = _check_targets(y_pred, y, mask)
     m = y_pred.shape[1]
@@ -130,12 +173,18 @@ LOSSES = {"softmax": softmax_cross_entropy, "sigmoid": binary_cross_entropy}
 def many_to_one_forward(a, Wya, by, activation="softmax"):
     """Output read from the last hidden state only (sentiment-style many-to-one).
 
-    Arguments:
-    a -- hidden states, shape (n_a, m, T_x)
+    See the chapter :doc:`/book/chapters/05_architectures`.
 
-    Returns:
-    y_pred -- shape (n_y, m)
-    cache -- ManyToOneCache (output_cache, T_x), for many_to_one_backward
+    Parameters
+    ----------
+    a : ndarray, shape (n_a, m, T_x)
+        hidden states
+
+    Returns
+    -------
+    y_pred : ndarray, shape (n_y, m)
+    cache : ManyToOneCache
+        (output_cache, T_x), for :func:`many_to_one_backward`
     """
     a = require_array("a", a, 3)
     y_pred, cache = output_forward(a[:, :, -1], Wya, by, activation)
@@ -145,8 +194,12 @@ def many_to_one_forward(a, Wya, by, activation="softmax"):
 def many_to_one_backward(dz, cache):
     """Gradients of many_to_one_forward; da is zero except at the last step.
 
-    Returns:
-    gradients -- dict with da (n_a, m, T_x), dWya (n_y, n_a), dby (n_y, 1)
+    See the chapter :doc:`/book/chapters/05_architectures`.
+
+    Returns
+    -------
+    gradients : dict
+        with da (n_a, m, T_x), dWya (n_y, n_a), dby (n_y, 1)
     """
     grads = output_backward(dz, cache.output_cache)
     da_last = grads["da"]

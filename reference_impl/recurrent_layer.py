@@ -24,10 +24,13 @@ _OPTIONS = {"rnn": (), "gru": ("variant",), "lstm": ()}
 
 
 class LayerCache(NamedTuple):
-    """layer_forward's cache; unpacks as (cell, caches)."""
+    """layer_forward's cache; unpacks as (cell, caches).
 
-    cell: str  # "rnn", "gru" or "lstm"
-    caches: tuple  # the cell's sequence cache: RNNCache, GRUCache or LSTMCache
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
+
+    cell: str  #: "rnn", "gru" or "lstm"
+    caches: tuple  #: the cell's sequence cache (RNNCache, GRUCache or LSTMCache)
 
 
 def _check_cell(cell, options):
@@ -41,15 +44,25 @@ def _check_cell(cell, options):
 def initialize_layer_parameters(cell, n_x, n_a, seed=0, peepholes=False, **options):
     """Random parameters of one recurrent layer (no output layer).
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    n_x, n_a -- input and hidden sizes
-    seed -- random seed
-    peepholes -- LSTM only: add pf, pi, po
-    options -- variant="notes" | "reset_after" | "simplified" for the GRU
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    parameters -- dict of the cell's recurrent parameters (shapes as in its module)
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    n_x, n_a
+        input and hidden sizes
+    seed
+        random seed
+    peepholes
+        LSTM only: add pf, pi, po
+    options
+        variant="notes" | "reset_after" | "simplified" for the GRU
+
+    Returns
+    -------
+    parameters : dict
+        dict of the cell's recurrent parameters (shapes as in its module)
     """
     _check_cell(cell, options)
     if peepholes and cell != "lstm":
@@ -65,16 +78,27 @@ def initialize_layer_parameters(cell, n_x, n_a, seed=0, peepholes=False, **optio
 def layer_forward(cell, x, a0, parameters, **options):
     """Hidden states of one recurrent layer over a sequence.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"
-    x -- inputs, shape (n_x, m, T_x)
-    a0 -- initial hidden state, shape (n_a, m), or None for zeros
-    parameters -- the cell's recurrent parameters (an output layer Wy/Wya, by is ignored)
-    options -- variant for the GRU
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    a -- hidden states, shape (n_a, m, T_x)
-    cache -- LayerCache (cell, caches), for layer_backward
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    a0
+        initial hidden state, shape (n_a, m), or None for zeros
+    parameters
+        the cell's recurrent parameters (an output layer Wy/Wya, by is ignored)
+    options
+        variant for the GRU
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        hidden states
+    cache : LayerCache
+        (cell, caches), for :func:`layer_backward`
     """
     _check_cell(cell, options)
     if a0 is None:
@@ -97,12 +121,18 @@ def layer_forward(cell, x, a0, parameters, **options):
 def layer_backward(da, cache):
     """Gradients of layer_forward given da, the gradient of its hidden states from above.
 
-    Arguments:
-    da -- shape (n_a, m, T_x)
-    cache -- from layer_forward
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    gradients -- dict with dx (n_x, m, T_x), da0 (n_a, m) and "d" + name for every recurrent parameter
+    Parameters
+    ----------
+    da : ndarray, shape (n_a, m, T_x)
+    cache
+        from :func:`layer_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with dx (n_x, m, T_x), da0 (n_a, m) and "d" + name for every recurrent parameter
     """
     if cache.cell == "rnn":
         return rnn_backward(da, cache.caches)
@@ -114,7 +144,10 @@ def layer_backward(da, cache):
 
 
 def parameter_gradients(gradients):
-    """A layer's gradients without dx and da0: one "d" + name entry per parameter."""
+    """A layer's gradients without dx and da0: one "d" + name entry per parameter.
+
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
     return {k: v for k, v in gradients.items() if k not in ("dx", "da0")}
 
 
@@ -125,13 +158,21 @@ def flatten_parameters(parameters, gradients):
     deep and bidirectional nets use; the gradients mirror that structure with
     every dict key prefixed by "d" (dlayers for layers, dWf for Wf).
 
-    Arguments:
-    parameters -- nested structure of float arrays
-    gradients -- the matching gradients
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    flat_parameters -- dict path -> array (the same arrays, so in-place updates reach the nested dicts)
-    flat_gradients -- dict "d" + path -> array
+    Parameters
+    ----------
+    parameters
+        nested structure of float arrays
+    gradients
+        the matching gradients
+
+    Returns
+    -------
+    flat_parameters : dict
+        dict path -> array (the same arrays, so in-place updates reach the nested dicts)
+    flat_gradients : dict
+        dict "d" + path -> array
     """
     flat_parameters, flat_gradients = {}, {}
 

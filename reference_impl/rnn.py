@@ -1,8 +1,14 @@
-"""The basic RNN cell and its unrolled sequence, forward and backward.
+r"""The basic RNN cell and its unrolled sequence, forward and backward.
 
-Notation of the notes: a<t> = tanh(Waa a<t-1> + Wax x<t> + ba),
-y_hat<t> = softmax(Wya a<t> + by). Examples are columns, so one time step
-is an (n, m) array and a whole sequence an (n, m, T_x) array.
+In the notation of the notes:
+
+.. math::
+
+    a^{<t>} = \tanh(W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a), \qquad
+    \hat y^{<t>} = \mathrm{softmax}(W_{ya} a^{<t>} + b_y)
+
+Examples are columns, so one time step is an (n, m) array and a whole
+sequence an (n, m, T_x) array.
 
 Caches are named tuples: ``cache.a_prev`` reads like the notes, and a
 student's ``a_next, a_prev, xt, parameters = cache`` still unpacks them.
@@ -19,31 +25,44 @@ RECURRENT_KEYS = ("Wax", "Waa", "ba")  # all a layer inside a deep or bidirectio
 
 
 class RNNCellCache(NamedTuple):
-    """What rnn_cell_backward needs of one step; unpacks as (a_next, a_prev, xt, parameters)."""
+    """What rnn_cell_backward needs of one step; unpacks as (a_next, a_prev, xt, parameters).
 
-    a_next: np.ndarray  # a<t>, shape (n_a, m)
-    a_prev: np.ndarray  # a<t-1>, shape (n_a, m)
-    xt: np.ndarray  # x<t>, shape (n_x, m)
-    parameters: dict  # Wax, Waa, ba (and Wya, by)
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
+    """
+
+    a_next: np.ndarray  #: a<t>, shape (n_a, m)
+    a_prev: np.ndarray  #: a<t-1>, shape (n_a, m)
+    xt: np.ndarray  #: x<t>, shape (n_x, m)
+    parameters: dict  #: Wax, Waa, ba (and Wya, by)
 
 
 class RNNCache(NamedTuple):
-    """What rnn_backward needs of a sequence; unpacks as (cell_caches, x)."""
+    """What rnn_backward needs of a sequence; unpacks as (cell_caches, x).
 
-    cell_caches: list  # one RNNCellCache per step t = 1..T_x
-    x: np.ndarray  # inputs, shape (n_x, m, T_x)
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
+    """
+
+    cell_caches: list  #: one RNNCellCache per step t = 1..T_x
+    x: np.ndarray  #: inputs, shape (n_x, m, T_x)
 
 
 def rnn_parameter_shapes(n_x, n_a, n_y):
-    """Shape of every RNN parameter, keyed as in the parameter dict."""
+    """Shape of every RNN parameter, keyed as in the parameter dict.
+
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
+    """
     return {"Wax": (n_a, n_x), "Waa": (n_a, n_a), "Wya": (n_y, n_a), "ba": (n_a, 1), "by": (n_y, 1)}
 
 
 def initialize_rnn_parameters(n_x, n_a, n_y, seed=0, scale=None):
     """Random RNN parameters (Xavier-style scale 1/sqrt(fan_in)), zero biases.
 
-    Returns:
-    parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
+
+    Returns
+    -------
+    parameters : dict
+        with Wax (n_a, n_x), Waa (n_a, n_a), Wya (n_y, n_a), ba (n_a, 1), by (n_y, 1)
     """
     rng = np.random.default_rng(seed)
     parameters = {}
@@ -77,20 +96,31 @@ def _rnn_step(xt, a_prev, parameters):
 def rnn_cell_forward(xt, a_prev, parameters):
     """One step of the RNN.
 
-    Arguments:
-    xt -- input at time t, shape (n_x, m)
-    a_prev -- hidden state at time t-1, shape (n_a, m)
-    parameters -- dict with
-        Wax -- shape (n_a, n_x)
-        Waa -- shape (n_a, n_a)
-        Wya -- shape (n_y, n_a)
-        ba -- shape (n_a, 1)
-        by -- shape (n_y, 1)
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
 
-    Returns:
-    a_next -- hidden state at time t, shape (n_a, m)
-    yt_pred -- softmax prediction at time t, shape (n_y, m)
-    cache -- RNNCellCache (a_next, a_prev, xt, parameters), for rnn_cell_backward
+    Parameters
+    ----------
+    xt : ndarray, shape (n_x, m)
+        input at time t
+    a_prev : ndarray, shape (n_a, m)
+        hidden state at time t-1
+    parameters : dict
+        with the entries
+
+        - Wax: shape (n_a, n_x)
+        - Waa: shape (n_a, n_a)
+        - Wya: shape (n_y, n_a)
+        - ba: shape (n_a, 1)
+        - by: shape (n_y, 1)
+
+    Returns
+    -------
+    a_next : ndarray, shape (n_a, m)
+        hidden state at time t
+    yt_pred : ndarray, shape (n_y, m)
+        softmax prediction at time t
+    cache : RNNCellCache
+        (a_next, a_prev, xt, parameters), for :func:`rnn_cell_backward`
     """
     n_x, n_a, _ = _check_rnn_parameters(parameters)
     xt = require_shape("xt", xt, (n_x, None))
@@ -103,17 +133,25 @@ def rnn_cell_forward(xt, a_prev, parameters):
 def rnn_cell_backward(da_next, cache):
     """Gradients of one RNN step with respect to its inputs and parameters.
 
-    Arguments:
-    da_next -- gradient of the loss with respect to a_next, shape (n_a, m)
-    cache -- from rnn_cell_forward
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    gradients -- dict with
-        dxt -- shape (n_x, m)
-        da_prev -- shape (n_a, m)
-        dWax -- shape (n_a, n_x)
-        dWaa -- shape (n_a, n_a)
-        dba -- shape (n_a, 1)
+    Parameters
+    ----------
+    da_next : ndarray, shape (n_a, m)
+        gradient of the loss with respect to a_next
+    cache
+        from :func:`rnn_cell_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with the entries
+
+        - dxt: shape (n_x, m)
+        - da_prev: shape (n_a, m)
+        - dWax: shape (n_a, n_x)
+        - dWaa: shape (n_a, n_a)
+        - dba: shape (n_a, 1)
     """
     a_next, a_prev, xt, parameters = cache
     da_next = require_shape("da_next", da_next, a_next.shape)
@@ -131,15 +169,25 @@ def rnn_cell_backward(da_next, cache):
 def rnn_forward(x, a0, parameters):
     """The RNN unrolled over T_x time steps.
 
-    Arguments:
-    x -- inputs, shape (n_x, m, T_x)
-    a0 -- initial hidden state, shape (n_a, m)
-    parameters -- as for rnn_cell_forward
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
 
-    Returns:
-    a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
-    y_pred -- softmax predictions, shape (n_y, m, T_x)
-    caches -- RNNCache (list of the T_x cell caches, x), for rnn_backward
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    a0 : ndarray, shape (n_a, m)
+        initial hidden state
+    parameters
+        as for :func:`rnn_cell_forward`
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        hidden states a<1>..a<T_x>
+    y_pred : ndarray, shape (n_y, m, T_x)
+        softmax predictions
+    caches : RNNCache
+        (list of the T_x cell caches, x), for :func:`rnn_backward`
     """
     _check_rnn_parameters(parameters)
     a, caches = rnn_layer_forward(x, a0, parameters)
@@ -150,14 +198,23 @@ def rnn_forward(x, a0, parameters):
 def rnn_layer_forward(x, a0, parameters):
     """The recurrence of rnn_forward without the output layer (a layer of a deep or bidirectional net).
 
-    Arguments:
-    x -- inputs, shape (n_x, m, T_x)
-    a0 -- initial hidden state, shape (n_a, m)
-    parameters -- dict with Wax (n_a, n_x), Waa (n_a, n_a), ba (n_a, 1); Wya, by are not needed
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
 
-    Returns:
-    a -- hidden states a<1>..a<T_x>, shape (n_a, m, T_x)
-    caches -- RNNCache (list of the T_x cell caches, x), for rnn_backward
+    Parameters
+    ----------
+    x : ndarray, shape (n_x, m, T_x)
+        inputs
+    a0 : ndarray, shape (n_a, m)
+        initial hidden state
+    parameters : dict
+        with Wax (n_a, n_x), Waa (n_a, n_a), ba (n_a, 1); Wya, by are not needed
+
+    Returns
+    -------
+    a : ndarray, shape (n_a, m, T_x)
+        hidden states a<1>..a<T_x>
+    caches : RNNCache
+        (list of the T_x cell caches, x), for :func:`rnn_backward`
     """
     n_x, n_a, _ = _check_rnn_parameters(parameters, output_layer=False)
     x = require_sequence("x", x)
@@ -176,18 +233,26 @@ def rnn_layer_forward(x, a0, parameters):
 def rnn_backward(da, caches):
     """Backpropagation through time for rnn_forward.
 
-    Arguments:
-    da -- gradient of the loss with respect to every hidden state, from the
-          layers above (not through the recurrence), shape (n_a, m, T_x)
-    caches -- from rnn_forward
+    See the chapter :doc:`/book/chapters/04_bptt`.
 
-    Returns:
-    gradients -- dict with
-        dx -- shape (n_x, m, T_x)
-        da0 -- shape (n_a, m)
-        dWax -- shape (n_a, n_x)
-        dWaa -- shape (n_a, n_a)
-        dba -- shape (n_a, 1)
+    Parameters
+    ----------
+    da
+        gradient of the loss with respect to every hidden state, from the layers above (not through the
+        recurrence), shape (n_a, m, T_x)
+    caches
+        from :func:`rnn_forward`
+
+    Returns
+    -------
+    gradients : dict
+        with the entries
+
+        - dx: shape (n_x, m, T_x)
+        - da0: shape (n_a, m)
+        - dWax: shape (n_a, n_x)
+        - dWaa: shape (n_a, n_a)
+        - dba: shape (n_a, 1)
     """
     cell_caches, x = caches
     n_a, m = cell_caches[0].a_next.shape

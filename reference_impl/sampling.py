@@ -1,9 +1,15 @@
-"""Drawing new sequences from a trained language model.
+r"""Drawing new sequences from a trained language model.
 
 At each step the model gives a distribution over the vocabulary; we draw a
 token from it and feed that token back as the next input, until <EOS> (or a
 length limit). The temperature T reshapes the distribution before the
-draw: p_T(k) is proportional to p(k)^(1/T). T = 1 samples the model as it
+draw,
+
+.. math::
+
+    p_T(k) \propto p(k)^{1/T},
+
+T = 1 samples the model as it
 is, T < 1 sharpens it towards the most likely token (T -> 0 is argmax),
 T > 1 flattens it towards uniform.
 """
@@ -20,19 +26,29 @@ _TINY = np.finfo(float).tiny
 def sample(parameters, vocab, seed=0, temperature=1.0, max_length=50, avoid_unk=True):
     """Sample one sequence from an RNN language model.
 
-    Arguments:
-    parameters -- RNN parameters with Wax (n_a, V), Waa (n_a, n_a), Wya (V, n_a), ba (n_a, 1), by (V, 1)
-    vocab -- the Vocabulary the model was trained with (V = len(vocab))
-    seed -- seed of the random draws; the same seed gives the same sequence
-    temperature -- positive float, see the module docstring
-    max_length -- the most tokens to draw, <EOS> included
-    avoid_unk -- never emit <UNK>: a draw of <UNK> is redrawn, which is the
-                 same as drawing from the distribution with <UNK> removed
-                 and the rest renormalised
+    See the chapter :doc:`/book/chapters/07_sampling`.
 
-    Returns:
-    indices -- list of the drawn token indices; it ends with the <EOS>
-               index unless max_length stopped it first (vocab.decode turns it into text)
+    Parameters
+    ----------
+    parameters
+        RNN parameters with Wax (n_a, V), Waa (n_a, n_a), Wya (V, n_a), ba (n_a, 1), by (V, 1)
+    vocab
+        the Vocabulary the model was trained with (V = len(vocab))
+    seed
+        seed of the random draws; the same seed gives the same sequence
+    temperature
+        positive float, see the module docstring
+    max_length
+        the most tokens to draw, <EOS> included
+    avoid_unk
+        never emit <UNK>: a draw of <UNK> is redrawn, which is the same as drawing from the distribution with
+        <UNK> removed and the rest renormalised
+
+    Returns
+    -------
+    indices
+        list of the drawn token indices; it ends with the <EOS> index unless max_length stopped it first
+        (vocab.decode turns it into text)
     """
     if not temperature > 0:
         raise ValueError(f"temperature must be positive, got {temperature}; use a small value such as 0.01 for near-argmax")

@@ -24,14 +24,22 @@ _WORD_PATTERN = re.compile(r"[\w']+|[^\w\s]")
 def tokenize(text, level="char", lowercase=True):
     """Split a text into tokens.
 
-    Arguments:
-    text -- a string
-    level -- "char" (every character, spaces included, is a token) or
-             "word" (words and punctuation marks; white space separates)
-    lowercase -- lower-case the text first, so "The" and "the" are one token
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    tokens -- list of strings
+    Parameters
+    ----------
+    text
+        a string
+    level
+        "char" (every character, spaces included, is a token) or "word" (words and punctuation marks; white
+        space separates)
+    lowercase
+        lower-case the text first, so "The" and "the" are one token
+
+    Returns
+    -------
+    tokens
+        list of strings
     """
     if level not in LEVELS:
         raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
@@ -48,10 +56,18 @@ class Vocabulary:
     Index 0 is <EOS> and index 1 is <UNK>; the corpus tokens follow in
     sorted order, so the indices do not depend on the order of the corpus.
 
-    Attributes:
-    index_to_token -- list, index -> token
-    token_to_index -- dict, token -> index
-    level, lowercase -- how texts are tokenised (see tokenize)
+    See the chapter :doc:`/book/chapters/02_notation`.
+
+    Attributes
+    ----------
+    index_to_token : list
+        index -> token
+    token_to_index : dict
+        token -> index
+    level : str
+        how texts are tokenised, "char" or "word" (see tokenize)
+    lowercase : bool
+        whether texts are lower-cased before they are tokenised
     """
 
     def __init__(self, tokens, level="char", lowercase=True):
@@ -68,14 +84,19 @@ class Vocabulary:
     def from_texts(cls, texts, level="char", lowercase=True, min_count=1, max_size=None):
         """Vocabulary of a corpus.
 
-        Arguments:
-        texts -- iterable of strings (names, sentences)
-        min_count -- keep only tokens seen at least this many times
-        max_size -- keep at most this many tokens, the most frequent ones,
-                    plus <EOS> and <UNK>; None keeps all
+        Parameters
+        ----------
+        texts
+            iterable of strings (names, sentences)
+        min_count
+            keep only tokens seen at least this many times
+        max_size
+            keep at most this many tokens, the most frequent ones, plus <EOS> and <UNK>; None keeps all
 
-        Returns:
-        vocabulary -- a Vocabulary; rarer tokens will encode as <UNK>
+        Returns
+        -------
+        vocabulary
+            a Vocabulary; rarer tokens will encode as <UNK>
         """
         if isinstance(texts, str):
             raise ValueError("texts must be a list of strings, not one string")
@@ -109,14 +130,19 @@ class Vocabulary:
     def encode(self, text, strict=False, add_eos=False):
         """Indices of a text's tokens.
 
-        Arguments:
-        text -- a string (tokenised at the vocabulary's level) or a list of tokens
-        strict -- False: unknown tokens become <UNK>;
-                  True: an unknown token raises ValueError naming it
-        add_eos -- append the <EOS> index
+        Parameters
+        ----------
+        text
+            a string (tokenised at the vocabulary's level) or a list of tokens
+        strict
+            False: unknown tokens become <UNK>; True: an unknown token raises ValueError naming it
+        add_eos
+            append the <EOS> index
 
-        Returns:
-        indices -- int array, shape (T,)
+        Returns
+        -------
+        indices : ndarray, shape (T,)
+            int array
         """
         tokens = tokenize(text, self.level, self.lowercase) if isinstance(text, str) else list(text)
         if not tokens:
@@ -136,11 +162,15 @@ class Vocabulary:
         Characters are joined directly, words with single spaces; <UNK> is
         written as "<UNK>".
 
-        Arguments:
-        indices -- iterable of ints in [0, V)
+        Parameters
+        ----------
+        indices
+            iterable of ints in [0, V)
 
-        Returns:
-        text -- string
+        Returns
+        -------
+        text
+            string
         """
         tokens = []
         for i in indices:
@@ -162,12 +192,19 @@ def one_hot(indices, vocab_size):
     Index -1 gives an all-zero column: it is the "nothing yet" input x<1> = 0
     of a language model and the padding of shorter sequences in a batch.
 
-    Arguments:
-    indices -- ints in [-1, vocab_size), shape (m, T), or (T,) for one sequence
-    vocab_size -- V
+    See the chapter :doc:`/book/chapters/02_notation`.
 
-    Returns:
-    x -- float array, shape (V, m, T)
+    Parameters
+    ----------
+    indices
+        ints in [-1, vocab_size), shape (m, T), or (T,) for one sequence
+    vocab_size
+        V
+
+    Returns
+    -------
+    x : ndarray, shape (V, m, T)
+        float array
     """
     indices = np.asarray(indices)
     if indices.ndim == 1:

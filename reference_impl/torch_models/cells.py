@@ -66,12 +66,17 @@ class _Cell(nn.Module):
     def forward(self, xt, state=None):
         """One time step.
 
-        Arguments:
-        xt -- input at time t, shape (n_x, m)
-        state -- tuple of (n_a, m) tensors, zeros when None
+        Parameters
+        ----------
+        xt : Tensor, shape (n_x, m)
+            input at time t
+        state
+            tuple of (n_a, m) tensors, zeros when None
 
-        Returns:
-        state -- the next state, same structure
+        Returns
+        -------
+        state
+            the next state, same structure
         """
         self.check_input(xt)
         if state is None:
@@ -101,7 +106,10 @@ class _GatedCell(_Cell):
 
 
 class RNNCell(_Cell):
-    """a<t> = tanh(Waa a<t-1> + Wax x<t> + ba)."""
+    r"""The basic RNN cell, :math:`a^{<t>} = \tanh(W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a)`.
+
+    See the chapter :doc:`/book/chapters/03_rnn_forward`.
+    """
 
     def __init__(self, n_x, n_a, device=None, dtype=torch.float32):
         super().__init__(n_x, n_a, device, dtype)
@@ -122,14 +130,24 @@ class RNNCell(_Cell):
 
 
 class GRUCell(_GatedCell):
-    """Gated recurrent unit, state c<t> (= a<t>).
+    r"""Gated recurrent unit, state c<t> (= a<t>).
 
-    Γu = σ(Wu [c<t-1>; x<t>] + bu)           update gate
-    Γr = σ(Wr [c<t-1>; x<t>] + br)           relevance (reset) gate
-    variant "notes":       c̃ = tanh(Wc [Γr * c<t-1>; x<t>] + bc)
-    variant "reset_after": c̃ = tanh(Wc[:, n_a:] x<t> + bc + Γr * (Wc[:, :n_a] c<t-1>)), torch.nn.GRU's form
-    variant "simplified":  no Γr: c̃ = tanh(Wc [c<t-1>; x<t>] + bc)
-    c<t> = Γu * c̃ + (1 - Γu) * c<t-1>
+    With the update gate Γu, the relevance (reset) gate Γr and the candidate c̃:
+
+    .. math::
+
+        \Gamma_u &= \sigma(W_u [c^{<t-1>}; x^{<t>}] + b_u) \\
+        \Gamma_r &= \sigma(W_r [c^{<t-1>}; x^{<t>}] + b_r) \\
+        c^{<t>} &= \Gamma_u * \tilde c^{<t>} + (1 - \Gamma_u) * c^{<t-1>}
+
+    where the candidate depends on the variant:
+
+    - "notes": :math:`\tilde c^{<t>} = \tanh(W_c [\Gamma_r * c^{<t-1>}; x^{<t>}] + b_c)`;
+    - "reset_after" (torch.nn.GRU's form):
+      :math:`\tilde c^{<t>} = \tanh(W_c[:, n_a:] x^{<t>} + b_c + \Gamma_r * (W_c[:, :n_a] c^{<t-1>}))`;
+    - "simplified", without Γr: :math:`\tilde c^{<t>} = \tanh(W_c [c^{<t-1>}; x^{<t>}] + b_c)`.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
     """
 
     def __init__(self, n_x, n_a, variant="notes", device=None, dtype=torch.float32):
@@ -167,16 +185,24 @@ class GRUCell(_GatedCell):
 
 
 class LSTMCell(_GatedCell):
-    """Long short-term memory, state (a<t>, c<t>).
+    r"""Long short-term memory, state (a<t>, c<t>).
 
-    Γf = σ(Wf [a<t-1>; x<t>] + bf (+ pf * c<t-1>))     forget gate
-    Γi = σ(Wi [a<t-1>; x<t>] + bi (+ pi * c<t-1>))     update (input) gate
-    c̃  = tanh(Wc [a<t-1>; x<t>] + bc)
-    c<t> = Γf * c<t-1> + Γi * c̃
-    Γo = σ(Wo [a<t-1>; x<t>] + bo (+ po * c<t>))       output gate
-    a<t> = Γo * tanh(c<t>)
+    With the forget gate Γf, the update (input) gate Γi, the candidate c̃ and
+    the output gate Γo:
+
+    .. math::
+
+        \Gamma_f &= \sigma(W_f [a^{<t-1>}; x^{<t>}] + b_f \;(+\, p_f * c^{<t-1>})) \\
+        \Gamma_i &= \sigma(W_i [a^{<t-1>}; x^{<t>}] + b_i \;(+\, p_i * c^{<t-1>})) \\
+        \tilde c^{<t>} &= \tanh(W_c [a^{<t-1>}; x^{<t>}] + b_c) \\
+        c^{<t>} &= \Gamma_f * c^{<t-1>} + \Gamma_i * \tilde c^{<t>} \\
+        \Gamma_o &= \sigma(W_o [a^{<t-1>}; x^{<t>}] + b_o \;(+\, p_o * c^{<t>})) \\
+        a^{<t>} &= \Gamma_o * \tanh(c^{<t>})
+
     The bracketed peephole terms (pf, pi, po of shape (n_a, 1), elementwise)
     are there only when peepholes=True. bf starts at forget_bias.
+
+    See the chapter :doc:`/book/chapters/10_lstm`.
     """
 
     n_states = 2
@@ -218,7 +244,10 @@ CELLS = {"rnn": RNNCell, "gru": GRUCell, "lstm": LSTMCell}
 
 
 def make_cell(cell, n_x, n_a, device=None, dtype=torch.float32, **options):
-    """A cell by name: "rnn", "gru" (option variant) or "lstm" (option peepholes)."""
+    """A cell by name: "rnn", "gru" (option variant) or "lstm" (option peepholes).
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     if cell not in CELLS:
         raise ValueError(f"cell must be one of {sorted(CELLS)}, got {cell!r}")
     return CELLS[cell](n_x, n_a, device=device, dtype=dtype, **options)

@@ -25,14 +25,24 @@ def _vocab_tokens(vocab):
 def save_checkpoint(path, model, optimizer, vocab, step, generator=None, extra=None):
     """Write a checkpoint.
 
-    Arguments:
-    path -- file to write (its folder must exist)
-    model -- a LanguageModel
-    optimizer -- its torch.optim optimiser, or None
-    vocab -- the reference_impl.text.Vocabulary it was trained with
-    step -- number of updates done so far
-    generator -- the torch.Generator that draws the batches, or None
-    extra -- optional dict of plain values (history, settings) stored alongside
+    See the chapter :doc:`/book/chapters/06_language_model`.
+
+    Parameters
+    ----------
+    path
+        file to write (its folder must exist)
+    model
+        a LanguageModel
+    optimizer
+        its torch.optim optimiser, or None
+    vocab
+        the reference_impl.text.Vocabulary it was trained with
+    step
+        number of updates done so far
+    generator
+        the torch.Generator that draws the batches, or None
+    extra
+        optional dict of plain values (history, settings) stored alongside
     """
     payload = {
         "model_class": type(model).__name__,
@@ -73,20 +83,30 @@ def _differences(expected, found):
 def load_checkpoint(path, model=None, optimizer=None, vocab=None, device=None, dtype=None):
     """Read a checkpoint written by save_checkpoint.
 
-    Arguments:
-    path -- the file
-    model -- a LanguageModel to load the weights into; it must have the
-             checkpoint's architecture. None builds one from the stored configuration.
-    optimizer -- an optimiser over model's parameters to restore, or None
-    vocab -- if given, it must hold exactly the checkpoint's tokens in the same order
-    device, dtype -- where and in which precision to build the model when model is None
-                     (None: default device, the stored weights' dtype)
-
-    Returns:
-    dict with model, vocab_tokens (list of str), step, generator_state (or None), extra
-
     Raises ValueError for a file that is not a checkpoint, is corrupt, or
     does not match the given model (naming the differing settings) or vocabulary.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+
+    Parameters
+    ----------
+    path
+        the file
+    model
+        a LanguageModel to load the weights into; it must have the checkpoint's architecture. None builds one
+        from the stored configuration.
+    optimizer
+        an optimiser over model's parameters to restore, or None
+    vocab
+        if given, it must hold exactly the checkpoint's tokens in the same order
+    device, dtype
+        where and in which precision to build the model when model is None (None: default device, the stored
+        weights' dtype)
+
+    Returns
+    -------
+    checkpoint : dict
+        with model, vocab_tokens (list of str), step, generator_state (or None), extra
     """
     payload = _read_payload(path)
     config, state_dict = payload["config"], payload["state_dict"]

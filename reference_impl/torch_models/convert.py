@@ -1,6 +1,7 @@
 """Weights between the NumPy parameter dicts, the torch layers of this package and torch.nn.
 
 Three places hold the same numbers:
+
 - the NumPy reference: one dict per cell, keys Wax/Waa/ba (RNN), Wu/bu/Wr/br/Wc/bc
   (GRU), Wf/bf/Wi/bi/Wc/bc/Wo/bo (LSTM), gate matrices on [a_prev; x];
 - this package's cells: nn.Parameters with the very same names and shapes;
@@ -31,7 +32,10 @@ _CELL_NAMES = {nn.RNN: "rnn", nn.GRU: "gru", nn.LSTM: "lstm"}
 # --- NumPy dicts <-> this package ------------------------------------------------------------
 
 def cell_to_numpy(cell):
-    """The cell's parameters as a NumPy dict (float64 copies), keyed as in the NumPy reference."""
+    """The cell's parameters as a NumPy dict (float64 copies), keyed as in the NumPy reference.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     return {name: p.detach().cpu().to(torch.float64).numpy().copy() for name, p in cell.named_parameters()}
 
 
@@ -39,6 +43,8 @@ def numpy_to_cell(parameters, cell):
     """Copy a NumPy parameter dict into a cell, in place; keys the cell lacks (Wya, Wy, by) are ignored.
 
     Raises ValueError naming a missing key or a wrong shape.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
     """
     with torch.no_grad():
         for name, p in cell.named_parameters():
@@ -69,14 +75,20 @@ def _directions(layer):
 
 def layer_to_numpy(layer):
     """NumPy parameters of a layer: a dict (Unidirectional), a pair of dicts
-    (forward, backward) for a Bidirectional layer, a list of those for a Stack."""
+    (forward, backward) for a Bidirectional layer, a list of those for a Stack.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     converted = [tuple(cell_to_numpy(c) for c, _ in _directions(one)) for one in _layer_list(layer)]
     converted = [c[0] if len(c) == 1 else c for c in converted]
     return converted if isinstance(layer, Stack) else converted[0]
 
 
 def numpy_to_layer(parameters, layer):
-    """Copy NumPy parameters, structured as layer_to_numpy returns them, into a layer, in place."""
+    """Copy NumPy parameters, structured as layer_to_numpy returns them, into a layer, in place.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     layers = _layer_list(layer)
     per_layer = list(parameters) if isinstance(layer, Stack) else [parameters]
     if len(per_layer) != len(layers):
@@ -134,6 +146,8 @@ def torch_nn_parameters(layer):
     weight_ih, weight_hh, bias_ih, bias_hh); autograd sees through it, so a gradient with
     respect to these tensors lands on the layer's parameters. The whole bias is bias_ih,
     bias_hh is a constant zero.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
     """
     parameters = {}
     for k, one in enumerate(_layer_list(layer)):
@@ -150,6 +164,8 @@ def torch_nn_state_dict(layer):
     """State dict that torch.nn.RNN/GRU/LSTM(n_x, n_a, num_layers, bidirectional=...) loads.
 
     The whole bias goes to bias_ih; bias_hh is zero.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
     """
     with torch.no_grad():
         return {key: value.clone(memory_format=torch.contiguous_format)
@@ -162,6 +178,8 @@ def load_torch_nn_state_dict(layer, state_dict):
     Raises ValueError for a missing or misshapen entry, and for a GRU whose
     bias_hh n-block is not zero (torch adds it inside Γr * (...), which no
     cell of the course has).
+
+    See the chapter :doc:`/book/chapters/09_gru`.
     """
     expected = torch_nn_state_dict(layer)
     missing = sorted(set(expected) - set(state_dict))
@@ -195,7 +213,10 @@ def load_torch_nn_state_dict(layer, state_dict):
 
 
 def to_torch_nn(layer):
-    """A torch.nn.RNN/GRU/LSTM (batch_first=False) with the layer's weights, device and dtype."""
+    """A torch.nn.RNN/GRU/LSTM (batch_first=False) with the layer's weights, device and dtype.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     layers = _layer_list(layer)
     first_cell = _directions(layers[0])[0][0]
     module_class = _TORCH_MODULES[_torch_kind(first_cell)]
@@ -207,7 +228,10 @@ def to_torch_nn(layer):
 
 
 def from_torch_nn(module):
-    """A layer of this package (reset_after GRU for torch.nn.GRU) with a torch.nn module's weights."""
+    """A layer of this package (reset_after GRU for torch.nn.GRU) with a torch.nn module's weights.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
     if type(module) not in _CELL_NAMES:
         raise ValueError(f"expected torch.nn.RNN, GRU or LSTM, got {type(module).__name__}")
     if isinstance(module, nn.RNN) and module.nonlinearity != "tanh":

@@ -12,12 +12,18 @@ FLOAT_DTYPES = (torch.float16, torch.bfloat16, torch.float32, torch.float64)
 
 
 def default_device():
-    """torch.device("cuda") when a CUDA GPU is visible, else torch.device("cpu")."""
+    """torch.device("cuda") when a CUDA GPU is visible, else torch.device("cpu").
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 
 def resolve_device(device=None):
-    """Turn None, a string or a torch.device into a torch.device (None -> default_device())."""
+    """Turn None, a string or a torch.device into a torch.device (None -> default_device()).
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     if device is None:
         return default_device()
     try:
@@ -30,7 +36,10 @@ def resolve_device(device=None):
 
 
 def resolve_dtype(dtype):
-    """Check that dtype is a floating torch dtype and return it."""
+    """Check that dtype is a floating torch dtype and return it.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     if dtype not in FLOAT_DTYPES:
         raise ValueError(f"dtype must be one of {FLOAT_DTYPES}, got {dtype!r}")
     return dtype
@@ -39,12 +48,19 @@ def resolve_dtype(dtype):
 def lengths_to_mask(lengths, T_x, device=None):
     """Boolean mask of real (True) and padding (False) steps.
 
-    Arguments:
-    lengths -- int tensor or sequence, shape (m,), every value in 1..T_x
-    T_x -- padded length
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    mask -- bool tensor, shape (m, T_x)
+    Parameters
+    ----------
+    lengths
+        int tensor or sequence, shape (m,), every value in 1..T_x
+    T_x
+        padded length
+
+    Returns
+    -------
+    mask : Tensor, shape (m, T_x)
+        bool tensor
     """
     lengths = torch.as_tensor(lengths, device=device)
     if lengths.ndim != 1 or lengths.dtype.is_floating_point or lengths.dtype == torch.bool:
@@ -61,6 +77,8 @@ def seeded(seed):
     Initial weights are drawn on the CPU in float64 and then moved, so one
     seed gives the same model on every device and in every dtype. None
     leaves the generator alone.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
     """
     with torch.random.fork_rng(devices=[], enabled=seed is not None):
         if seed is not None:
@@ -69,5 +87,8 @@ def seeded(seed):
 
 
 def random_normal(shape, std, device, dtype):
-    """N(0, std^2) tensor drawn on the CPU in float64 (see seeded), then moved to device and dtype."""
+    """N(0, std^2) tensor drawn on the CPU in float64 (see seeded), then moved to device and dtype.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     return (torch.randn(*shape, dtype=torch.float64) * std).to(device=device, dtype=dtype)

@@ -10,12 +10,14 @@ kernels that torch.nn.RNN/GRU/LSTM call. The gradients land on the very
 parameters the scratch path uses, so a model switches between the two
 backends at any time and its checkpoints do not depend on the backend.
 
-torch.nn computes, and the fused backend therefore covers:
+torch.nn computes, and the fused backend therefore covers
+
 - the RNN (tanh);
 - the GRU in its "reset_after" form, Γr * (Wc[:, :n_a] c<t-1>), and not the
   notes' form Wc [Γr * c<t-1>; x<t>] (the course's default) nor the
   simplified GRU: those are different functions of the same weights;
 - the LSTM without peepholes;
+
 in one-directional layers and stacks of them (what LanguageModel builds).
 """
 import torch
@@ -39,7 +41,10 @@ def _cells(layer):
 
 
 def fused_unsupported(layer):
-    """Why the fused backend cannot compute this layer (a sentence), or None when it can."""
+    """Why the fused backend cannot compute this layer (a sentence), or None when it can.
+
+    See the chapter :doc:`/book/chapters/10_lstm`.
+    """
     cells = _cells(layer)
     if cells is None:
         return "the fused backend covers one-directional layers and stacks of them"
@@ -56,6 +61,8 @@ def resolve_backend(backend, layer):
     """"scratch" or "fused" for a layer: "auto" is "fused" where torch.nn computes the layer, else "scratch".
 
     Raises ValueError for an unknown name, and for "fused" where torch.nn does not compute the layer.
+
+    See the chapter :doc:`/book/chapters/10_lstm`.
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
@@ -111,17 +118,28 @@ def _package_state(layer, final):
 def run_fused(layer, x_tm, lengths=None, state0=None, final_state=True):
     """Run a layer with torch.nn's fused kernel on the layer's own parameters.
 
-    Arguments:
-    layer -- a Unidirectional layer or a Stack of them, of cells torch.nn computes (see fused_unsupported)
-    x_tm -- inputs in torch.nn's layout, shape (T_x, m, n_x)
-    lengths -- optional (m,) real lengths, each in 1..T_x
-    state0 -- optional initial state, as the layer takes it
-    final_state -- False skips the final state (returned as None); with padding, the exact
-                   final state needs a packed sequence, which is slower on a CPU
+    See the chapter :doc:`/book/chapters/10_lstm`.
 
-    Returns:
-    a_tm -- hidden states of the top layer, shape (T_x, m, n_a), zero at padding steps
-    state -- the state after each example's last real step, as the layer returns it (or None)
+    Parameters
+    ----------
+    layer
+        a Unidirectional layer or a Stack of them, of cells torch.nn computes (see fused_unsupported)
+    x_tm : Tensor, shape (T_x, m, n_x)
+        inputs in torch.nn's layout
+    lengths
+        optional (m,) real lengths, each in 1..T_x
+    state0
+        optional initial state, as the layer takes it
+    final_state
+        False skips the final state (returned as None); with padding, the exact final state needs a packed
+        sequence, which is slower on a CPU
+
+    Returns
+    -------
+    a_tm
+        hidden states of the top layer, shape (T_x, m, n_a), zero at padding steps
+    state
+        the state after each example's last real step, as the layer returns it (or None)
     """
     reason = fused_unsupported(layer)
     if reason:

@@ -21,12 +21,19 @@ INPUTS = ("embedding", "one_hot")
 def token_nll(logits, targets):
     """Cross-entropy of every step, zero at padding.
 
-    Arguments:
-    logits -- pre-softmax scores, shape (V, m, T)
-    targets -- indices in [0, V), -1 at padding, shape (m, T)
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    nll -- shape (m, T), -log p(target) at real steps and 0 at padding
+    Parameters
+    ----------
+    logits : Tensor, shape (V, m, T)
+        pre-softmax scores
+    targets : Tensor, shape (m, T)
+        indices in [0, V), -1 at padding
+
+    Returns
+    -------
+    nll
+        shape (m, T), -log p(target) at real steps and 0 at padding
     """
     if logits.ndim != 3 or targets.shape != logits.shape[1:]:
         raise ValueError(f"logits must be (V, m, T) and targets (m, T); got {tuple(logits.shape)} and {tuple(targets.shape)}")
@@ -38,20 +45,30 @@ def token_nll(logits, targets):
 
 
 def masked_cross_entropy(logits, targets):
-    """The course's loss: cross-entropy summed over real steps, averaged over the m examples."""
+    """The course's loss: cross-entropy summed over real steps, averaged over the m examples.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     return token_nll(logits, targets).sum() / targets.shape[0]
 
 
 def pad_sequences(sequences, device=None):
     """Batch of (input, target) index tensors for a list of encoded texts.
 
-    Arguments:
-    sequences -- list of m int sequences, each ending with the <EOS> index
+    See the chapter :doc:`/book/chapters/06_language_model`.
 
-    Returns:
-    x -- inputs, shape (m, T): -1 at t = 1 and at padding, else the previous target
-    y -- targets, shape (m, T), -1 at padding; T is the longest length
-    lengths -- shape (m,)
+    Parameters
+    ----------
+    sequences
+        list of m int sequences, each ending with the <EOS> index
+
+    Returns
+    -------
+    x
+        inputs, shape (m, T): -1 at t = 1 and at padding, else the previous target
+    y
+        targets, shape (m, T), -1 at padding; T is the longest length
+    lengths : Tensor, shape (m,)
     """
     if len(sequences) == 0 or min(len(s) for s in sequences) == 0:
         raise ValueError("sequences must be a non-empty list of non-empty index sequences")
@@ -67,19 +84,31 @@ def pad_sequences(sequences, device=None):
 class LanguageModel(nn.Module):
     """Input layer -> recurrent layer(s) -> Wy a + by -> softmax over the vocabulary.
 
-    Arguments:
-    vocab_size -- V
-    n_a -- hidden units per cell
-    cell -- "rnn", "gru" or "lstm"
-    num_layers -- depth of the recurrent stack
-    input -- "one_hot" (x<t> is a V-vector, n_x = V) or "embedding" (a learned n_e-vector)
-    n_e -- embedding size (only for input="embedding")
-    seed -- the initial weights are drawn from this seed (None: torch's current generator)
-    backend -- how forward computes the recurrent layers (the parameters are the same either way):
-               "scratch", the course's cells step by step (the teaching path, the default);
-               "fused", torch.nn's kernels (cuDNN on a GPU), for the RNN, the "reset_after" GRU and the
-               LSTM without peepholes, a ValueError for other cells; "auto", fused where it exists
-    cell_options -- variant=... for the GRU, peepholes=... for the LSTM
+    See the chapter :doc:`/book/chapters/06_language_model`.
+
+    Parameters
+    ----------
+    vocab_size
+        V
+    n_a
+        hidden units per cell
+    cell
+        "rnn", "gru" or "lstm"
+    num_layers
+        depth of the recurrent stack
+    input
+        "one_hot" (x<t> is a V-vector, n_x = V) or "embedding" (a learned n_e-vector)
+    n_e
+        embedding size (only for input="embedding")
+    seed
+        the initial weights are drawn from this seed (None: torch's current generator)
+    backend
+        how forward computes the recurrent layers (the parameters are the same either way): "scratch", the
+        course's cells step by step (the teaching path, the default); "fused", torch.nn's kernels (cuDNN on a
+        GPU), for the RNN, the "reset_after" GRU and the LSTM without peepholes, a ValueError for other cells;
+        "auto", fused where it exists
+    cell_options
+        variant=... for the GRU, peepholes=... for the LSTM
     """
 
     def __init__(self, vocab_size, n_a, cell="lstm", num_layers=1, input="embedding", n_e=32, seed=None,
@@ -104,7 +133,7 @@ class LanguageModel(nn.Module):
 
     @property
     def backend(self):
-        """"scratch" or "fused": how forward computes the recurrent layers unless told otherwise."""
+        """How forward computes the recurrent layers unless told otherwise, "scratch" or "fused"."""
         return self._backend
 
     @backend.setter
@@ -117,7 +146,8 @@ class LanguageModel(nn.Module):
 
     def inputs(self, x, time_major=False):
         """Input vectors for indices x of shape (m, T): (n_x, m, T), or (T, m, n_x) when time_major
-        (torch.nn's layout); zero where x is -1."""
+        (torch.nn's layout); zero where x is -1.
+        """
         if x.ndim != 2 or x.dtype not in (torch.int32, torch.int64):
             raise ValueError(f"x must be an integer tensor of shape (m, T), got {tuple(x.shape)} {x.dtype}")
         low, high = (int(v) for v in torch.aminmax(x))
@@ -138,16 +168,27 @@ class LanguageModel(nn.Module):
         return vectors * present
 
     def forward(self, x, lengths=None, state0=None, backend=None, final_state=True):
-        """Arguments:
-        x -- input indices, shape (m, T), -1 for "no input"
-        lengths -- optional (m,) real lengths (steps beyond them are padding)
-        state0 -- optional initial state of the recurrent layers
-        backend -- "scratch", "fused" or "auto" for this call (None: self.backend)
-        final_state -- False returns None for the state (the fused backend then skips packing a padded batch)
+        """Logits of the next token at every step.
 
-        Returns:
-        logits -- Wy a + by, shape (V, m, T)
-        state -- final state of the recurrent layers, the same structure for both backends
+        Parameters
+        ----------
+        x
+            input indices, shape (m, T), -1 for "no input"
+        lengths
+            optional (m,) real lengths (steps beyond them are padding)
+        state0
+            optional initial state of the recurrent layers
+        backend
+            "scratch", "fused" or "auto" for this call (None: self.backend)
+        final_state
+            False returns None for the state (the fused backend then skips packing a padded batch)
+
+        Returns
+        -------
+        logits : Tensor, shape (V, m, T)
+            Wy a + by
+        state
+            final state of the recurrent layers, the same structure for both backends
         """
         backend = self.backend if backend is None else resolve_backend(backend, self.recurrent)
         if backend == "fused":
@@ -171,17 +212,29 @@ def sample(model, vocab, n_samples=1, temperature=1.0, max_length=50, generator=
     The temperature T divides the logits: p_T(k) is proportional to p(k)^(1/T);
     T < 1 sharpens the distribution, T > 1 flattens it (as in reference_impl.sampling).
 
-    Arguments:
-    model -- a LanguageModel trained with vocab
-    vocab -- reference_impl.text.Vocabulary of V tokens
-    n_samples -- how many texts to draw at once (a batch of m = n_samples)
-    temperature -- positive float
-    max_length -- the most tokens per text, <EOS> included
-    generator -- torch.Generator on the model's device, for reproducible draws
-    avoid_unk -- never draw <UNK>
+    See the chapter :doc:`/book/chapters/07_sampling`.
 
-    Returns:
-    texts -- list of n_samples strings
+    Parameters
+    ----------
+    model
+        a LanguageModel trained with vocab
+    vocab
+        reference_impl.text.Vocabulary of V tokens
+    n_samples
+        how many texts to draw at once (a batch of m = n_samples)
+    temperature
+        positive float
+    max_length
+        the most tokens per text, <EOS> included
+    generator
+        torch.Generator on the model's device, for reproducible draws
+    avoid_unk
+        never draw <UNK>
+
+    Returns
+    -------
+    texts
+        list of n_samples strings
     """
     if not temperature > 0:
         raise ValueError(f"temperature must be positive, got {temperature}")

@@ -41,12 +41,19 @@ def _time_major_mask(lengths, m, T_x, device):
 def reverse_padded(x_tm, mask_tm):
     """Reverse each example in time within its own length; padding stays where it is.
 
-    Arguments:
-    x_tm -- time-major sequence, shape (T_x, n, m)
-    mask_tm -- None (every example has length T_x) or bool (T_x, 1, m)
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
 
-    Returns:
-    reversed sequence, shape (T_x, n, m); applying it twice gives x_tm back
+    Parameters
+    ----------
+    x_tm : Tensor, shape (T_x, n, m)
+        time-major sequence
+    mask_tm
+        None (every example has length T_x) or bool (T_x, 1, m)
+
+    Returns
+    -------
+    x_reversed
+        reversed sequence, shape (T_x, n, m); applying it twice gives x_tm back
     """
     if mask_tm is None:
         return torch.flip(x_tm, dims=(0,))
@@ -58,7 +65,10 @@ def reverse_padded(x_tm, mask_tm):
 
 
 class Unidirectional(nn.Module):
-    """One cell unrolled left to right."""
+    """One cell unrolled left to right.
+
+    See the chapter :doc:`/book/chapters/09_gru`.
+    """
 
     def __init__(self, cell):
         super().__init__()
@@ -87,14 +97,23 @@ class Unidirectional(nn.Module):
         return a, state
 
     def forward(self, x, lengths=None, state0=None):
-        """Arguments:
-        x -- inputs, shape (n_x, m, T_x)
-        lengths -- optional (m,) real lengths, each in 1..T_x
-        state0 -- optional initial state, a tuple of (n_a, m) tensors (zeros when None)
+        """Hidden states of every step of a batch of sequences.
 
-        Returns:
-        a -- hidden states, shape (n_a, m, T_x), zero at padding steps
-        state -- the state after each example's last real step
+        Parameters
+        ----------
+        x : Tensor, shape (n_x, m, T_x)
+            inputs
+        lengths
+            optional (m,) real lengths, each in 1..T_x
+        state0
+            optional initial state, a tuple of (n_a, m) tensors (zeros when None)
+
+        Returns
+        -------
+        a
+            hidden states, shape (n_a, m, T_x), zero at padding steps
+        state
+            the state after each example's last real step
         """
         _check_sequence(x, self.n_x)
         m, T_x = x.shape[1], x.shape[2]
@@ -107,7 +126,10 @@ class Unidirectional(nn.Module):
 
 
 class Bidirectional(nn.Module):
-    """A forward cell left to right and a backward cell right to left; a<t> = [a_fwd<t>; a_bwd<t>]."""
+    """A forward cell left to right and a backward cell right to left; a<t> = [a_fwd<t>; a_bwd<t>].
+
+    See the chapter :doc:`/book/chapters/11_bidirectional`.
+    """
 
     def __init__(self, cell_forward, cell_backward):
         super().__init__()
@@ -121,9 +143,12 @@ class Bidirectional(nn.Module):
     def forward(self, x, lengths=None, state0=None):
         """Arguments as Unidirectional; state0 is None or (state0_forward, state0_backward).
 
-        Returns:
-        a -- shape (2 n_a, m, T_x): rows :n_a from the forward cell, n_a: from the backward cell
-        state -- (final forward state, final backward state); the backward one is at t = 1
+        Returns
+        -------
+        a
+            shape (2 n_a, m, T_x): rows :n_a from the forward cell, n_a: from the backward cell
+        state
+            (final forward state, final backward state); the backward one is at t = 1
         """
         _check_sequence(x, self.n_x)
         m, T_x = x.shape[1], x.shape[2]
@@ -141,7 +166,10 @@ class Bidirectional(nn.Module):
 
 
 class Stack(nn.Module):
-    """A deep RNN: layer l reads the activations a[l-1] of the layer below."""
+    """A deep RNN: layer l reads the activations a[l-1] of the layer below.
+
+    See the chapter :doc:`/book/chapters/12_deep_rnn`.
+    """
 
     def __init__(self, layers):
         super().__init__()
@@ -157,9 +185,12 @@ class Stack(nn.Module):
     def forward(self, x, lengths=None, state0=None):
         """Arguments as the layers'; state0 is None or a list with one entry per layer.
 
-        Returns:
-        a -- the top layer's activations, shape (n_out, m, T_x)
-        states -- list of every layer's final state, bottom first
+        Returns
+        -------
+        a : Tensor, shape (n_out, m, T_x)
+            the top layer's activations
+        states
+            list of every layer's final state, bottom first
         """
         if state0 is None:
             state0 = [None] * len(self.layers)
@@ -176,15 +207,25 @@ def make_recurrent(cell, n_x, n_a, num_layers=1, bidirectional=False, seed=None,
                    **options):
     """A recurrent network by description.
 
-    Arguments:
-    cell -- "rnn", "gru" or "lstm"; options go to the cell (variant=..., peepholes=...)
-    n_x, n_a -- input size and hidden size of every cell
-    num_layers -- 1 gives a single layer, more a Stack
-    bidirectional -- every layer is Bidirectional
-    seed -- the initial weights are drawn from this seed (None: torch's current generator)
+    See the chapter :doc:`/book/chapters/09_gru`.
 
-    Returns:
-    an nn.Module with forward(x, lengths=None, state0=None) -> (a, state)
+    Parameters
+    ----------
+    cell
+        "rnn", "gru" or "lstm"; options go to the cell (variant=..., peepholes=...)
+    n_x, n_a
+        input size and hidden size of every cell
+    num_layers
+        1 gives a single layer, more a Stack
+    bidirectional
+        every layer is Bidirectional
+    seed
+        the initial weights are drawn from this seed (None: torch's current generator)
+
+    Returns
+    -------
+    network
+        an nn.Module with forward(x, lengths=None, state0=None) -> (a, state)
     """
     if int(num_layers) < 1:
         raise ValueError(f"num_layers must be at least 1, got {num_layers}")

@@ -16,7 +16,10 @@ from .language_model import pad_sequences, token_nll
 
 
 def split_texts(texts, valid_fraction=0.1, seed=0):
-    """Shuffle texts with a seed and split them into (train, valid) lists."""
+    """Shuffle texts with a seed and split them into (train, valid) lists.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
+    """
     if not 0 < valid_fraction < 1:
         raise ValueError(f"valid_fraction must lie strictly between 0 and 1, got {valid_fraction}")
     order = torch.randperm(len(texts), generator=torch.Generator().manual_seed(seed)).tolist()
@@ -29,6 +32,8 @@ def adam(parameters, learning_rate):
 
     The course's models hold a matrix and a bias per gate (11 tensors for a one-layer LSTM model where
     torch.nn has 7), and the default implementation pays a handful of small operations for each.
+
+    See the chapter :doc:`/book/chapters/06_language_model`.
     """
     parameters = list(parameters)
     try:
@@ -40,19 +45,31 @@ def adam(parameters, learning_rate):
 class LanguageModelTrainer:
     """Trains a LanguageModel; resumable from its checkpoints with identical results.
 
-    Arguments:
-    model -- a LanguageModel
-    vocab -- reference_impl.text.Vocabulary of V = model.vocab_size tokens
-    train_texts, valid_texts -- lists of strings
-    batch_size -- texts per update, drawn at random without replacement
-    learning_rate -- Adam's step size
-    max_norm -- gradients are rescaled to this global norm when larger
-    seed -- seeds the generator that draws the batches
-    progress -- show a tqdm bar
-    backend -- how training and evaluation compute the model (see LanguageModel): "auto" (the default)
-               uses torch.nn's fused kernels where they compute the model's cell (cuDNN on a GPU) and the
-               course's cells elsewhere; "scratch" or "fused" choose. The parameters, and so the
-               checkpoints, are the same either way; self.backend says which one runs.
+    See the chapter :doc:`/book/chapters/06_language_model`.
+
+    Parameters
+    ----------
+    model
+        a LanguageModel
+    vocab
+        reference_impl.text.Vocabulary of V = model.vocab_size tokens
+    train_texts, valid_texts
+        lists of strings
+    batch_size
+        texts per update, drawn at random without replacement
+    learning_rate
+        Adam's step size
+    max_norm
+        gradients are rescaled to this global norm when larger
+    seed
+        seeds the generator that draws the batches
+    progress
+        show a tqdm bar
+    backend
+        how training and evaluation compute the model (see LanguageModel): "auto" (the default) uses
+        torch.nn's fused kernels where they compute the model's cell (cuDNN on a GPU) and the course's cells
+        elsewhere; "scratch" or "fused" choose. The parameters, and so the checkpoints, are the same either
+        way; self.backend says which one runs.
     """
 
     def __init__(self, model, vocab, train_texts, valid_texts, batch_size=32, learning_rate=3e-3, max_norm=5.0,
@@ -111,14 +128,19 @@ class LanguageModelTrainer:
     def train(self, steps, eval_every=100, checkpoint_path=None, best_path=None):
         """Run `steps` updates, evaluating every eval_every updates and at the end.
 
-        Arguments:
-        checkpoint_path -- if given, the latest state is saved there at every evaluation (to resume from)
-        best_path -- if given, the state with the lowest validation perplexity so far is kept there,
-                     with {"valid_perplexity": ...} in its extra (the model to use afterwards)
+        Parameters
+        ----------
+        checkpoint_path
+            if given, the latest state is saved there at every evaluation (to resume from)
+        best_path
+            if given, the state with the lowest validation perplexity so far is kept there, with
+            {"valid_perplexity": ...} in its extra (the model to use afterwards)
 
-        Returns:
-        history -- dict of lists, one entry per evaluation: step, train_perplexity
-                   (over the batches since the last evaluation), valid_perplexity, grad_norm (the last one)
+        Returns
+        -------
+        history : dict
+            dict of lists, one entry per evaluation: step, train_perplexity (over the batches since the last
+            evaluation), valid_perplexity, grad_norm (the last one)
         """
         history = {"step": [], "train_perplexity": [], "valid_perplexity": [], "grad_norm": []}
         total, count = 0.0, 0
