@@ -41,7 +41,9 @@ PDF := _build/html/recurrent-sequence-models.pdf
 BOOK_SOURCES := _config.yml _toc.yml scripts/print_book.py \
 	$(shell find book -type f -not -path '*/.ipynb_checkpoints/*' -not -path '*/__pycache__/*')
 
-pdf: $(PDF)
+PDF_ZH := _build/html/zh/recurrent-sequence-models.pdf
+
+pdf: $(PDF) $(PDF_ZH)
 
 # The single-page build keeps its own folder (and Sphinx environment), so that it
 # and the website's build never undo each other's incremental state.
@@ -50,6 +52,11 @@ SINGLE := _build/whole-book
 $(PDF): $(BOOK_SOURCES) | book system-packages
 	$(BIN)/jupyter-book build . --builder singlehtml --path-output $(SINGLE) -n --keep-going
 	$(BIN)/python scripts/print_book.py --single $(SINGLE)/_build/singlehtml --out $@
+
+# The Chinese book, from its own single-page build, linked from the Chinese first page.
+$(PDF_ZH): $(BOOK_SOURCES) scripts/build_book.py | book system-packages
+	$(BIN)/python scripts/build_book.py --language zh_CN --builder singlehtml
+	$(BIN)/python scripts/print_book.py --single _build/whole-book-zh/singlehtml --out $@
 
 releases: $(STAMP)
 	$(BIN)/python -m grading release

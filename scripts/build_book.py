@@ -41,12 +41,14 @@ def build(language, builder="html", folder=None, catalogues=None):
         overrides["locale_dirs"] = [str(Path(catalogues).resolve())]
     status = build_sphinx(
         REPO, output, noconfig=True, path_config=REPO / "_config.yml", confoverrides=overrides,
-        doctreedir=folder / ".doctrees", builder=builder, warningiserror=True, keep_going=True)
+        # -W for the website; the one-page book is built -n --keep-going as `make pdf` builds the English one
+        doctreedir=folder / ".doctrees", builder=builder, warningiserror=builder == "html", keep_going=True)
     return (status if isinstance(status, int) else 1), output
 
 
-def mirror(source, target):
-    """Make `target` a copy of `source`, rewriting only the files that changed."""
+def mirror(source, target, keep=("*.pdf",)):
+    """Make `target` a copy of `source`, rewriting only the files that changed; files
+    at its top matching `keep` (the printed book, `make pdf`) are not Sphinx's and stay."""
     target.mkdir(parents=True, exist_ok=True)
     for path in source.rglob("*"):
         copy = target / path.relative_to(source)
@@ -55,6 +57,8 @@ def mirror(source, target):
         elif not copy.is_file() or not filecmp.cmp(path, copy, shallow=False):
             shutil.copy2(path, copy)
     for path in sorted(target.rglob("*"), reverse=True):
+        if path.parent == target and any(path.match(pattern) for pattern in keep):
+            continue
         if not (source / path.relative_to(target)).exists():
             path.unlink() if path.is_file() or path.is_symlink() else shutil.rmtree(path)
 

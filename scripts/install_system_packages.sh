@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Debian packages the test suite uses: PostgreSQL (the concurrent gradebook)
 # and Chromium with its driver (the browser tests, the book's PDF) and
-# poppler-utils (pdftotext, to read that PDF back in a test). Each test that needs one
+# poppler-utils (pdftotext, to read that PDF back in a test) and a font with Chinese
+# characters (fonts-noto-cjk: Chromium draws the Chinese site and its PDF with it;
+# without one every character is a box). Each test that needs one
 # skips with a message when it is missing, so a machine where apt is not
 # available still runs everything else.
 set -u
-wanted=(postgresql chromium chromium-driver poppler-utils)
+wanted=(postgresql chromium chromium-driver poppler-utils fonts-noto-cjk)
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")

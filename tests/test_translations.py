@@ -96,7 +96,8 @@ def test_every_sentence_of_the_page_is_translated(english_templates, page):
 # roles whose text before <target> is a link text (translated); their target is kept
 LINK_ROLES = {"doc", "ref", "numref", "download", "term", "eq"}
 TOKEN = re.compile(r"""
-    (?P<role>\{(?P<name>[\w:.+-]+)\}`(?P<body>[^`]*)`)
+    (?P<attr>\b(?:href|src)="[^"]*")
+  | (?P<role>\{(?P<name>[\w:.+-]+)\}`(?P<body>[^`]*)`)
   | (?P<math>\$\$.+?\$\$|\$[^$]+\$)
   | (?P<code>``.+?``|`[^`]+`)
   | (?P<link>\]\((?P<target>[^)\s]+)\))
@@ -124,9 +125,11 @@ def markup_tokens(text):
 
 def test_markup_tokens_read_roles_math_code_and_links():
     text = ("See {doc}`chapter 2 <02_notation>`, $a^{\\langle t\\rangle}$, `rnn_forward` and "
-            "{glue:text}`loss:.3f` {cite}`graves2013` [the notes](https://example.org/x).")
+            "{glue:text}`loss:.3f` {cite}`graves2013` [the notes](https://example.org/x) "
+            '<a class="pdf" href="../book.pdf">the book</a>.')
     assert markup_tokens(text) == {"{doc}<02_notation>", "$a^{\\langle t\\rangle}$", "`rnn_forward`",
-                                   "{glue:text}`loss:.3f`", "{cite}`graves2013`", "(https://example.org/x)"}
+                                   "{glue:text}`loss:.3f`", "{cite}`graves2013`", "(https://example.org/x)",
+                                   'href="../book.pdf"'}
     assert markup_tokens("{doc}`第 2 章 <02_notation>`") == {"{doc}<02_notation>"}
 
 
