@@ -9,14 +9,19 @@ textbooks' API documentation: the text a reader sees on the page is the text
 (Locale, priority 20), so the gettext builder leaves the docstrings out of
 those pages' catalogues and a translated build never replaces them.
 """
+import re
+
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.transforms import SphinxTransform
 
-DOCSTRING_SOURCE = ":docstring of "  # how autodoc names the source of the lines it inserts
+# how autodoc names the source of the lines it inserts: "<file>:docstring of <name>",
+# or "docstring of <name>" for an attribute's #: comment
+DOCSTRING_SOURCE = re.compile(r"(^|:)docstring of ")
 
 
 def is_docstring(node):
-    return DOCSTRING_SOURCE in (node.source or "")
+    return DOCSTRING_SOURCE.search(node.source or "") is not None
 
 
 class KeepDocstringsInEnglish(SphinxTransform):
@@ -25,9 +30,11 @@ class KeepDocstringsInEnglish(SphinxTransform):
     def apply(self, **kwargs):
         if self.env.docname not in self.config.english_docstring_pages:
             return
-        for node in self.document.findall(nodes.Element):
-            if is_docstring(node):
-                node["translatable"] = False
+        # every entry (a desc node: its signature, docstring and the field names napoleon
+        # writes, such as "Returns"), and the module docstrings, which sit outside any entry
+        entries = [node for desc in self.document.findall(addnodes.desc) for node in desc.findall(nodes.Element)]
+        for node in entries + [node for node in self.document.findall(nodes.Element) if is_docstring(node)]:
+            node["translatable"] = False
 
 
 def setup(app):
