@@ -52,7 +52,7 @@ REQUIREMENTS = {"numpy": "numpy>=1.24", "matplotlib": "matplotlib>=3.7", "tqdm":
                 "torch": "torch>=2.1  # the CPU build is enough: pip install torch --index-url https://download.pytorch.org/whl/cpu"}
 # Comparison helpers of grading.checks a record replays, and helpers of a checks module that turn a
 # student's value into what is compared (the torch checks' ``_numpy``): they are shipped, sliced.
-COMPARISONS = ("expect_close", "expect_keys", "expect_tuple", "compare_indices")
+COMPARISONS = ("expect_close", "expect_keys", "expect_tuple", "expect_structure", "compare_indices")
 CONVERSIONS = {"torch_lstm_lm": ("_numpy",)}
 SHIPPED_CHECK_NAMES = ("CheckFailed", "call_student", "call_student_with_gradients") + COMPARISONS
 # Locked cells a handout notebook has and the release has not (the check_all() cell and its text).

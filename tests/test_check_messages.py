@@ -98,3 +98,15 @@ def test_the_lstm_backward_hint_is_the_step_of_the_one_wrong_output(lstm_cell_ba
     message = _message(graded_tests("gru_lstm")[grade_id].check, one_wrong)
     assert message.startswith(f"gradients['{key}'] has the right shape") and says in message
     assert not_says not in message
+
+
+def test_an_lstm_forward_without_its_step_caches_fails_its_check():
+    """Issue 14 item 7: lstm_backward unpacks the caches of lstm_forward; a forward that keeps no step cache fails."""
+    lstm_forward = _solution_namespace(REPO, "gru_lstm")["lstm_forward"]
+
+    def no_step_caches(x, a0, parameters):
+        a, y, c, (_, x_seen) = lstm_forward(x, a0, parameters)
+        return a, y, c, ([], x_seen)
+
+    message = _message(graded_tests("gru_lstm")["lstm_forward"].check, no_step_caches)
+    assert message.startswith("caches[0] must hold ") and "lstm_backward unpacks it" in message

@@ -371,3 +371,27 @@ def test_an_error_in_a_chinese_handout_names_the_line_of_the_students_cell(hando
     line = next(k for k, text in enumerate(source.splitlines(), 1) if "W_aa" in text)
     assert kind == "CheckFailed" and message.startswith("rnn_cell_forward 抛出了 KeyError: 'W_aa'")
     assert f"（出错位置：你的单元格第 {line} 行，rnn_cell_forward 中" in message
+
+
+# ---- what later cells rely on (issue 14, item 7) ------------------------------------------------------
+# Each mistake below passes the value checks of its function; before the public tests checked the caches and
+# the inputs, the student saw no failed public test and then a later cell (rnn_backward's, the gradient
+# check's) crash or give wrong numbers.
+
+@pytest.mark.parametrize("grade_id,cell,right,wrong,message", [
+    ("rnn_forward_states", "rnn_forward_code", "cell_caches.append(cache)", "pass",
+     "caches[0] must hold 3 items, got list of length 0. rnn_forward must return caches = (cell_caches, x)"),
+    ("rnn_cell_forward_state", "rnn_cell_forward_code", "cache = (a_next, a_prev, xt, parameters)",
+     "cache = (a_next, xt, parameters)",
+     "cache must hold 4 items, got tuple of length 3. rnn_cell_forward must return cache = (a_next, a_prev, xt, parameters)"),
+    ("rnn_forward_states", "rnn_forward_code", "a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)",
+     "new_state, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)\n        a_next[:] = new_state",
+     "rnn_forward changed its input a0 in place"),
+])
+def test_a_mistake_that_would_break_a_later_cell_fails_its_public_test(handouts, tmp_path, grade_id, cell, right, wrong,
+                                                                       message):
+    _, report, errors = _execute_with_one_mistake(handouts, tmp_path, cell, right, wrong)
+    assert errors.get(grade_id, [None, ""])[0] == "CheckFailed" and errors[grade_id][1].startswith(message), errors
+    # the values themselves are right: the part of the other output passes
+    passed = {c["grade_id"] for c in report if "public tests passed" in c["output"]}
+    assert {"rnn_forward_predictions", "rnn_cell_forward_prediction"} & passed

@@ -270,6 +270,28 @@ def expect_keys(name, value, keys):
     return value
 
 
+def expect_structure(name, value, expected, hint):
+    """Raise CheckFailed unless ``value`` is laid out as ``expected`` and holds its values.
+
+    For what a later cell of the notebook unpacks, such as a cache: a tuple or list in ``expected`` needs a
+    tuple or list of as many items, a dict the same keys, and an array or number a close value (the same shape
+    and values). ``hint`` says what the layout is and who reads it; items are named by their index
+    (``cache[3]['Wax']``).
+    """
+    if isinstance(expected, (tuple, list)):
+        if not isinstance(value, (tuple, list)) or len(value) != len(expected):
+            got = f"{type(value).__name__} of length {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
+            raise CheckFailed(f"{name} must hold {len(expected)} items, got {got}. {hint}")
+        for k, (item, expected_item) in enumerate(zip(value, expected)):
+            expect_structure(f"{name}[{k}]", item, expected_item, hint)
+    elif isinstance(expected, dict):
+        expect_keys(name, value, list(expected))
+        for key, expected_item in expected.items():
+            expect_structure(f"{name}[{key!r}]", value[key], expected_item, hint)
+    else:
+        expect_close(name, value, expected, hint, shape_hint=hint)
+
+
 # The likely cause of a wrong shape, when the caller gives none: for an array, the products that make it;
 # for one number, an array in its place.
 PRODUCT_SHAPE_HINT = "Check the order of the factors in each matrix product and which axis you sum over."

@@ -15,7 +15,7 @@ from reference_impl.lstm import (
     lstm_forward,
 )
 
-from . import GradedTest, call_student, expect_close, expect_keys, expect_tuple, problem_rngs
+from . import GradedTest, call_student, expect_close, expect_keys, expect_structure, expect_tuple, problem_rngs
 
 # (n_x, n_a, n_y, m, T_x)
 SHAPES = [(3, 5, 2, 4, 3), (2, 3, 4, 1, 2), (4, 2, 3, 5, 4)]
@@ -75,15 +75,24 @@ def check_gru_forward(gru_forward_student, seed=None):
         expect_close("y_pred (second value returned by gru_forward)", returned[1], y_pred, hint)
 
 
+# What lstm_cell_backward and lstm_backward unpack: the caches of the notebook's layout.
+CELL_CACHE_HINT = ("lstm_cell_forward must return cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, "
+                   "parameters), the layout that lstm_cell_backward unpacks; keep the line that builds it.")
+SEQUENCE_CACHE_HINT = ("lstm_forward must return caches = (cell_caches, x), where cell_caches lists the cache of "
+                       "every step in time order (append each step's cache); lstm_backward unpacks it.")
+
+
 def _check_lstm_cell(lstm_cell_forward_student, seed, peepholes, name, hint):
     for rng, shape in problem_rngs(SHAPES, seed):
         x, a0, c0, parameters, _, _ = _lstm_problem(rng, shape, peepholes)
-        a_next, c_next, yt_pred, _ = lstm_cell_forward(x[:, :, 0], a0, c0, parameters)
+        a_next, c_next, yt_pred, cache = lstm_cell_forward(x[:, :, 0], a0, c0, parameters)
         returned = expect_tuple(name, call_student(name, lstm_cell_forward_student, x[:, :, 0], a0, c0, parameters), 4)
         expect_close(f"c_next (second value returned by {name})", returned[1], c_next, hint)
         expect_close(f"a_next (first value returned by {name})", returned[0], a_next, hint)
         expect_close(f"yt_pred (third value returned by {name})", returned[2], yt_pred,
                      "yt_pred = softmax(Wy a_next + by) over the rows. (Also check a_next.)")
+        if not peepholes:  # the peephole cell's cache is read by no later cell
+            expect_structure("cache", returned[3], _student_step_cache(cache, a_next, parameters), CELL_CACHE_HINT)
 
 
 def check_lstm_cell_forward(lstm_cell_forward_student, seed=None):
@@ -104,12 +113,14 @@ def check_lstm_forward(lstm_forward_student, seed=None):
     """a, y and c of the LSTM over a sequence."""
     for rng, shape in problem_rngs(SHAPES, seed):
         x, a0, _, parameters, _, _ = _lstm_problem(rng, shape)
-        a, y, c, _ = lstm_forward(x, a0, parameters)
+        a, y, c, caches = lstm_forward(x, a0, parameters)
         returned = expect_tuple("lstm_forward", call_student("lstm_forward", lstm_forward_student, x, a0, parameters), 4)
         hint = ("start from a0 and a zero memory cell c<0>, feed each step the a_next and c_next of the previous one, "
                 "and store step t in [:, :, t]. (Also check lstm_cell_forward.)")
         for index, (label, expected) in enumerate((("a", a), ("y", y), ("c", c))):
             expect_close(f"{label} (value {index + 1} returned by lstm_forward)", returned[index], expected, hint)
+        step_caches = [_student_step_cache(cache, a[:, :, t], parameters) for t, cache in enumerate(caches[0])]
+        expect_structure("caches", returned[3], (step_caches, x), SEQUENCE_CACHE_HINT)
 
 
 def _student_step_cache(reference_cache, a_next, parameters):

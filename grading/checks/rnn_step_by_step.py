@@ -9,13 +9,19 @@ import numpy as np
 from reference_impl import relative_error, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from reference_impl.rnn import initialize_rnn_parameters
 
-from . import GradedTest, call_student, expect_close, expect_keys, expect_tuple, problem_rngs
+from . import GradedTest, call_student, expect_close, expect_keys, expect_structure, expect_tuple, problem_rngs
 
 # (n_x, n_a, n_y, m, T_x); every shape has T_x >= 2 so that errors in the
 # recurrence show, and one has m = 1 to catch sums over the wrong axis.
 SHAPES = [(3, 5, 2, 4, 3), (1, 4, 3, 1, 2), (4, 3, 5, 6, 4)]
 
 FORWARD_HINT = "is it tanh(Waa a_prev + Wax xt + ba), with the bias ba added?"
+# What the backward cells and the gradient check unpack: the caches of the notebook's layout.
+CELL_CACHE_HINT = ("rnn_cell_forward must return cache = (a_next, a_prev, xt, parameters), the layout that "
+                   "rnn_cell_backward unpacks; keep the line that builds it.")
+SEQUENCE_CACHE_HINT = ("rnn_forward must return caches = (cell_caches, x), where cell_caches lists the cache of "
+                       "every step in time order (append each step's cache); rnn_backward and the gradient check "
+                       "unpack it.")
 BACKWARD_HINT = (
     "dz = (1 - a_next**2) * da_next is the gradient through tanh (a_next already is tanh(z)); "
     "dWax = dz xt^T, dWaa = dz a_prev^T, dba sums dz over the m examples."
@@ -38,15 +44,16 @@ def _cell_outputs(rnn_cell_forward_student, seed):
     for rng, shape in problem_rngs(SHAPES, seed):
         x, a0, parameters, _ = _problem(rng, shape)
         xt = x[:, :, 0]
-        expected = rnn_cell_forward(xt, a0, parameters)
+        a_next, yt_pred, _ = rnn_cell_forward(xt, a0, parameters)
         returned = call_student("rnn_cell_forward", rnn_cell_forward_student, xt, a0, parameters)
-        yield expect_tuple("rnn_cell_forward", returned, 3), expected
+        yield expect_tuple("rnn_cell_forward", returned, 3), (a_next, yt_pred, (a_next, a0, xt, parameters))
 
 
 def check_rnn_cell_forward_state(rnn_cell_forward_student, seed=None):
-    """a_next of rnn_cell_forward."""
+    """a_next of rnn_cell_forward, and the cache that rnn_cell_backward unpacks."""
     for returned, expected in _cell_outputs(rnn_cell_forward_student, seed):
         expect_close("a_next (first value returned by rnn_cell_forward)", returned[0], expected[0], FORWARD_HINT)
+        expect_structure("cache", returned[2], expected[2], CELL_CACHE_HINT)
 
 
 def check_rnn_cell_forward_prediction(rnn_cell_forward_student, seed=None):
@@ -64,13 +71,15 @@ def check_rnn_cell_forward_prediction(rnn_cell_forward_student, seed=None):
 def _sequence_outputs(rnn_forward_student, seed):
     for rng, shape in problem_rngs(SHAPES, seed):
         x, a0, parameters, _ = _problem(rng, shape)
-        expected = rnn_forward(x, a0, parameters)
+        a, y_pred, _ = rnn_forward(x, a0, parameters)
+        states = [a0] + [a[:, :, t] for t in range(x.shape[2])]
+        caches = ([(states[t + 1], states[t], x[:, :, t], parameters) for t in range(x.shape[2])], x)
         returned = call_student("rnn_forward", rnn_forward_student, x, a0, parameters)
-        yield expect_tuple("rnn_forward", returned, 3), expected
+        yield expect_tuple("rnn_forward", returned, 3), (a, y_pred, caches)
 
 
 def check_rnn_forward_states(rnn_forward_student, seed=None):
-    """a of rnn_forward."""
+    """a of rnn_forward, and the caches that rnn_backward unpacks."""
     for returned, expected in _sequence_outputs(rnn_forward_student, seed):
         expect_close(
             "a (first value returned by rnn_forward)",
@@ -79,6 +88,7 @@ def check_rnn_forward_states(rnn_forward_student, seed=None):
             "does the first step start from a0, does each step start from the state the previous "
             "step returned, and is a[:, :, t] the state after step t? (Also check rnn_cell_forward.)",
         )
+        expect_structure("caches", returned[2], expected[2], SEQUENCE_CACHE_HINT)
 
 
 def check_rnn_forward_predictions(rnn_forward_student, seed=None):
