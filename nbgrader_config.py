@@ -76,6 +76,16 @@ c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPr
 c.HTMLExporter.sanitize_html = True
 c.HTMLExporter.filters = {"markdown2html": "grading.safe_html.markdown2html"}
 
+# Formgrader's pages typeset equations with the course's own MathJax, not nbconvert's CDN: the
+# template folder grading/templates/formgrade/ comes before formgrader's own (which this setting
+# must name too, as it replaces formgrader's) and holds only that macro (mathjax.html.j2).
+import grading  # noqa: E402
+import nbgrader  # noqa: E402
+
+c.HTMLExporter.extra_template_basedirs = [
+    os.path.join(os.path.dirname(grading.__file__), "templates"),
+    os.path.join(os.path.dirname(nbgrader.__file__), "server_extensions", "formgrader", "templates")]
+
 # The kernel prints only the exception's type and message: a traceback with
 # source context would show the lines around each hidden check call.
 c.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:", "--InteractiveShell.xmode=Minimal"]

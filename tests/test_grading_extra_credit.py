@@ -6,6 +6,7 @@ must be worth 0 there and its points must be the grade's ``extra_credit``,
 through every path that autogrades: ``python -m grading grade``, a plain
 ``nbgrader autograde`` (formgrader's button) and the stock oracle.
 """
+import os
 import shutil
 
 import nbformat
@@ -25,6 +26,8 @@ def course(tmp_path_factory):
     course = tmp_path_factory.mktemp("extra") / "course"
     shutil.copytree(REPO / "solutions" / GRU, course / "solutions" / GRU)
     shutil.copy(REPO / "nbgrader_config.py", course)
+    mathjax = "node_modules/mathjax/es5"  # the course's MathJax, as in the repository (Jupyter serves no link out)
+    shutil.copytree(REPO / mathjax, course / mathjax, copy_function=os.link)
     pipeline.release([GRU], course)
     for student, variant in (("full", "full"), ("no_peephole", "no_peephole"), ("button", "full")):
         path = pipeline.submission_path(student, GRU, course)
@@ -86,3 +89,31 @@ def test_plain_nbgrader_autograde_and_the_stock_oracle_record_it_the_same_way(co
     assert _nbgrader_view(course, "button") == (automatic + extra, maximum, (0.0, extra, 0.0))
     pipeline.autograde(GRU, student="button", course_dir=course)  # hidden tests in the kernel
     assert _nbgrader_view(course, "button") == (automatic + extra, maximum, (0.0, extra, 0.0))
+
+
+def test_formgraders_pages_typeset_with_the_courses_mathjax_and_show_nbgraders_totals(course):
+    import time
+
+    from test_grading_term import Formgrader
+    from website_reader import open_browser
+
+    from grading.batch import grade_one
+
+    assert grade_one(course, GRU, "full")["status"] == "graded"
+    automatic, maximum, extra = _expected(True)
+    formgrader = Formgrader(course)
+    try:
+        row = formgrader.submission(GRU, "full")
+        assert (row["score"], row["max_score"]) == (automatic + extra, maximum)  # its REST API's totals
+        with open_browser() as browser:  # reaches nothing but localhost: a CDN script would fail to load
+            browser.get(f"http://127.0.0.1:{formgrader.port}/api/status?token={formgrader.token}")  # logged in
+            browser.get(f"http://127.0.0.1:{formgrader.port}/formgrader/submissions/{row['id']}/"
+                        f"?token={formgrader.token}")
+            deadline = time.time() + 60
+            while browser.execute_script("return document.querySelectorAll('mjx-container').length") == 0:
+                assert time.time() < deadline, "MathJax typeset nothing on formgrader's page"
+                time.sleep(0.5)
+            assert "cdnjs" not in browser.page_source
+            assert not [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+    finally:
+        formgrader.stop()
