@@ -1,7 +1,8 @@
 """Command line of the instructor pipeline: ``python -m grading <command>``.
 
     release [ASSIGNMENT ...]                 student versions into assignments/ (and the gradebook),
-                                             handouts/NAME/ and handouts/NAME.zip for students
+                                             handouts/NAME/ and handouts/NAME.zip for students, and
+                                             handouts/NAME-zh.zip in Chinese (grading.translation)
     roster ROSTER.csv                        the class list into the gradebook
     import ASSIGNMENT ZIP_OR_FOLDER          an LMS download (Canvas, Moodle) or a folder of notebooks
     place STUDENT ASSIGNMENT NOTEBOOK        one student's notebook among the submissions

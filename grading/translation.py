@@ -15,6 +15,11 @@ The translations live in gettext catalogues, ``grading/locale/<locale>/``:
   (fields in braces), msgstr its translation, shared by every assignment.
   A message of a public test that no row translates stops the release too
   (:func:`untranslated_messages`).
+
+After changing the English of a notebook, ``python -m grading.translation [ASSIGNMENT ...]``
+brings the catalogues up to date (new cells get empty entries, changed cells keep their old
+translation marked fuzzy) and lists what is left to translate; edit the ``.po`` files with any
+gettext editor or by hand, then release.
 """
 import re
 from pathlib import Path
@@ -165,3 +170,27 @@ def untranslated_messages(record, table):
                 for text in strings([event["args"], event["kwargs"]]):
                     missing += [f"{grade_id}: {part!r}" for part in untranslated(text, table)]
     return list(dict.fromkeys(missing))
+
+
+def main(argv=None):
+    """Update the catalogues of the given assignments (default: all released ones); 1 if a translation is missing."""
+    import sys
+
+    import nbformat
+
+    from . import ASSIGNMENTS
+
+    names = (sys.argv[1:] if argv is None else argv) or list(ASSIGNMENTS)
+    root = LOCALE.parent.parent
+    problems = []
+    for name in names:
+        notebook = nbformat.read(root / "assignments" / name / f"{name}.ipynb", as_version=4)
+        for language in LANGUAGES:
+            print(f"updated {update_catalogue(notebook, name, language).relative_to(root)}")
+            problems += notebook_problems(notebook, name, language)
+    print("\n".join(problems) if problems else "every cell is translated")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
