@@ -22,6 +22,8 @@ CLIPPING = (None, "value", "norm")
 def initialize_relu_rnn_parameters(n_x, n_a, spectral_radius, seed=0):
     """Random parameters of a ReLU RNN with a one-unit output, Waa rescaled to a given spectral radius.
 
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
+
     Parameters
     ----------
     n_x, n_a
@@ -45,10 +47,16 @@ def initialize_relu_rnn_parameters(n_x, n_a, spectral_radius, seed=0):
 
 
 def relu_rnn_loss(parameters, x, y):
-    """Loss and gradients of a many-to-one ReLU RNN with a sigmoid output read at the last step.
+    r"""Loss and gradients of a many-to-one ReLU RNN with a sigmoid output read at the last step.
 
-    a<t> = max(0, Waa a<t-1> + Wax x<t> + ba) with a<0> = 0, y_hat = σ(Wya a<T_x> + by),
-    loss = mean over examples of the binary cross-entropy of y_hat.
+    .. math::
+
+        a^{<t>} = \max(0, W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a), \quad a^{<0>} = 0, \qquad
+        \hat y = \sigma(W_{ya} a^{<T_x>} + b_y),
+
+    and the loss is the mean over examples of the binary cross-entropy of ŷ.
+
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
 
     Parameters
     ----------
@@ -95,6 +103,8 @@ def train_relu_rnn(clipping=None, seed=0, m=128, gap=10, n_a=32, spectral_radius
     The training set is make_agreement_data(m, gap, seed=0) for every seed;
     the seed draws the initial weights. A run stops at the first step whose
     loss or gradient is not finite: from there on everything is NaN.
+
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
 
     Parameters
     ----------
