@@ -2,7 +2,8 @@
 
 The site in _build/html (built by `make` / `make test`) is served on a free
 localhost port; the browser may reach nothing else, so every check also
-proves the book works offline. Every page listed in _toc.yml is loaded once
+proves the book works offline. Every test that reads the site runs on the
+English site and on the Chinese one (_build/html/zh), whose pages are the same. Every page listed in _toc.yml is loaded once
 and what the checks need is read from it in one pass (tests/website_reader.py);
 the tests then each state one property of one page.
 
@@ -18,10 +19,11 @@ import urllib.request
 
 import pytest
 
-from website_reader import (ARTIFACTS, CHAPTER_NUMBERS, DESKTOP, NOTEBOOK_PAGES, PAGE_TIMEOUT_S, PAGES, PHONE, REPO,
-                            contrast_ratio, one_worker_per_page, read_book_config, read_colours,
-                            read_equations, set_theme, srgb_luminance, viewport)
-from website_reader import driver, reader, site_url  # noqa: F401  (fixtures)
+from website_reader import (ARTIFACTS, CHAPTER_NUMBERS, DESKTOP, HTML_LANG, NOTEBOOK_PAGES, PAGE_TIMEOUT_S, PAGES,
+                            PHONE, REPO, artifact_name, contrast_ratio, one_worker_per_page,
+                            read_book_config, read_colours, read_equations, set_theme, srgb_luminance,
+                            viewport)
+from website_reader import driver, reader, server_url, site_language, site_url  # noqa: F401  (fixtures)
 
 KEY_PAGES = {
     "intro": "book/intro",
@@ -96,7 +98,7 @@ def test_internal_links_resolve(reader, docname):
 @pages
 def test_page_names_its_title_and_language_for_screen_readers(reader, docname):
     page = reader.visit(docname)
-    assert page["language"] == "en", f"{docname}: <html lang> is {page['language']!r}"
+    assert page["language"] == HTML_LANG[reader.language], f"{docname}: <html lang> is {page['language']!r}"
     heading = page["headings"][0]["text"] if page["headings"] else ""
     assert heading and heading.removeprefix(page["sectionNumber"]).strip() in page["title"], (
         f"{docname}: the <title> {page['title']!r} does not name the page's heading {heading!r}")
@@ -139,6 +141,18 @@ def test_page_offers_its_source_and_print_to_pdf(reader, docname):
     assert page["themeSwitch"], f"{docname}: no light/dark switch"
 
 
+@pages
+def test_language_switch_opens_the_same_page_in_the_other_language(reader, server_url, docname):
+    switch = reader.visit(docname)["languageSwitch"]
+    assert switch, f"{docname}: no language switch"
+    other = "zh" if reader.language == "en" else "en"
+    expected = urllib.parse.urljoin(server_url, ("zh/" if other == "zh" else "") + f"{docname}.html")
+    assert switch["href"] == expected, f"{docname}: the switch links {switch['href']}"
+    assert switch["lang"] == ("zh-Hans" if other == "zh" else "en") and switch["text"] == (
+        "中文" if other == "zh" else "English"), switch
+    assert reader.status(switch["href"]) == 200, f"{docname}: {switch['href']} is not served"
+
+
 @pytest.mark.parametrize("docname", one_worker_per_page(CHAPTER_NUMBERS))
 def test_chapters_are_numbered(reader, docname):
     number = CHAPTER_NUMBERS[docname]
@@ -167,7 +181,7 @@ def test_notebook_pages_launch_and_download_their_notebook(reader, docname):
 
 # --- the site as a whole -------------------------------------------------------
 
-SEARCHES = {
+SEARCHES = {"en": {
     "update gate": "book/chapters/09_gru",
     "teacher forcing": "book/appendix/glossary",
     "梯度": "book/appendix/glossary",          # part of 梯度消失, 梯度爆炸, 梯度裁剪
@@ -175,11 +189,19 @@ SEARCHES = {
     "神经": "book/appendix/glossary",          # only inside 循环神经网络 and other compounds
     "深层网络": "book/appendix/glossary",      # no such word: 深层 + 网络, as the index cuts them
     "通过时间反向传播": "book/appendix/glossary",  # an alias students meet elsewhere
-}
+}, "zh": {
+    # the translated chapters, found by parts of their Chinese words (jieba cuts the index)
+    "更新门": "book/chapters/09_gru",
+    "遗忘": "book/chapters/10_lstm",          # part of 遗忘门
+    "裁剪": "book/chapters/08_vanishing_gradients",  # part of 梯度裁剪
+    "困惑": "book/chapters/06_language_model",  # part of 困惑度
+    "rnn_cell_forward": "book/chapters/03_rnn_forward",  # code names stay English
+}}
 
 
-@pytest.mark.parametrize("query", list(SEARCHES))
-def test_search_finds_the_page_with_clean_snippets(driver, reader, site_url, query):
+@pytest.mark.parametrize("site_language, query", [(language, query) for language, queries in SEARCHES.items()
+                                                  for query in queries], indirect=["site_language"])
+def test_search_finds_the_page_with_clean_snippets(driver, reader, site_url, site_language, query):
     from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -188,7 +210,7 @@ def test_search_finds_the_page_with_clean_snippets(driver, reader, site_url, que
         """return [...document.querySelectorAll('#search-results li')].map(li => ({
              href: li.querySelector('a').href,
              snippet: (li.querySelector('p.context') || {textContent: ''}).textContent}))""")
-    expected = SEARCHES[query]
+    expected = SEARCHES[site_language][query]
     try:
         WebDriverWait(driver, PAGE_TIMEOUT_S).until(
             lambda d: any(reader.docname(r["href"].split("#")[0]) == expected for r in results(d)))
@@ -198,7 +220,7 @@ def test_search_finds_the_page_with_clean_snippets(driver, reader, site_url, que
     for result in results(driver):
         snippet = result["snippet"]
         assert not re.search(r"\\[a-zA-Z]+|\\\(|\$\$", snippet), f"raw TeX in the snippet for {result['href']}: {snippet}"
-        assert not re.search(r"Download|Print to PDF|Contents|Skip to main", snippet), (
+        assert not re.search(r"Download|Print to PDF|Contents|Skip to main|下载|列印|打印|目录", snippet), (
             f"menu text in the snippet for {result['href']}: {snippet}")
 
 
@@ -254,14 +276,14 @@ def test_print_view_hides_controls_and_prints_light(chapter_page):
 
 
 @pytest.mark.parametrize("name", list(KEY_PAGES))
-def test_key_page_screenshot_and_pdf(driver, reader, name):
+def test_key_page_screenshot_and_pdf(driver, reader, site_language, name):
     docname = KEY_PAGES[name]
     if docname not in PAGES:
         pytest.fail(f"{docname} is a key page but is not in _toc.yml")
     reader.load(docname)
     screenshots = ARTIFACTS / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
-    png = screenshots / f"{name}.png"
+    png = screenshots / f"{artifact_name(name, site_language)}.png"
     assert driver.save_screenshot(str(png)) and png.stat().st_size > 10_000, f"blank screenshot {png}"
     # One page is kept whole as an example; of the others the first sheet shows they print.
     keep = name == "rnn_forward"
@@ -271,7 +293,7 @@ def test_key_page_screenshot_and_pdf(driver, reader, name):
     if keep:
         pdfs = ARTIFACTS / "pdf"
         pdfs.mkdir(parents=True, exist_ok=True)
-        (pdfs / f"{name}.pdf").write_bytes(pdf)
+        (pdfs / f"{artifact_name(name, site_language)}.pdf").write_bytes(pdf)
 
 
 # --- on a phone and on a laptop ------------------------------------------------
@@ -407,13 +429,17 @@ def test_page_shows_its_licence_and_when_it_last_changed(reader, docname):
     assert any("creativecommons.org/licenses/by/4.0" in href for href in page["licenceLinks"]), (
         f"{docname}: no content licence in the footer")
     assert "CC BY 4.0" in (REPO / "LICENSE").read_text(), "LICENSE does not state the content licence"
-    source = next(p for p in REPO.glob(f"{docname}.*") if p.suffix in (".md", ".ipynb"))
-    committed = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(source)], cwd=REPO,
-                               capture_output=True, text=True).stdout.strip()
+    sources = [next(p for p in REPO.glob(f"{docname}.*") if p.suffix in (".md", ".ipynb"))]
+    if reader.language == "zh":  # a translated page changes with its catalogue too
+        sources.append(REPO / "book" / "locale" / "zh_CN" / "LC_MESSAGES" / f"{docname}.po")
+    committed = [subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(source)], cwd=REPO,
+                                capture_output=True, text=True).stdout.strip() for source in sources]
     # A page edited but not committed when the site was built shows the day of the build.
-    expected = {datetime.date.fromisoformat(committed) if committed else None, datetime.date.today()}
-    assert page["lastUpdated"] in {f"Last updated on {day:%d %B %Y}." for day in expected if day}, (
-        f"{docname}: footer says {page['lastUpdated']!r}; its source last changed {expected}")
+    expected = {max((datetime.date.fromisoformat(day) for day in committed if day), default=None),
+                datetime.date.today()}
+    shown = {"en": "Last updated on {day:%d %B %Y}.", "zh": "最后更新于 {day.year} 年 {day.month} 月 {day.day} 日."}
+    assert page["lastUpdated"] in {shown[reader.language].format(day=day) for day in expected if day}, (
+        f"{docname}: footer says {page['lastUpdated']!r}; its sources last changed {expected}")
 
 
 def test_printed_page_title_keeps_the_chapter_number(driver, reader):
@@ -429,14 +455,16 @@ def test_printed_page_title_keeps_the_chapter_number(driver, reader):
         f"printed titles {titles} do not start with the chapter number {number}")
 
 
-def test_missing_page_gets_a_404_page_with_a_way_back(driver, site_url):
+def test_missing_page_gets_a_404_page_with_a_way_back(driver, site_url, site_language, server_url):
     driver.get(urllib.parse.urljoin(site_url, "404.html"))
-    assert "Page not found" in driver.title
+    assert {"en": "Page not found", "zh": "找不到页面"}[site_language] in driver.title
+    switch = driver.find_element("id", "language-switch").get_attribute("href")
+    assert switch == urllib.parse.urljoin(server_url, ("zh/" if site_language == "en" else "") + "book/intro.html")
     home = driver.find_element("id", "home").get_attribute("href")
     search = driver.find_element("id", "search").get_attribute("action")
     assert home == urllib.parse.urljoin(site_url, "book/intro.html"), home
     assert search == urllib.parse.urljoin(site_url, "search.html"), search
-    for url in (home, search):
+    for url in (home, search, switch):
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200
 
@@ -468,9 +496,14 @@ def test_glossary_lists_the_terms_students_meet(reader):
     assert "{term}" not in reader.visit(GLOSSARY)["articleText"], "raw {term} syntax shown on the glossary"
 
 
-def test_chinese_text_is_marked_for_screen_readers(reader):
+def test_text_in_the_other_language_is_marked_for_screen_readers(reader):
+    """English site: Chinese text is marked zh-Hans. Chinese site (html lang zh-CN):
+    what is still English (glossary terms, references) is marked en."""
     page = reader.visit(GLOSSARY)
-    assert not page["unmarkedChinese"], f"Chinese text outside lang=zh-Hans: {page['unmarkedChinese'][:10]}"
+    if reader.language == "en":
+        assert not page["unmarkedChinese"], f"Chinese text outside lang=zh-Hans: {page['unmarkedChinese'][:10]}"
+    else:
+        assert not page["unmarkedEnglish"], f"English text outside lang=en: {page['unmarkedEnglish'][:10]}"
     assert reader.has_anchor(reader.url(GLOSSARY) + "#term-遗忘门") and reader.status(reader.url(GLOSSARY)) == 200
 
 
@@ -546,12 +579,13 @@ def test_whole_book_pdf_has_every_chapter_figures_and_typeset_equations(reader, 
     links = [href for href in intro["links"] if href.endswith(".pdf")]
     assert links, "the book's first page does not link the whole-book PDF"
     assert reader.status(links[0]) == 200, f"{links[0]} is not served (make pdf builds it)"
-    pdf = REPO / "_build" / "html" / urllib.parse.urlsplit(links[0]).path.lstrip("/")
+    pdf = reader.site_dir / links[0].removeprefix(reader.site_url)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", " ", text)
     for docname, number in CHAPTER_NUMBERS.items():
         title = reader.visit(docname)["headings"][0]["text"]
-        assert re.sub(r"\s+", " ", title) in flat, f"the PDF lacks the numbered title {title!r}"
+        # (pdftotext spaces Chinese text as it likes)
+        assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", text), f"the PDF lacks the numbered title {title!r}"
     assert "⟨t⟩" in flat and "tanh" in flat, "no typeset equation (a⟨t⟩ = tanh(...)) in the PDF"
     assert not re.search(r"\\(langle|frac|tanh)\b", flat), "raw TeX in the PDF: MathJax had not typeset it"
     images = subprocess.run(["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True).stdout
@@ -644,10 +678,10 @@ def test_figure_labels_are_legible_on_a_phone(driver, reader):
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
-def test_phone_screenshot_of_a_chapter(driver, reader, theme):
+def test_phone_screenshot_of_a_chapter(driver, reader, site_language, theme):
     screenshots = ARTIFACTS / "screenshots"
     screenshots.mkdir(parents=True, exist_ok=True)
-    png = screenshots / f"rnn_forward-phone-{theme}.png"
+    png = screenshots / f"{artifact_name('rnn_forward', site_language)}-phone-{theme}.png"
     with viewport(driver, PHONE):
         reader.load(KEY_PAGES["rnn_forward"])
         try:

@@ -3,7 +3,10 @@
 The fixtures and helpers behind tests/test_website.py: the site in
 _build/html on a free localhost port, one browser per test worker that may
 reach nothing but that server, and a Reader that loads each page once, waits
-for its images and equations, and keeps what the checks need.
+for its images and equations, and keeps what the checks need. The fixtures
+`site_language`, `site_url` and `reader` are parametrised over the English site
+and the Chinese one (_build/html/zh, served from the same server so that the
+language switches between them resolve).
 """
 import contextlib
 import functools
@@ -24,6 +27,10 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SITE = REPO / "_build" / "html"
+# The English site and the Chinese one (the same pages, translated; `make book`),
+# each test that reads a site runs on both; <html lang> of each
+SITES = {"en": SITE, "zh": SITE / "zh"}
+HTML_LANG = {"en": "en", "zh": "zh-CN"}
 ARTIFACTS = REPO / "test-artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -132,9 +139,22 @@ def open_browser(profile_dir=None):
 
 
 @pytest.fixture(scope="session")
-def site_url():
+def server_url():
     with serve_site() as url:
         yield url
+
+
+@pytest.fixture(scope="session", params=list(SITES))
+def site_language(request):
+    """"en" or "zh": which site a test reads."""
+    if not (SITES[request.param] / "index.html").is_file():
+        pytest.fail(f"no built site at {SITES[request.param]}: build it first with `make book`")
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def site_url(server_url, site_language):
+    return server_url if site_language == "en" else urllib.parse.urljoin(server_url, "zh/")
 
 
 @pytest.fixture(scope="session")
@@ -211,6 +231,15 @@ const done = arguments[arguments.length - 1];
       }
       return out;
     })(),
+    // blocks with English words and no Chinese outside a lang="en" element (the Chinese site)
+    unmarkedEnglish: [...article.querySelectorAll("p, li, dt, dd, h1, h2, h3, h4, h5, h6, figcaption, td, th, caption")]
+      .filter(el => { const copy = el.cloneNode(true);
+        copy.querySelectorAll(".math, code, pre, mjx-container, .headerlink").forEach(n => n.remove());
+        const own = copy.textContent;
+        return /[A-Za-z]{3,}/.test(own) && !/[\u4e00-\u9fff]/.test(own) && !el.closest("[lang='en']"); })
+      .map(el => text(el)),
+    languageSwitch: (a => a ? {href: a.href, lang: a.lang, text: a.textContent.trim()} : null)(
+      document.querySelector("a.language-switch")),
     language: document.documentElement.lang,
     title: document.title,
   });
@@ -221,8 +250,9 @@ const done = arguments[arguments.length - 1];
 class Reader:
     """Loads pages in the shared browser, once each, and remembers them."""
 
-    def __init__(self, driver, site_url):
+    def __init__(self, driver, site_url, language="en"):
         self.driver, self.site_url = driver, site_url
+        self.language, self.site_dir = language, SITES[language]
         self.pages, self.statuses, self.anchors = {}, {}, {}
 
     def url(self, docname):
@@ -237,7 +267,7 @@ class Reader:
 
     def load(self, docname):
         """Open the page, wait until its images and equations are done, read it."""
-        if not (SITE / f"{docname}.html").is_file():
+        if not (self.site_dir / f"{docname}.html").is_file():
             pytest.fail(f"{docname} is in _toc.yml but {docname}.html was not built")
         self.driver.get_log("browser")  # drop what earlier pages logged
         self.driver.get(self.url(docname))
@@ -274,8 +304,13 @@ class Reader:
 
 
 @pytest.fixture(scope="session")
-def reader(driver, site_url):
-    return Reader(driver, site_url)
+def reader(driver, site_url, site_language):
+    return Reader(driver, site_url, site_language)
+
+
+def artifact_name(name, language):
+    """A screenshot's or PDF's name in test-artifacts/, with the site's language but for English."""
+    return name if language == "en" else f"{name}-{language}"
 
 
 def srgb_luminance(rgb):

@@ -52,6 +52,9 @@ def configure_theme(app, config):
     if site_of(config.language) == "zh_CN":
         # the one theme string that comes from Jupyter Book's configuration, not a catalogue
         options["search_bar_text"] = "搜索本书……"
+        # the licence note of _config.yml is English: say so to screen readers
+        if options.get("extra_footer") and 'lang="en"' not in options["extra_footer"]:
+            options["extra_footer"] = f'<div lang="en">{options["extra_footer"]}</div>'
 
 
 def setup(app):

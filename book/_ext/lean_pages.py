@@ -69,7 +69,12 @@ def lighten_pages(app, exception):
     if exception is not None or app.builder.format != "html":
         return
     icons = brand_icons(ICON_KIT_FILE.read_text(encoding="utf-8"))
-    for path in Path(app.outdir).rglob("*.html"):
+    outdir = Path(app.outdir)
+    # another language's site inside this one (_build/html/zh) is its own build's to lighten
+    other_sites = {inventory.parent for inventory in outdir.rglob("objects.inv") if inventory.parent != outdir}
+    for path in outdir.rglob("*.html"):
+        if any(site in path.parents for site in other_sites):
+            continue
         page = path.read_text(encoding="utf-8")
         lighter = lighten(page, path.name == "search.html" and path.parent == Path(app.outdir), icons)
         if lighter != page:
