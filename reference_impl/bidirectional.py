@@ -175,8 +175,8 @@ def brnn_backward(dz, cache):
 
     Parameters
     ----------
-    dz
-        shape (n_y, m, T_x), e.g. the second output of binary_cross_entropy
+    dz : ndarray, shape (n_y, m, T_x)
+        e.g. the second output of binary_cross_entropy
     cache
         from :func:`brnn_forward`
 

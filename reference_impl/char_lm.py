@@ -31,12 +31,12 @@ def language_model_batch(sequences, vocab_size):
 
     Returns
     -------
-    x
-        inputs, shape (V, m, T): zero at t = 1, then the previous target
-    y
-        one-hot targets, shape (V, m, T); T is the longest sequence
-    mask
-        shape (1, m, T): 1 on real steps, 0 on the padding after shorter sequences
+    x : ndarray, shape (V, m, T)
+        inputs: zero at t = 1, then the previous target
+    y : ndarray, shape (V, m, T)
+        one-hot targets; T is the longest sequence
+    mask : ndarray, shape (1, m, T)
+        1 on real steps, 0 on the padding after shorter sequences
     """
     if len(sequences) == 0:
         raise ValueError("sequences is empty; a batch needs at least one encoded text")

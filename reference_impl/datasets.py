@@ -70,8 +70,8 @@ def make_agreement_data(m, gap, seed=0):
     -------
     x
         one-hot words, shape (V, m, T_x) with T_x = gap + 5
-    y
-        labels, shape (1, m), half 0 and half 1
+    y : ndarray, shape (1, m)
+        labels, half 0 and half 1
     vocab
         word-level Vocabulary (the same for every m, gap and seed)
     """
@@ -134,8 +134,8 @@ def make_tagging_data(m, seed=0, T=8):
     -------
     x : ndarray, shape (V, m, T)
         one-hot words
-    y
-        tags, shape (1, m, T), 0/1
+    y : ndarray, shape (1, m, T)
+        tags, 0/1
     vocab
         word-level Vocabulary (the same for every m, seed and T)
     """

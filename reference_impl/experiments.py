@@ -306,8 +306,8 @@ def gradient_norms_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.
 
     Returns
     -------
-    norms
-        array of shape (T,): norms[d] = mean over examples of ||dL/da<T-d>||
+    norms : ndarray, shape (T,)
+        norms[d] = mean over examples of ||dL/da<T-d>||
     """
     return gradient_flow_by_distance(cell, T, n_x, n_a, m, remember_bias, seed)["a"]
 

@@ -189,8 +189,8 @@ def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
     ----------
     xt : ndarray, shape (n_x, m)
         input at time t
-    c_prev
-        memory cell (= hidden state) at time t-1, shape (n_a, m)
+    c_prev : ndarray, shape (n_a, m)
+        memory cell (= hidden state) at time t-1
     parameters : dict
         with the entries
 
@@ -259,8 +259,8 @@ def gru_forward(x, c0, parameters, variant="notes"):
 
     Returns
     -------
-    c
-        memory cells c<1>..c<T_x> (the hidden states), shape (n_a, m, T_x)
+    c : ndarray, shape (n_a, m, T_x)
+        memory cells c<1>..c<T_x> (the hidden states)
     y_pred
         softmax predictions, shape (n_y, m, T_x), or None without Wy, by
     caches : GRUCache

@@ -123,8 +123,8 @@ def softmax_cross_entropy(y_pred, y, mask=None):
         softmax outputs, shape (n_y, m, T) (or (n_y, m) for one step)
     y
         one-hot targets, same shape
-    mask
-        optional 0/1 array of shape (1, m, T): steps with 0 (padding) add nothing
+    mask : ndarray, shape (1, m, T)
+        optional 0/1 array: steps with 0 (padding) add nothing
 
     Returns
     -------
@@ -151,7 +151,7 @@ def binary_cross_entropy(y_pred, y, mask=None):
     y
         0/1 targets, same shape
     mask : ndarray, shape (1, m, T)
-        optional 0/1 array of
+        optional 0/1 array: steps with 0 (padding) add nothing
 
     Returns
     -------

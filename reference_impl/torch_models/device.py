@@ -52,8 +52,8 @@ def lengths_to_mask(lengths, T_x, device=None):
 
     Parameters
     ----------
-    lengths
-        int tensor or sequence, shape (m,), every value in 1..T_x
+    lengths : Tensor, shape (m,)
+        int tensor or sequence, every value in 1..T_x
     T_x
         padded length
 

@@ -136,8 +136,8 @@ def run_fused(layer, x_tm, lengths=None, state0=None, final_state=True):
 
     Returns
     -------
-    a_tm
-        hidden states of the top layer, shape (T_x, m, n_a), zero at padding steps
+    a_tm : Tensor, shape (T_x, m, n_a)
+        hidden states of the top layer, zero at padding steps
     state
         the state after each example's last real step, as the layer returns it (or None)
     """

@@ -32,8 +32,8 @@ def token_nll(logits, targets):
 
     Returns
     -------
-    nll
-        shape (m, T), -log p(target) at real steps and 0 at padding
+    nll : Tensor, shape (m, T)
+        -log p(target) at real steps and 0 at padding
     """
     if logits.ndim != 3 or targets.shape != logits.shape[1:]:
         raise ValueError(f"logits must be (V, m, T) and targets (m, T); got {tuple(logits.shape)} and {tuple(targets.shape)}")
@@ -64,10 +64,10 @@ def pad_sequences(sequences, device=None):
 
     Returns
     -------
-    x
-        inputs, shape (m, T): -1 at t = 1 and at padding, else the previous target
-    y
-        targets, shape (m, T), -1 at padding; T is the longest length
+    x : Tensor, shape (m, T)
+        inputs: -1 at t = 1 and at padding, else the previous target
+    y : Tensor, shape (m, T)
+        targets, -1 at padding; T is the longest length
     lengths : Tensor, shape (m,)
     """
     if len(sequences) == 0 or min(len(s) for s in sequences) == 0:
@@ -172,8 +172,8 @@ class LanguageModel(nn.Module):
 
         Parameters
         ----------
-        x
-            input indices, shape (m, T), -1 for "no input"
+        x : Tensor, shape (m, T)
+            input indices, -1 for "no input"
         lengths
             optional (m,) real lengths (steps beyond them are padding)
         state0

@@ -52,8 +52,8 @@ def reverse_padded(x_tm, mask_tm):
 
     Returns
     -------
-    x_reversed
-        reversed sequence, shape (T_x, n, m); applying it twice gives x_tm back
+    x_reversed : Tensor, shape (T_x, n, m)
+        reversed sequence; applying it twice gives x_tm back
     """
     if mask_tm is None:
         return torch.flip(x_tm, dims=(0,))
@@ -110,8 +110,8 @@ class Unidirectional(nn.Module):
 
         Returns
         -------
-        a
-            hidden states, shape (n_a, m, T_x), zero at padding steps
+        a : Tensor, shape (n_a, m, T_x)
+            hidden states, zero at padding steps
         state
             the state after each example's last real step
         """
@@ -145,8 +145,8 @@ class Bidirectional(nn.Module):
 
         Returns
         -------
-        a
-            shape (2 n_a, m, T_x): rows :n_a from the forward cell, n_a: from the backward cell
+        a : Tensor, shape (2 n_a, m, T_x)
+            rows :n_a from the forward cell, n_a: from the backward cell
         state
             (final forward state, final backward state); the backward one is at t = 1
         """
