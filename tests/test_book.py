@@ -340,6 +340,32 @@ def test_notebook_outputs_are_current_and_page_runs_within_budget(notebook, tmp_
     )
 
 
+FIGURE_BUDGET_BYTES = 150_000  # a stored figure's share of a page's first load (benchmarks/page_weight.md)
+
+
+def heavy_figures(nb, budget=FIGURE_BUDGET_BYTES):
+    """(cell index, MIME type, size) of every stored image output larger than budget characters."""
+    return [(index, mime, len(data)) for index, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for output in cell.get("outputs", []) for mime, data in output.get("data", {}).items()
+            if mime.startswith("image/") and len(data) > budget]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_stored_figures_stay_light(notebook):
+    heavy = heavy_figures(nbformat.read(notebook, as_version=4))
+    assert not heavy, (
+        f"{notebook.relative_to(REPO)}: figures over {FIGURE_BUDGET_BYTES:,} characters (cell, type, size): {heavy}. "
+        "A plot of thousands of marks is lighter with those marks rasterized (rasterized=True keeps the axes "
+        "and labels as SVG text) or stored as PNG"
+    )
+
+
+def test_heavy_figure_check_flags_a_large_svg():
+    figure = nbformat.v4.new_output("display_data", data={"image/svg+xml": "<svg>" + " " * 200_000 + "</svg>"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("plt.show()", outputs=[figure])])
+    assert heavy_figures(nb) == [(0, "image/svg+xml", 200_011)]
+
+
 # ---------------------------------------------------------------- the built site
 
 
