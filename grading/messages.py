@@ -21,6 +21,10 @@ import re
 from pathlib import Path
 
 _FIELD = re.compile(r"\{(\w+)\}")
+# A row keeps a space around a field, as Chinese text does around code ("返回的 {value}"); when the field
+# itself comes out in Chinese, the space between two Chinese characters goes.
+_CJK = "\u3000-\u303f\u4e00-\u9fff\uff00-\uffef"
+_SPACE_IN_CJK = re.compile(f"(?<=[{_CJK}]) (?=[{_CJK}])")
 
 
 class Table:
@@ -51,7 +55,8 @@ class Table:
             match = pattern.fullmatch(text)
             if match is not None:
                 fields = {name: self.translate_line(value) for name, value in match.groupdict().items()}
-                return _FIELD.sub(lambda field: fields.get(field.group(1), field.group(0)), translated)
+                text = _FIELD.sub(lambda field: fields.get(field.group(1), field.group(0)), translated)
+                return _SPACE_IN_CJK.sub("", text)
         return text
 
     def matches(self, text):

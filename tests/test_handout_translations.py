@@ -98,6 +98,9 @@ def test_the_table_translates_fields_in_turn_and_leaves_unknown_lines_alone():
     assert table.translate(message) == "rnn_forward 返回的第一个值 a 的形状是 (2, 3)，应为 (3, 2)。请检查乘积。"
     assert table.translate("f raised KeyError: 'x'\n  [1. 2.]") == "f 抛出了 KeyError: 'x'\n  [1. 2.]"
     assert table.translate("nothing to translate here") == "nothing to translate here"
+    # a field that comes out in Chinese loses the space the row keeps for code
+    table = Table([("{name} is wrong", "{name} 不对"), ("the loss", "损失")])
+    assert table.translate("the loss is wrong") == "损失不对" and table.translate("loss is wrong") == "loss 不对"
 
 
 def _glossary():
@@ -132,3 +135,17 @@ def test_the_chinese_uses_the_glossarys_terms_not_other_textbooks_names():
                 if other in text.replace(chinese, ""):
                     found.append(f"{other} (use {chinese} for {english[0]}) in {text[:40]!r}")
     assert found == []
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_the_chinese_introduction_states_the_rules_of_grading(name):
+    """As the English one does (tests/test_handouts.py): what may be imported, the grader's time limits, and that a
+    person reads the written answers."""
+    from grading.sandbox import Limits
+
+    first = translation.translated_notebook(_release(name), name, "zh").cells[0].source
+    rules = first[first.index("**评分方式。**"):]
+    limits = Limits()
+    assert f"每个单元格限时 {limits.cell_seconds:g} s，整个笔记本限时 {limits.notebook_seconds:g} s" in rules
+    assert "NumPy、matplotlib、tqdm" in rules and ("PyTorch" in rules) == (name == "torch_lstm_lm")
+    assert "书面回答由老师人工阅读" in rules
