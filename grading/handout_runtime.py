@@ -186,16 +186,28 @@ def _failure(grade_id, namespace):
     return None
 
 
-def _upstream(test, namespace, failing):
-    """A line 'It calls X, whose public test fails too: fix it first.' when a failing function calls another failing one."""
+def _called(test, namespace):
+    """The names that the functions ``test`` grades use (the other functions they call among them)."""
     called = set()
     for name in test["functions"]:
         code = getattr(namespace.get(name), "__code__", None)
         called |= set(code.co_names) if code is not None else set()
-    earlier = sorted((called & failing) - set(test["functions"]))
+    return called - set(test["functions"])
+
+
+def _upstream(test, namespace, failing):
+    """A line 'It calls X, whose public test fails too: fix it first.' when a failing function calls another failing one."""
+    earlier = sorted(_called(test, namespace) & failing)
     if not earlier:
         return ""
     return f"\nIt calls {', '.join(earlier)}, whose public test fails too: fix {'them' if len(earlier) > 1 else 'it'} first."
+
+
+def _failing_callees(test, namespace):
+    """The graded functions that ``test``'s functions call and whose own public tests fail (those alone are run)."""
+    record, called = _record(), _called(test, namespace)
+    return {name for grade_id in record["order"] for name in record["tests"][grade_id]["functions"]
+            if set(record["tests"][grade_id]["functions"]) <= called and _failure(grade_id, namespace) is not None}
 
 
 def run_public_check(assignment, grade_id, namespace):
@@ -210,6 +222,8 @@ def run_public_check(assignment, grade_id, namespace):
         raise ValueError(f"these helpers hold the public tests of {_record()['assignment']}, not {assignment}")
     message = _failure(grade_id, namespace)
     if message is not None:
+        test = _record()["tests"][grade_id]
+        message += _upstream(test, namespace, _failing_callees(test, namespace))
         raise CheckFailed(_say(message))  # outside any except block: the traceback stays short
     print(_say(f"{grade_id}: public tests passed."))
 

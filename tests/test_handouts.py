@@ -325,6 +325,10 @@ def test_check_all_shows_wrong_values_beside_the_expected_ones_and_names_the_ear
     _, report, errors = _execute_with_one_mistake(handouts, tmp_path, "rnn_cell_backward_code", "dba = ", "dba = 2 * ")
     message = errors["rnn_cell_backward_parameters"][1]
     assert "gradients['dba']" in message and "\n    expected [" in message and "\n    got      [" in message
+    # the sequence backward's own public test cell names the function to fix first, as check_all() does
+    assert errors["rnn_backward_parameters"][1].endswith("\nIt calls rnn_cell_backward, whose public test fails too: "
+                                                         "fix it first.")
+    assert "It calls" not in errors["rnn_cell_backward_parameters"][1]
     summary = next(c["output"] for c in report if c["grade_id"] == "check_all")
     backward_row = summary[summary.index("rnn_backward_parameters"):]
     assert "It calls rnn_cell_backward, whose public test fails too: fix it first." in " ".join(backward_row.split())
@@ -362,6 +366,7 @@ def test_a_wrong_value_in_a_chinese_handout_is_explained_in_chinese(handouts, tm
     summary = next(c["output"] for c in report if c["grade_id"] == "check_all")
     backward_row = "".join(summary[summary.index("rnn_backward_parameters"):].split())
     assert "它调用了rnn_cell_backward，而后者的公开测试也没有通过：请先改好它。" in backward_row
+    assert errors["rnn_backward_parameters"][1].endswith("\n它调用了 rnn_cell_backward，而后者的公开测试也没有通过：请先改好它。")
 
 
 def test_an_error_in_a_chinese_handout_names_the_line_of_the_students_cell(handouts, tmp_path):
