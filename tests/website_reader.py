@@ -262,7 +262,7 @@ class Reader:
         """The docname a URL of this site points at, or None."""
         if not url or not url.startswith(self.site_url):
             return None
-        path = urllib.parse.urlsplit(url).path.lstrip("/")
+        path = urllib.parse.urlsplit(url[len(self.site_url):]).path.lstrip("/")
         return path.removesuffix(".html")
 
     def load(self, docname):
