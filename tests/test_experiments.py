@@ -220,6 +220,14 @@ def test_holding_unit_found_with_seeds_outside_the_results_file(cell):
     assert learnt >= 1, cell
 
 
+def test_started_as_in_the_sweep_few_networks_hold_it_in_a_unit_with_seeds_outside_the_results_file():
+    for cell in ("gru", "lstm"):
+        found = [agreement_memory(cell, seed=seed, remember_bias=1.0) for seed in range(10, 16)]
+        learnt = [memory for memory in found if memory["accuracy"] >= 0.9]
+        assert len(learnt) >= 2, cell
+        assert sum(bool(memory["holding"]) for memory in learnt) < len(learnt) / 2, cell
+
+
 def test_agreement_memory_rejects_a_plain_rnn():
     with pytest.raises(ValueError, match="'gru' or 'lstm'"):
         agreement_memory("rnn")
