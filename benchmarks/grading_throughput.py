@@ -1,16 +1,18 @@
-"""Throughput of autograding: stock nbgrader against the hardened pipeline with 1 and 2 workers.
+"""Throughput of autograding: stock nbgrader against the hardened pipeline with 1 and 2 workers, per assignment.
 
-    .venv/bin/python benchmarks/grading_throughput.py [--submissions 200]
+    .venv/bin/python benchmarks/grading_throughput.py [--assignments NAME ...] [--submissions 50] [--trial]
 
-Builds a scratch course with assignment 1 released, submits the same number
-of simulated submissions to three copies of it (three in four correct, one in
-four the untouched release), and times
-- stock: ``nbgrader autograde`` of every submission, sequentially, kernel execution (the baseline);
+For each assignment, builds a scratch course with it released and the same
+simulated submissions in every copy (three in four the reference answers,
+one in four the untouched release, which fails every part), and times
+- stock: ``nbgrader autograde`` of every submission, sequentially, hidden tests in a kernel (the baseline);
 - hardened, 1 worker and 2 workers: ``grading.batch.grade_all``.
-Prints seconds, seconds per submission, the speed-up over the baseline, and
-2 workers against 1; the hardened figures are the best of ``--repeats`` runs
-each, run alternately. The sandbox's jail is built before the hardened runs
-are timed (a grader builds it once per assignment and batch).
+Prints seconds per submission, the speed-up over the baseline and 2 workers
+against 1; the hardened figures are the best of ``--repeats`` runs each, run
+alternately. The sandbox's jail is built before the hardened runs are timed
+(a grader builds it once per assignment and batch). The run goes through
+benchmarks/load_guard.py: it states the machine and the load, and writes no
+table from a busy machine (``--trial`` runs anyway and says so).
 """
 import argparse
 import os
@@ -21,54 +23,85 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
 import nbformat  # noqa: E402
 
-from grading import pipeline  # noqa: E402
+from grading import ASSIGNMENTS, pipeline  # noqa: E402
 from grading.batch import grade_all  # noqa: E402
 from grading.external import assignment_packages  # noqa: E402
 from grading.sandbox import shared_jail  # noqa: E402
-from grading_fixtures import ASSIGNMENT, RELEASE, build_submission, make_course, submit  # noqa: E402
+from load_guard import LoadGuard, add_arguments  # noqa: E402
+from term_course import notebook  # noqa: E402
+
+
+def make_course(target, assignment, submissions):
+    """A course with ``assignment`` released and ``submissions`` students' notebooks placed."""
+    (target / "solutions").mkdir(parents=True)
+    shutil.copy(ROOT / "nbgrader_config.py", target)
+    shutil.copytree(ROOT / "solutions" / assignment, target / "solutions" / assignment)
+    pipeline.release([assignment], target)
+    honest, stub = notebook(target, assignment, "student"), notebook(target, assignment, "student", blank_all=True)
+    for index in range(submissions):
+        path = pipeline.submission_path(f"student{index:03d}", assignment, target)
+        path.parent.mkdir(parents=True)
+        nbformat.write(stub if index % 4 == 3 else honest, path)
+    return target
+
+
+def measure(workdir, assignment, submissions, repeats, guard):
+    """{pipeline: seconds} of one assignment, and the hardened runs' times."""
+    template = make_course(workdir / assignment / "template", assignment, submissions)
+    timings = {}
+    course = shutil.copytree(template, workdir / assignment / "stock")
+    guard.check()
+    start = time.perf_counter()
+    pipeline.autograde(assignment, course_dir=course)
+    timings["stock"] = time.perf_counter() - start
+    shared_jail(assignment_packages(template, assignment))  # built once, before either hardened run is timed
+    runs = {1: [], 2: []}
+    for repeat in range(repeats):  # alternating, so a slow spell of a shared machine hits both
+        for workers in (1, 2):
+            course = shutil.copytree(template, workdir / assignment / f"hardened{workers}-{repeat}")
+            guard.check()
+            start = time.perf_counter()
+            outcomes = grade_all(course, assignment, workers=workers, progress=False)
+            runs[workers].append(time.perf_counter() - start)
+            assert len(outcomes) == submissions and all(o["status"] == "graded" for o in outcomes), outcomes
+    timings.update({f"hardened{workers}": min(seconds) for workers, seconds in runs.items()})
+    return timings, runs
 
 
 def main():
+    import warnings
+
+    from sqlalchemy.exc import SAWarning
+
+    warnings.filterwarnings("ignore", category=SAWarning)  # nbgrader's session warnings, as the grade command does
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--submissions", type=int, default=200)
+    parser.add_argument("--assignments", nargs="*", default=list(ASSIGNMENTS))
+    parser.add_argument("--submissions", type=int, default=50)
     parser.add_argument("--repeats", type=int, default=2, help="hardened runs of each worker count, alternating")
+    add_arguments(parser)
     args = parser.parse_args()
+    guard = LoadGuard.from_args(args, extra=f"{args.submissions} submissions per assignment")
     workdir = Path(tempfile.mkdtemp(prefix="grading-throughput-"))
-    template = make_course(workdir / "template")
-    honest, stub = build_submission("honest"), nbformat.read(RELEASE, 4)
-    for index in range(args.submissions):
-        submit(template, f"student{index:03d}", stub if index % 4 == 3 else honest)
-
-    timings = {}
-    course = shutil.copytree(template, workdir / "stock")
-    start = time.perf_counter()
-    pipeline.autograde(ASSIGNMENT, course_dir=course)
-    timings["stock nbgrader autograde (sequential)"] = time.perf_counter() - start
-    shared_jail(assignment_packages(template, ASSIGNMENT))  # built once, before either hardened run is timed
-    runs = {1: [], 2: []}
-    for repeat in range(args.repeats):  # alternating, so a slow spell of a shared machine hits both
-        for workers in (1, 2):
-            course = shutil.copytree(template, workdir / f"hardened{workers}-{repeat}")
-            start = time.perf_counter()
-            outcomes = grade_all(course, ASSIGNMENT, workers=workers, progress=False)
-            runs[workers].append(time.perf_counter() - start)
-            assert len(outcomes) == args.submissions and all(o["status"] == "graded" for o in outcomes)
-    for workers, seconds in runs.items():
-        timings[f"hardened, {workers} worker{'s' * (workers > 1)}"] = min(seconds)
-
-    baseline = timings["stock nbgrader autograde (sequential)"]
-    print(f"{args.submissions} submissions of {ASSIGNMENT}, {os.cpu_count()} CPUs")
-    print(f"{'pipeline':40s} {'seconds':>8s} {'s/submission':>13s} {'speed-up':>9s}")
-    for name, seconds in timings.items():
-        print(f"{name:40s} {seconds:8.1f} {seconds / args.submissions:13.2f} {baseline / seconds:8.2f}x")
-    one, two = timings["hardened, 1 worker"], timings["hardened, 2 workers"]
-    print(f"hardened, 2 workers against 1 worker: {one / two:.2f}x (best of {args.repeats} runs each; all runs, s: "
-          f"1 worker {', '.join(f'{t:.1f}' for t in runs[1])}; 2 workers {', '.join(f'{t:.1f}' for t in runs[2])})")
-    shutil.rmtree(workdir, ignore_errors=True)
+    table = [f"{'assignment':22s} {'stock s/sub':>11s} {'1 worker s/sub':>14s} {'2 workers s/sub':>15s} "
+             f"{'1 worker vs stock':>17s} {'2 vs 1 worker':>13s}"]
+    notes = []
+    try:
+        for assignment in args.assignments:
+            timings, runs = measure(workdir, assignment, args.submissions, args.repeats, guard)
+            per = {name: seconds / args.submissions for name, seconds in timings.items()}
+            table.append(f"{assignment:22s} {per['stock']:11.2f} {per['hardened1']:14.2f} {per['hardened2']:15.2f} "
+                         f"{timings['stock'] / timings['hardened1']:16.2f}x "
+                         f"{timings['hardened1'] / timings['hardened2']:12.2f}x")
+            notes.append(f"{assignment}: all hardened runs, s: 1 worker {', '.join(f'{t:.1f}' for t in runs[1])}; "
+                         f"2 workers {', '.join(f'{t:.1f}' for t in runs[2])}")
+            shutil.rmtree(workdir / assignment, ignore_errors=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    guard.publish(table, notes)
 
 
 if __name__ == "__main__":
