@@ -389,6 +389,9 @@ def test_built_site_holds_no_page_outside_the_toc():
     assert html.is_dir(), "no _build/html: build the site first (`make book`, which `make test` runs before pytest)"
     # 404.html is the site's not-found page, made from a template (book/_ext), not from a source file
     expected = {f"{page}.html" for page in PAGES} | {"index.html", "genindex.html", "search.html", "404.html"}
-    built = {str(p.relative_to(html)) for p in html.rglob("*.html") if not p.relative_to(html).parts[0].startswith("_")}
-    extra = sorted(built - expected)
-    assert not extra, f"the build parsed files that _toc.yml does not list (add them to exclude_patterns): {extra}"
+    # the Chinese site (_build/html/zh, the same pages) is checked as a site of its own
+    for site in (html, html / "zh"):
+        built = {str(p.relative_to(site)) for p in site.rglob("*.html")
+                 if not p.relative_to(site).parts[0].startswith("_") and p.relative_to(site).parts[0] != "zh"}
+        extra = sorted(built - expected)
+        assert not extra, f"the build parsed files that _toc.yml does not list (add them to exclude_patterns): {extra}"
