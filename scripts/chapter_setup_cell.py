@@ -1,10 +1,11 @@
 """Give every chapter notebook a first cell, hidden on the website, that sets it up on Colab or Binder.
 
 The cell installs the course library from the repository when it is missing
-(Colab) and fetches the drawing helpers (book/chapters/diagrams.py) next to
-the notebook when they cannot be imported. On the website, in the tests and
-on a clone both are present and the cell does nothing. The repository comes
-from _config.yml (repository.url, repository.branch), the one place it is set.
+(Colab), with its "chapters" extra (Matplotlib, for the drawing helpers of
+reference_impl._diagrams that every chapter imports). On the website, in the
+tests and on a clone (Binder's postBuild installs it) the library is present
+and the cell does nothing. The repository comes from _config.yml
+(repository.url, repository.branch), the one place it is set.
 
     python scripts/chapter_setup_cell.py book/chapters/03_rnn_forward.ipynb [...]
 """
@@ -27,19 +28,15 @@ def repository():
 
 def setup_source():
     name, branch = repository()
-    return f'''# Setup on Colab or Binder (hidden on the website): the course library and the drawing helpers, when missing.
+    return f'''# Setup on Colab or Binder (hidden on the website): the course library, when missing.
 import importlib.util
 import subprocess
 import sys
-import urllib.request
 
 REPOSITORY, BRANCH = "{name}", "{branch}"  # from _config.yml
 if importlib.util.find_spec("reference_impl") is None:
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", f"git+https://github.com/{{REPOSITORY}}@{{BRANCH}}"],
-                   check=True)
-if importlib.util.find_spec("diagrams") is None:
-    urllib.request.urlretrieve(
-        f"https://raw.githubusercontent.com/{{REPOSITORY}}/{{BRANCH}}/book/chapters/diagrams.py", "diagrams.py")'''
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q",
+                    f"sequence-models-course[chapters] @ git+https://github.com/{{REPOSITORY}}@{{BRANCH}}"], check=True)'''
 
 
 def add_setup_cell(path):

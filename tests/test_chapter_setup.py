@@ -1,8 +1,8 @@
 """Chapters anywhere: each chapter's hidden first cell sets it up on Colab or Binder from _config.yml's repository."""
 import importlib.util
+import re
 import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -27,26 +27,29 @@ def test_first_code_cell_is_the_hidden_setup_cell(path):
 
 
 def test_setup_cell_installs_from_the_configured_repository(monkeypatch, tmp_path):
-    """With neither module importable, the cell installs the library and fetches diagrams.py from _config.yml's repository."""
+    """Without the library, the cell installs it, with the chapters' extra, from _config.yml's repository."""
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]
     name = config["url"].removeprefix("https://github.com/")
     calls = []
     monkeypatch.setattr(importlib.util, "find_spec", lambda module: None)
-    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append(("pip", command)))
-    monkeypatch.setattr(urllib.request, "urlretrieve", lambda url, target: calls.append(("fetch", url, target)))
+    monkeypatch.setattr(subprocess, "run", lambda command, **kwargs: calls.append(command))
     monkeypatch.chdir(tmp_path)
     exec(chapter_setup_cell.setup_source(), {})
-    assert calls[0] == ("pip", [sys.executable, "-m", "pip", "install", "-q",
-                                f"git+https://github.com/{name}@{config['branch']}"])
-    assert calls[1] == ("fetch", f"https://raw.githubusercontent.com/{name}/{config['branch']}/book/chapters/diagrams.py",
-                        "diagrams.py")
+    assert calls == [[sys.executable, "-m", "pip", "install", "-q",
+                      f"sequence-models-course[chapters] @ git+https://github.com/{name}@{config['branch']}"]]
 
 
 def test_setup_cell_does_nothing_where_the_course_is_installed(monkeypatch):
-    monkeypatch.syspath_prepend(str(ROOT / "book" / "chapters"))
     monkeypatch.setattr(subprocess, "run", lambda *a, **k: pytest.fail("installed something"))
-    monkeypatch.setattr(urllib.request, "urlretrieve", lambda *a, **k: pytest.fail("downloaded something"))
     exec(chapter_setup_cell.setup_source(), {})
+
+
+def test_chapters_import_nothing_that_lives_only_in_the_repository():
+    """The drawing helpers come from the installed library, not from a file next to the notebooks."""
+    assert not list((ROOT / "book" / "chapters").glob("*.py"))
+    for path in CHAPTERS:
+        for cell in nbformat.read(path, as_version=4).cells:
+            assert not re.search(r"^\s*(import|from) diagrams\b", cell.source, re.M), f"{path.name} imports diagrams"
 
 
 def test_binder_environment_is_lean():

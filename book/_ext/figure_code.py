@@ -2,7 +2,7 @@
 
 About 35 lines of box coordinates stood between the LSTM's equations and its
 diagram. A code cell that draws with the book's diagram helpers (box, arrow,
-rnn_chain, blank_axes from book/chapters/diagrams.py) and shows a figure gets
+rnn_chain, blank_axes from reference_impl/_diagrams.py) and shows a figure gets
 myst-nb's "hide-input" tag as the page is read, so the reader sees the figure
 with a "Show code cell source" toggle above it. The notebook on disk, which the
 download button serves and Binder or Colab open, is left as it is.

@@ -1,10 +1,14 @@
-"""Drawing helpers shared by the book's pages.
+"""Drawing helpers shared by the book's pages (not part of the library's API).
 
 Every figure in the book is drawn by the page that shows it; this module
 holds only the pieces several pages reuse (boxes, arrows, the unrolled RNN
 chain) and a fixed Matplotlib style, so that re-running a page draws the
-same picture on any machine. The pages run with this folder as their working
-directory, so ``import diagrams`` finds this file.
+same picture on any machine. It ships with the library, so that a chapter
+opened alone (on Colab, or downloaded) draws its figures with the library
+installed: ``from reference_impl import _diagrams as diagrams``. The leading
+underscore keeps it out of the API reference; it needs Matplotlib
+(``pip install 'sequence-models-course[chapters]'``), which the NumPy
+reference itself does not.
 """
 import warnings
 
