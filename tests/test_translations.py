@@ -367,3 +367,17 @@ def test_chinese_page_shows_no_translated_sentence_in_english(page):
     left = english_left(page)
     assert not left, (f"{page}: the catalogue translates these sentences, but the Chinese page still shows "
                       "their English (a broken role or markup, or a stale build):\n  " + "\n  ".join(left))
+
+
+def test_chinese_site_speaks_chinese_around_the_pages():
+    """The theme's words come from Sphinx's and the themes' own Chinese catalogues, the
+    sidebar's part captions from the root page's catalogue, the search box's from
+    book/_ext/language_switch.py."""
+    page = (ZH_SITE / "book" / "chapters" / "03_rnn_forward.html").read_text(encoding="utf-8")
+    for words in ("上一页", "下一页", "搜索", "下载源文件", 'placeholder="搜索本书……"', "最后更新于"):
+        assert words in page, f"the Chinese chapter page lacks the theme's {words!r}"
+    root = read_catalogue("book/intro")
+    captions = re.findall(r'<p aria-level="2" class="caption" role="heading"><span class="caption-text">([^<]*)</span>',
+                          page)
+    assert captions and all(HAN.search(c) for c in captions), f"sidebar captions not in Chinese: {captions}"
+    assert root.get("Appendix") and root.get("Appendix").string in captions, captions
