@@ -35,7 +35,7 @@ from pathlib import Path
 from sqlalchemy import (BigInteger, Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete,
                         inspect, select, text, update)
 
-from . import sqlite_writers  # noqa: F401 (installs the SQLite listeners)
+from . import sqlite_writers
 from .external import assignment_packages, record, score_file
 from .gradebook_report import extra_credit_parts
 from .sandbox import Limits, shared_jail
@@ -63,6 +63,7 @@ def default_db_url(course_dir):
 
 
 def _engine(db_url):
+    sqlite_writers.install()  # this process writes the gradebook: SQLite writers queue (grading.sqlite_writers)
     engine = create_engine(db_url)
     _metadata.create_all(engine, checkfirst=True)
     present = {column["name"] for column in inspect(engine).get_columns(STATUS.name)}
@@ -134,6 +135,7 @@ def grade_one(course_dir, assignment, student, db_url=None, limits=Limits()):
     An error outcome scores 0: that is what the gradebook then holds.
     """
     db_url = db_url or default_db_url(course_dir)
+    sqlite_writers.install()  # before nbgrader's bookkeeping opens the gradebook
     path = submission_file(course_dir, assignment, student)
     sha256 = file_sha256(path)
     outcome = {"student": student, "status": "error", "score": 0.0, "max_score": None, "message": "", "seed": None}

@@ -10,10 +10,10 @@ outcomes written into the test cells for nbgrader's SaveAutoGrades. The
 grading status table is updated as by ``grade``, so ``status`` tells the truth.
 
 The scoring runs in a child process (``python -m grading.nbgrader_autograde``):
-grading.sqlite_writers, which the grader needs, makes every SQLite
-transaction of its process take the writer lock first, and formgrader keeps
-a gradebook session open between requests, which would then hold the lock
-for good. This module itself imports nothing of the grader (only the package's
+grading.sqlite_writers, which the grader installs before it writes the
+gradebook, makes every SQLite transaction of its process take the writer
+lock first, and formgrader keeps a gradebook session open between requests,
+which would then hold the lock for good. This module itself imports nothing of the grader (only the package's
 list of extra-credit parts, read without importing the checks).
 
 ``--HardenedExecute.stock=True`` restores nbgrader's own Execute: the tests

@@ -29,8 +29,11 @@ no lock, since a WAL reader neither waits for a writer nor fails because of
 one; a write attempted there raises at once instead of risking "database is
 locked".
 
-Importing this module installs the listeners for every SQLAlchemy engine of
-the process, nbgrader's included; PostgreSQL connections are left alone.
+:func:`install` puts the listeners on every SQLAlchemy engine of the
+process, nbgrader's included (PostgreSQL connections are left alone); a
+grading process calls it before it opens the gradebook (grading.batch does).
+Importing this module changes nothing: formgrader's process, which keeps a
+gradebook session open between requests, must not take the writer lock.
 """
 import contextlib
 import contextvars
@@ -57,7 +60,6 @@ def read_only():
         _read_only.reset(token)
 
 
-@event.listens_for(Engine, "connect")
 def _connect(dbapi_connection, record):
     if not isinstance(dbapi_connection, sqlite3.Connection):
         return
@@ -70,14 +72,12 @@ def _connect(dbapi_connection, record):
         record.info[_LOCK] = os.open(path + ".writer-lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
 
 
-@event.listens_for(Pool, "close")
 def _close(dbapi_connection, record):
     lock = record.info.pop(_LOCK, None)
     if lock is not None:
         os.close(lock)
 
 
-@event.listens_for(Engine, "begin")
 def _begin(connection):
     if connection.dialect.name != "sqlite":
         return
@@ -113,18 +113,32 @@ def _release(connection):
         fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-@event.listens_for(Engine, "commit")
 def _commit(connection):
     _finish(connection, "COMMIT")
 
 
-@event.listens_for(Engine, "rollback")
 def _rollback(connection):
     _finish(connection, "ROLLBACK")
 
 
-@event.listens_for(Engine, "before_cursor_execute")
 def _refuse_writes_when_read_only(connection, cursor, statement, parameters, context, executemany):
     if _read_only.get() and connection.dialect.name == "sqlite" \
             and statement.lstrip().split(None, 1)[0].upper() in ("INSERT", "UPDATE", "DELETE", "REPLACE"):
         raise RuntimeError(f"a write in a step marked read-only: {statement[:200]}")
+
+
+_LISTENERS = ((Engine, "connect", _connect), (Pool, "close", _close), (Engine, "begin", _begin),
+              (Engine, "commit", _commit), (Engine, "rollback", _rollback),
+              (Engine, "before_cursor_execute", _refuse_writes_when_read_only))
+
+
+def install():
+    """Put the listeners on every SQLAlchemy engine of this process (once; calling again changes nothing)."""
+    for target, name, listener in _LISTENERS:
+        if not event.contains(target, name, listener):
+            event.listen(target, name, listener)
+
+
+def installed():
+    """Whether :func:`install` ran in this process."""
+    return all(event.contains(target, name, listener) for target, name, listener in _LISTENERS)

@@ -27,7 +27,7 @@ def test_two_workers_on_sqlite_lose_no_grade(course):
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    from grading.postgres import PostgresUnavailable, throwaway_server
+    from postgres_server import PostgresUnavailable, throwaway_server
 
     try:
         with throwaway_server() as url:

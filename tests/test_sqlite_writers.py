@@ -6,7 +6,23 @@ import os
 import pytest
 from sqlalchemy import create_engine, text
 
-from grading import sqlite_writers  # noqa: F401 (installs the listeners)
+from grading import sqlite_writers
+
+
+def test_importing_the_grader_installs_nothing_install_does():
+    import subprocess
+    import sys
+
+    script = ("import grading.batch\n"  # what the grader imports, nbgrader_config.py's imports among it
+              "from grading import sqlite_writers as w\n"
+              "before = w.installed()\n"
+              "w.install(); w.install()\n"
+              "print(before, w.installed())\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["False", "True"]
+
+
+sqlite_writers.install()  # every test below runs with the listeners, as a grading process does
 
 
 @pytest.fixture

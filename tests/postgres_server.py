@@ -5,7 +5,7 @@ scripts/install_system_packages.sh), keeps its data in a temporary folder
 and listens only on a Unix socket there (no TCP port, so nothing else on the
 machine can reach it). PostgreSQL refuses to run as root, so when the
 grader runs as root the server runs as the ``postgres`` user the package
-creates. Tests and the benchmark use it; a course would point ``--db`` at
+creates. Only the tests use it (tests/test_grading_scale.py); a course points ``--db`` at
 its own server instead.
 """
 import contextlib
