@@ -1,4 +1,4 @@
-"""Command line of the instructor pipeline: ``python -m grading <command>``.
+"""The grader's command line: ``python -m grading <command>``.
 
     release [ASSIGNMENT ...]                 student versions into assignments/ (and the gradebook),
                                              handouts/NAME/ and handouts/NAME.zip for students, and

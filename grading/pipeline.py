@@ -1,4 +1,4 @@
-"""The instructor pipeline: thin wrappers around nbgrader's own commands.
+"""nbgrader's own commands, run in the course folder: release, and the stock steps the tests compare with.
 
 Every function runs one ``nbgrader`` command in the course directory (where
 ``nbgrader_config.py`` sets the folders, the gradebook, the timeouts and the
