@@ -396,4 +396,5 @@ def build_handouts(assignments, course_dir, languages=("en", *translation.LANGUA
     course_dir = Path(course_dir)
     names = assignments or [name for name in ASSIGNMENTS
                             if (course_dir / "assignments" / name / f"{name}.ipynb").is_file()]
-    return [build_handout(name, course_dir, language=language) for name in names for language in languages]
+    # every English handout first: a translation that is missing stops the release after them
+    return [build_handout(name, course_dir, language=language) for language in languages for name in names]
