@@ -149,3 +149,18 @@ def test_the_chinese_introduction_states_the_rules_of_grading(name):
     assert f"每个单元格限时 {limits.cell_seconds:g} s，整个笔记本限时 {limits.notebook_seconds:g} s" in rules
     assert "NumPy、matplotlib、tqdm" in rules and ("PyTorch" in rules) == (name == "torch_lstm_lm")
     assert "书面回答由老师人工阅读" in rules
+
+
+_MATH = re.compile(r"\$\$.*?\$\$|\$[^$]*\$", re.S)
+_CODE = re.compile(r"`[^`]*`")
+
+
+@pytest.mark.parametrize("name", ASSIGNMENTS)
+def test_translations_keep_every_formula_and_code_span_of_the_english(name):
+    """Only prose is translated: each cell's math and inline code are those of the English cell, in any order."""
+    notebook = _release(name)
+    chinese = {cell.id: cell.source for cell in translation.translated_notebook(notebook, name, "zh").cells}
+    for cell_id, english in translation.translatable_cells(notebook):
+        for pattern in (_MATH, _CODE):
+            text_en, text_zh = (_MATH.sub("", text) if pattern is _CODE else text for text in (english, chinese[cell_id]))
+            assert sorted(pattern.findall(text_zh)) == sorted(pattern.findall(text_en)), (name, cell_id, pattern.pattern)
