@@ -21,6 +21,7 @@ brings the catalogues up to date (new cells get empty entries, changed cells kee
 translation marked fuzzy) and lists what is left to translate; edit the ``.po`` files with any
 gettext editor or by hand, then release.
 """
+import copy
 import re
 from pathlib import Path
 
@@ -86,8 +87,6 @@ def notebook_problems(notebook, assignment, language):
 
 def translated_notebook(notebook, assignment, language):
     """A copy of ``notebook`` whose Markdown cells are translated; MissingTranslation names what is missing."""
-    import copy
-
     problems = notebook_problems(notebook, assignment, language)
     if problems:
         raise MissingTranslation("; ".join(problems))
