@@ -293,12 +293,12 @@ def test_introduction_states_the_rules_of_grading(name):
     assert "a person reads the written answers" in rules
 
 
-def _execute_with_one_mistake(handouts, tmp_path, grade_id, right, wrong, language="en"):
-    """Run the first handout with the reference answers, ``right`` replaced by ``wrong`` in cell ``grade_id``.
+def _execute_with_one_mistake(handouts, tmp_path, grade_id, right, wrong, language="en", name=NUMPY_ASSIGNMENTS[0]):
+    """Run a handout (the first one by default) with the reference answers, ``right`` replaced by ``wrong`` in cell
+    ``grade_id``.
 
     Returns the edited cell's source, the report of every cell and the errors by grade id.
     """
-    name = NUMPY_ASSIGNMENTS[0]
     folder = _unzip(handouts[handout_name(name, language)], tmp_path)
     notebook_path = folder / f"{name}.ipynb"
     _with_reference_answers(notebook_path, name)
@@ -383,20 +383,22 @@ def test_an_error_in_a_chinese_handout_names_the_line_of_the_students_cell(hando
 # the inputs, the student saw no failed public test and then a later cell (rnn_backward's, the gradient
 # check's) crash or give wrong numbers.
 
-@pytest.mark.parametrize("grade_id,cell,right,wrong,message", [
-    ("rnn_forward_states", "rnn_forward_code", "cell_caches.append(cache)", "pass",
+@pytest.mark.parametrize("name,grade_id,cell,right,wrong,message", [
+    ("rnn_step_by_step", "rnn_forward_states", "rnn_forward_code", "cell_caches.append(cache)", "pass",
      "caches[0] must hold 3 items, got list of length 0. rnn_forward must return caches = (cell_caches, x)"),
-    ("rnn_cell_forward_state", "rnn_cell_forward_code", "cache = (a_next, a_prev, xt, parameters)",
+    ("rnn_step_by_step", "rnn_cell_forward_state", "rnn_cell_forward_code", "cache = (a_next, a_prev, xt, parameters)",
      "cache = (a_next, xt, parameters)",
      "cache must hold 4 items, got tuple of length 3. rnn_cell_forward must return cache = (a_next, a_prev, xt, parameters)"),
-    ("rnn_forward_states", "rnn_forward_code", "a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)",
+    ("rnn_step_by_step", "rnn_forward_states", "rnn_forward_code", "a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)",
      "new_state, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)\n        a_next[:] = new_state",
      "rnn_forward changed its input a0 in place"),
+    ("gru_lstm", "lstm_forward", "lstm_forward_code", "cell_caches.append(cache)", "pass",
+     "caches[0] must hold 3 items, got list of length 0. lstm_forward must return caches = (cell_caches, x)"),
 ])
-def test_a_mistake_that_would_break_a_later_cell_fails_its_public_test(handouts, tmp_path, grade_id, cell, right, wrong,
-                                                                       message):
-    _, report, errors = _execute_with_one_mistake(handouts, tmp_path, cell, right, wrong)
+def test_a_mistake_that_would_break_a_later_cell_fails_its_public_test(handouts, tmp_path, name, grade_id, cell, right,
+                                                                       wrong, message):
+    _, report, errors = _execute_with_one_mistake(handouts, tmp_path, cell, right, wrong, name=name)
     assert errors.get(grade_id, [None, ""])[0] == "CheckFailed" and errors[grade_id][1].startswith(message), errors
-    # the values themselves are right: the part of the other output passes
+    # the values themselves are right: the part of another output, or of the next function, passes
     passed = {c["grade_id"] for c in report if "public tests passed" in c["output"]}
-    assert {"rnn_forward_predictions", "rnn_cell_forward_prediction"} & passed
+    assert {"rnn_forward_predictions", "rnn_cell_forward_prediction", "lstm_cell_backward_inputs"} & passed
