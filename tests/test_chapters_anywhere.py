@@ -41,7 +41,7 @@ READS_BOOK_DATA = {"02_notation", "06_language_model", "09_gru", "10_lstm"}
 # Runs in the chapter's environment: executes the notebook in one kernel with the folder as its working directory,
 # then a last cell that says where the library was imported from and whether myst-nb is there.
 RUNNER = r"""
-import json, re, sys
+import json, os, re, sys
 import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
@@ -54,7 +54,7 @@ notebook.cells.append(nbformat.v4.new_code_cell(
 error = None
 try:
     NotebookClient(notebook, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(__import__("pathlib").Path(path).parent)}}).execute()
+                   resources={"metadata": {"path": os.path.dirname(path)}}).execute()
 except CellExecutionError as exc:
     error = re.sub(r"\x1b\[[0-9;]*m", "", str(exc))[-4000:]  # without the traceback's colours
 figures = [any(kind in output.get("data", {}) for output in cell.get("outputs", []) for kind in %r)
