@@ -212,14 +212,22 @@ def term_problems(english, chinese, entries):
     english, chinese = prose(english), prose(chinese)
     allowed = {zh for en, (zh, _) in TERM_EXCEPTIONS.items() if word_pattern(en).search(english)}
     compact = re.sub(r"\s+", "", chinese).lower()
+    # the terms the English uses, the longer name winning where two overlap
+    # ("long short-term memory cell" is an LSTM cell, not a memory cell)
+    matches = sorted(((m.start(), m.end(), index, name) for index, (names, _) in enumerate(entries)
+                      for name in names for m in word_pattern(name).finditer(english)),
+                     key=lambda match: match[0] - match[1])
+    taken, used = [], {}
+    for start, end, index, name in matches:
+        if not any(start < other_end and other_start < end for other_start, other_end in taken):
+            taken.append((start, end))
+            used.setdefault(index, name)
     problems = []
-    for english_names, chinese_names in entries:
-        used = [name for name in english_names if word_pattern(name).search(english)]
-        if not used:
-            continue
+    for index, name in sorted(used.items()):
+        english_names, chinese_names = entries[index]
         accepted = [chinese_names[0], abbreviated(chinese_names[0], entries), *english_names, *allowed]
-        if not any(re.sub(r"\s+", "", name).lower() in compact for name in accepted):
-            problems.append(f"{used[0]!r} is not {chinese_names[0]!r} (nor kept in English)")
+        if not any(re.sub(r"\s+", "", accepted_name).lower() in compact for accepted_name in accepted):
+            problems.append(f"{name!r} is not {chinese_names[0]!r} (nor kept in English)")
     rest = chinese
     for name in sorted({zh[0] for _, zh in entries} | allowed, key=len, reverse=True):
         rest = rest.replace(name, " ")
@@ -240,6 +248,8 @@ def test_term_check_finds_a_wrong_and_an_other_textbooks_name():
     assert len(term_problems("The reset gate.", "相关门。", entries)) == 2
     entries.append((["deep RNN"], ["深层循环神经网络"]))
     assert term_problems("A deep RNN.", "深层 RNN。", entries) == []
+    entries.append((["long short-term memory", "LSTM"], ["长短期记忆网络"]))
+    assert term_problems("The long short-term memory cell.", "长短期记忆网络单元。", entries) == []
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p != GLOSSARY_PAGE])
