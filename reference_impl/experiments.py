@@ -5,7 +5,7 @@ repeated exactly. One run is one draw, though: whether a network learns a
 long-range task depends on its initial weights and data, so a claim rests on
 run_over_seeds and seed_summary (success rate and spread over several seeds),
 never on a single seed. scripts/agreement_sweep.py stores such a sweep in
-book/data/agreement_sweep.json, which the book reads.
+reference_impl/_book_data/agreement_sweep.json, which the book reads.
 
 - agreement_accuracy_by_gap: does "was"/"were" agree with a subject seen many
   words before? Over ten seeds at the default budget (16 units, 20 epochs of

@@ -4,7 +4,8 @@ For every cell, starting bias and seed, this script trains the network of the
 agreement sweep at a gap of 30 words and asks which of its memory units hold
 "singular or plural" from the subject to the verb
 (reference_impl.experiments.agreement_memory), keeping the gates and the
-memory of the unit that holds it best. It writes book/data/agreement_memory.json:
+memory of the unit that holds it best. It writes
+reference_impl/_book_data/agreement_memory.json:
 
     .venv/bin/python scripts/agreement_memory.py            # every run, about a minute on one core
     .venv/bin/python scripts/agreement_memory.py --check --seeds 0 7
@@ -20,7 +21,7 @@ from pathlib import Path
 import numpy as np
 from agreement_sweep import REPO, SETTINGS, SUCCESS, add_results_options, run_as_the_book_does
 
-RESULTS = REPO / "book" / "data" / "agreement_memory.json"
+RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_memory.json"  # shipped with the library
 GAP = 30
 SEEDS = tuple(range(10))
 # the sweep's start (both cells keep σ(1) ≈ 0.73 of their memory per step) and a start that keeps σ(3) ≈ 0.95

@@ -4,7 +4,7 @@ Whether a network learns to carry "singular/plural" across a long clause
 depends on its initial weights and its training set, so the book never
 reports one run. This script trains every cell at every gap for every seed
 (reference_impl.experiments.agreement_accuracy_by_gap, the same budget for
-every cell) and writes the test accuracies to book/data/agreement_sweep.json:
+every cell) and writes the test accuracies to reference_impl/_book_data/agreement_sweep.json:
 
     .venv/bin/python scripts/agreement_sweep.py             # the full sweep, a few minutes on one core
     .venv/bin/python scripts/agreement_sweep.py --check --gaps 30 --seeds 0 1
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
-RESULTS = REPO / "book" / "data" / "agreement_sweep.json"
+RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_sweep.json"  # shipped with the library
 GAPS = (5, 10, 20, 30, 40, 60)
 SEEDS = tuple(range(10))
 # (cell, remember_bias): the three cells starting equally ready to remember (GRU bu = -1, LSTM bf = +1),

@@ -31,9 +31,9 @@ from reference_impl.lstm import lstm_forward
 
 REPO = Path(__file__).resolve().parent.parent
 SWEEP_SCRIPT = REPO / "scripts" / "agreement_sweep.py"
-SWEEP_RESULTS = REPO / "book" / "data" / "agreement_sweep.json"
+SWEEP_RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_sweep.json"
 MEMORY_SCRIPT = REPO / "scripts" / "agreement_memory.py"
-MEMORY_RESULTS = REPO / "book" / "data" / "agreement_memory.json"
+MEMORY_RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_memory.json"
 
 
 @pytest.fixture(scope="module")
