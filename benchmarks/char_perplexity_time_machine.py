@@ -20,7 +20,7 @@ well it predicts English rather than its training text).
         --seeds 0 1 2 --output char_perplexity.md                       # the full run (an hour on one core)
     .venv/bin/python benchmarks/char_perplexity_time_machine.py --epochs 40 --seeds 0 1 --cells rnn
                                                                         # the small run of the table below
-Our text is Project Gutenberg's current edition of the book (book/data/the_time_machine.txt), which
+Our text is Project Gutenberg's current edition of the book (reference_impl/_book_data/the_time_machine.txt), which
 differs from d2l's older copy in its front matter and a few words: compare the settings, not the digits.
 """
 import argparse
@@ -36,6 +36,7 @@ from torch.nn import functional as F
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
+from reference_impl._book_data import read_text  # noqa: E402
 from reference_impl.torch_models import LanguageModel  # noqa: E402
 from reference_impl.torch_models.stream_lm import stream_windows  # noqa: E402
 
@@ -45,9 +46,9 @@ SETTINGS = {"train_characters": 10_000, "held_out_characters": 5_000, "batch_siz
             "learning_rate": 1.0, "max_norm": 1.0}
 
 
-def d2l_characters(path=REPO / "book" / "data" / "the_time_machine.txt"):
+def d2l_characters():
     """The book as d2l reads it: non-letters -> one space per line, stripped, lower case, lines joined."""
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = read_text("the_time_machine.txt").splitlines()
     return "".join(re.sub("[^A-Za-z]+", " ", line).strip().lower() for line in lines)
 
 
