@@ -391,3 +391,11 @@ def test_chinese_site_speaks_chinese_around_the_pages():
                           page)
     assert captions and all(HAN.search(c) for c in captions), f"sidebar captions not in Chinese: {captions}"
     assert root.get("Appendix") and root.get("Appendix").string in captions, captions
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES if p.startswith("book/chapters/")])
+def test_chinese_chapter_links_glossary_terms_by_their_chinese_names(page):
+    """book/_ext/glossary_links.py finds the terms in Chinese text too on the Chinese site."""
+    built = (ZH_SITE / f"{page}.html").read_text(encoding="utf-8")
+    links = re.findall(r'<a class="glossary-term[^"]*"[^>]*>([^<]*)</a>', built)
+    assert any(HAN.search(text) for text in links), f"{page}: no glossary link on a Chinese name: {links}"

@@ -570,6 +570,18 @@ def test_right_click_on_an_equation_opens_the_mathjax_menu(driver, reader):
 
 # --- the whole book as one PDF ----------------------------------------------------
 
+def test_chromium_has_a_font_for_chinese():
+    """Without one, the Chinese site and its PDF show boxes (fonts-noto-cjk, installed by
+    scripts/install_system_packages.sh from the system's packages, no download at build time)."""
+    import shutil
+    import subprocess
+    from website_reader import CHROMIUM
+    if not CHROMIUM.exists() or not shutil.which("fc-list"):
+        pytest.skip("no Chromium or fontconfig here")
+    fonts = subprocess.run(["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout
+    assert fonts.strip(), "no font with Chinese characters (apt-get install fonts-noto-cjk)"
+
+
 def test_whole_book_pdf_has_every_chapter_figures_and_typeset_equations(reader, site_url):
     import shutil
     import subprocess
