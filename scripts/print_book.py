@@ -6,7 +6,10 @@ opens it in headless Chromium from a localhost server, waits until MathJax
 has typeset every equation and every image has loaded, and prints it in the
 light theme with the page's own print style (book/_static/print.css), A4.
 The PDF lands in the website (_build/html/recurrent-sequence-models.pdf),
-where the book's first page links to it.
+where the book's first page links to it. The Chinese book is printed the same
+way from its own single-page build (`scripts/build_book.py --language zh_CN
+--builder singlehtml`, into _build/whole-book-zh) to
+_build/html/zh/recurrent-sequence-models.pdf, which the Chinese first page links.
 
     .venv/bin/python scripts/print_book.py [--single _build/whole-book/_build/singlehtml] [--out PATH]
 """
