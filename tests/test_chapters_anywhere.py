@@ -16,6 +16,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -35,8 +36,8 @@ EXTRAS = {"chapters", "torch"}  # what the chapters import beyond the NumPy refe
 # The files the wheel is made of (pyproject.toml's packages and readme): the build reads no other.
 WHEEL_SOURCES = ("pyproject.toml", "README.md", "reference_impl", "grading")
 FIGURE_TYPES = ("image/svg+xml", "image/png", "image/jpeg")
-# These read the book's data files next to their folder (../data/...), which a chapter opened alone does not have.
-READS_BOOK_DATA = {"02_notation", "06_language_model", "09_gru", "10_lstm"}
+# how a chapter reads a data file shipped with the library (reference_impl._book_data)
+BOOK_DATA_READ = re.compile(r"""\b(?:read_text|load_json)\(["']([^"']+)["']\)""")
 
 # Runs in the chapter's environment: executes the notebook in one kernel with the folder as its working directory,
 # then a last cell that says where the library was imported from and whether myst-nb is there.
@@ -93,6 +94,17 @@ def runtime_requirements(wheel):
         if requirement.marker is None or any(requirement.marker.evaluate({"extra": extra}) for extra in EXTRAS):
             kept.append(f"{requirement.name}{requirement.specifier}")
     return sorted(kept)
+
+
+def test_the_wheel_carries_every_data_file_a_chapter_reads(library_wheel):
+    """The corpus and stored results the chapters read (read_text / load_json of reference_impl._book_data)."""
+    read = {name for chapter in CHAPTERS for cell in nbformat.read(chapter, as_version=4).cells
+            if cell.cell_type == "code" for name in BOOK_DATA_READ.findall(cell.source)}
+    assert {"the_time_machine.txt", "agreement_sweep.json", "agreement_memory.json"} <= read
+    with zipfile.ZipFile(library_wheel) as archive:
+        shipped = {name.removeprefix("reference_impl/_book_data/") for name in archive.namelist()}
+    assert read <= shipped, (f"the wheel lacks {sorted(read - shipped)}: each must be a file of "
+                             "reference_impl/_book_data/ that pyproject.toml's package-data takes")
 
 
 def test_runtime_requirements_are_the_lean_ones(library_wheel):
@@ -159,10 +171,5 @@ def test_a_chapter_runs_alone_from_the_wheel(library_wheel, chapter_python, tmp_
 @pytest.mark.all_chapters
 @pytest.mark.parametrize("chapter", CHAPTERS, ids=lambda path: path.stem)
 def test_every_chapter_runs_alone_from_the_wheel(chapter, library_wheel, chapter_python, tmp_path):
-    try:
-        run_chapter_alone(chapter, library_wheel, chapter_python, tmp_path)
-    except AssertionError as failure:
-        if chapter.stem in READS_BOOK_DATA and "../data/" in str(failure):
-            pytest.xfail("reads the book's data files (../data/...), which a chapter opened alone does not have")
-        raise
-    assert chapter.stem not in READS_BOOK_DATA, f"{chapter.stem} now runs alone: take it out of READS_BOOK_DATA"
+    """The data files a chapter reads come from the wheel too (reference_impl._book_data), none from the book."""
+    run_chapter_alone(chapter, library_wheel, chapter_python, tmp_path)

@@ -101,6 +101,15 @@ def test_course_modules_not_handed_out_cannot_be_imported_in_the_sandbox(assignm
         assert sorted(session.call("importable", sorted(provided))) == sorted(provided)
 
 
+def test_the_books_data_files_are_never_handed_out():
+    """reference_impl/_book_data (the chapters' corpus and stored results) is a package, so it does not come along
+    with a reference_impl module the way data/ does: neither the sandbox nor a handout (the same files) holds it."""
+    book_data = {path.name for path in (ROOT / "reference_impl" / "_book_data").iterdir() if path.suffix in (".txt", ".json")}
+    handed_out = {path for assignment in ASSIGNMENTS for path in provided_files(_notebooks(assignment)[0])}
+    assert "reference_impl/data/names.txt" in handed_out, "a module's data folder comes along with it"
+    assert book_data and not [path for path in handed_out if "_book_data" in path or Path(path).name in book_data]
+
+
 def test_a_sliced_module_keeps_its_line_numbers_and_only_what_the_import_needs():
     source, _ = _notebooks("char_language_model")
     sliced = provided_files(source)["reference_impl/char_lm.py"]

@@ -35,6 +35,8 @@ TORCH_WHEEL_DIR = Path("/opt/wheels")
 NUMPY_ASSIGNMENTS = [name for name in ASSIGNMENTS if name != "torch_lstm_lm"]
 # every handout: the English one of each assignment and its translations ("rnn_step_by_step-zh")
 HANDOUTS = [handout_name(name, language) for name in ASSIGNMENTS for language in ("en", *LANGUAGES)]
+# the data files only the chapters read (reference_impl/_book_data): never in a handout
+BOOK_DATA = {path.name for path in (REPO / "reference_impl" / "_book_data").iterdir() if path.suffix in (".txt", ".json")}
 
 # Runs a notebook's code cells in order in one namespace, as Jupyter would, and prints, for each cell,
 # its grade id and the type and message of the exception it raised (None when it ran).
@@ -157,6 +159,7 @@ def test_a_handout_holds_no_instructor_code_and_no_answer(handouts):
             names = archive.namelist()
             texts = {n: archive.read(n).decode() for n in names if n.endswith((".py", ".ipynb", ".txt"))}
         assert f"{handout}/{name}.ipynb" in names and f"{handout}/requirements.txt" in names
+        assert not [n for n in names if "_book_data" in n or Path(n).name in BOOK_DATA], "the chapters' data files"
         for path, text in texts.items():
             for marker in ("reference_impl", "from grading", "import grading", "BEGIN SOLUTION", "run_hidden_check"):
                 assert marker not in text, f"{path} of the {name} handout mentions {marker}"
