@@ -107,6 +107,15 @@ def test_the_wheel_carries_every_data_file_a_chapter_reads(library_wheel):
                              "reference_impl/_book_data/ that pyproject.toml's package-data takes")
 
 
+def test_a_misspelt_data_file_name_is_answered_with_the_names_there():
+    from reference_impl._book_data import load_json, read_text
+
+    with pytest.raises(FileNotFoundError, match=r"'the_time_machine\.text'.*expected one of .*the_time_machine\.txt"):
+        read_text("the_time_machine.text")
+    stored = REPO / "reference_impl" / "_book_data" / "agreement_sweep.json"
+    assert load_json("agreement_sweep.json") == json.loads(stored.read_text(encoding="utf-8"))
+
+
 def test_runtime_requirements_are_the_lean_ones(library_wheel):
     """NumPy, tqdm, Matplotlib and PyTorch: none of the book's, the grader's or the tests' tools."""
     names = {Requirement(r).name for r in runtime_requirements(library_wheel)}
