@@ -65,6 +65,8 @@ system-packages:
 	bash scripts/install_system_packages.sh
 
 test: $(STAMP) system-packages book pdf
+	# the linter first: it takes seconds, the suite takes many minutes
+	$(BIN)/ruff check .
 	# One BLAS thread per process: two test workers already fill the two cores, and
 	# OpenBLAS threads competing for them made the small matrix products 4x slower.
 	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 $(BIN)/python -m pytest -n 2
