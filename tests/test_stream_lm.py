@@ -122,6 +122,16 @@ def test_sampling_is_seeded_feeds_draws_back_and_never_draws_a_forbidden_token()
         sample_stream(model, [1], 3, 0.0)
 
 
+def test_sampling_carries_the_state_from_draw_to_draw():
+    """In 0 1 0 2 0 1 0 2 ... the word after a 0 depends on the word before it: only a carried state knows it."""
+    stream = [0, 1, 0, 2] * 100
+    model = StreamLanguageModel(3, 8, seed=0)
+    history = train_stream_lm(model, stream, stream, epochs=25, batch_size=4, num_steps=12, learning_rate=0.05)
+    assert history["valid"][-1] < 1.15  # 1 is perfect; about 1.4 without context
+    drawn = sample_stream(model, [0, 1], 10, temperature=0.05, generator=torch.Generator().manual_seed(0))
+    assert drawn == [0, 2, 0, 1, 0, 2, 0, 1, 0, 2]
+
+
 # ------------------------------------------------------------ chapter 6's ladder (book/data/word_lm_ladder.json)
 
 
