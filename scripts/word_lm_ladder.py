@@ -5,14 +5,13 @@ Chapter 6 measures what a word model of The Time Machine must beat
 choose settings, last 20 % to test). Training word-level LSTMs over
 several seeds takes minutes, more than a page may, so this script does it
 and writes the test perplexities to reference_impl/_book_data/word_lm_ladder.json,
-which
-the chapter plots:
+which the chapter plots:
 
-    .venv/bin/python scripts/word_lm_ladder.py                 # every model, seeds 0 1 2: ~10 min on one core
+    .venv/bin/python scripts/word_lm_ladder.py                 # every model, seeds 0 1 2: ~5 min on one core
     .venv/bin/python scripts/word_lm_ladder.py --check --seeds 0 --epochs 2
                                                                # re-train the first 2 epochs, compare with the file
 
-Every model trains on the same budget: Adam, at most EPOCHS passes, kept at
+Every model trains on the same budget: Adam, at most 20 passes, kept at
 its best validation epoch (early stopping), the same split and vocabulary
 as the chapter's baselines. The chapter's vocabulary holds every training
 word, so the training words hold no <UNK> while a tenth of the test words
@@ -87,7 +86,12 @@ def train_one(name, seed, data, epochs):
     """Train one model; its validation history, test perplexity, and test perplexity mixed with the bigram."""
     import torch
 
-    from reference_impl.torch_models.stream_lm import StreamLanguageModel, stream_log_probs, teach_unknown, train_stream_lm
+    from reference_impl.torch_models.stream_lm import (
+        StreamLanguageModel,
+        stream_log_probs,
+        teach_unknown,
+        train_stream_lm,
+    )
 
     torch.set_num_threads(1)
     train, valid, test, vocab, bigram, bigram_mix = data
