@@ -39,9 +39,16 @@ c.IgnorePattern.pattern = r"[\s\S]*"
 # tests in the student's kernel (grading/nbgrader_autograde.py); `python -m grading grade`
 # is the same grader, parallel and resumable.
 from nbconvert.preprocessors import ClearMetadataPreprocessor  # noqa: E402
-from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput,  # noqa: E402
-                                    DeduplicateIds, IgnorePattern, LimitOutput, OverwriteCells,
-                                    OverwriteKernelspec)
+from nbgrader.preprocessors import (  # noqa: E402
+    AssignLatePenalties,
+    CheckCellMetadata,
+    ClearOutput,
+    DeduplicateIds,
+    IgnorePattern,
+    LimitOutput,
+    OverwriteCells,
+    OverwriteKernelspec,
+)
 
 from grading.gradebook_steps import SaveAutoGradesAtomically  # noqa: E402
 from grading.nbgrader_autograde import HardenedExecute  # noqa: E402
@@ -79,8 +86,9 @@ c.HTMLExporter.filters = {"markdown2html": "grading.safe_html.markdown2html"}
 # Formgrader's pages typeset equations with the course's own MathJax, not nbconvert's CDN: the
 # template folder grading/templates/formgrade/ comes before formgrader's own (which this setting
 # must name too, as it replaces formgrader's) and holds only that macro (mathjax.html.j2).
-import grading  # noqa: E402
 import nbgrader  # noqa: E402
+
+import grading  # noqa: E402
 
 c.HTMLExporter.extra_template_basedirs = [
     os.path.join(os.path.dirname(grading.__file__), "templates"),

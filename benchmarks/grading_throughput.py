@@ -15,7 +15,6 @@ benchmarks/load_guard.py: it states the machine and the load, and writes no
 table from a busy machine (``--trial`` runs anyway and says so).
 """
 import argparse
-import os
 import shutil
 import sys
 import tempfile

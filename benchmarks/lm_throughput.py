@@ -28,7 +28,13 @@ from torch.nn import functional as F
 from load_guard import LoadGuard, add_arguments
 from reference_impl.datasets import load_names
 from reference_impl.text import Vocabulary
-from reference_impl.torch_models import LanguageModel, LanguageModelTrainer, pad_sequences, resolve_device, split_texts
+from reference_impl.torch_models import (
+    LanguageModel,
+    LanguageModelTrainer,
+    pad_sequences,
+    resolve_device,
+    split_texts,
+)
 from reference_impl.torch_models.trainer import adam
 
 CELL_OPTIONS = {"rnn": {}, "gru": {"variant": "reset_after"}, "lstm": {}}

@@ -109,8 +109,8 @@ def main(argv=None):
 
 def _grade(args):
     from .batch import default_db_url, grade_all, skipped_line, summary_line
-    from .student_text import printable
     from .sandbox import FallbackRefused, course_limits
+    from .student_text import printable
     from .term import before_grading, grading_totals
 
     reason = before_grading(args)

@@ -32,8 +32,22 @@ import os
 import signal
 from pathlib import Path
 
-from sqlalchemy import (BigInteger, Column, DateTime, Float, MetaData, String, Table, Text, create_engine, delete,
-                        inspect, select, text, update)
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    DateTime,
+    Float,
+    MetaData,
+    String,
+    Table,
+    Text,
+    create_engine,
+    delete,
+    inspect,
+    select,
+    text,
+    update,
+)
 
 from . import sqlite_writers
 from .external import assignment_packages, record, score_file

@@ -48,7 +48,7 @@ def load_config(course_dir):
     try:
         return PyFileConfigLoader(CONFIG_FILE, path=str(course_dir)).load_config()
     except Exception as error:  # a syntax error or a failing import in the course file
-        raise CourseError(f"{Path(course_dir) / CONFIG_FILE} could not be read: {type(error).__name__}: {error}")
+        raise CourseError(f"{Path(course_dir) / CONFIG_FILE} could not be read: {type(error).__name__}: {error}") from error
 
 
 def db_url(course_dir, override=None):

@@ -35,9 +35,9 @@ from traitlets import Unicode
 from . import declared_extra_credit
 from .cells import nbgrader_metadata
 from .checks import CheckFailed, graded_tests, submission_seed
-from .provided import provided_files, required_packages
 from .gradebook_steps import EARNED, SaveAutoGradesAtomically
 from .handouts import HANDOUT_ONLY_CELLS
+from .provided import provided_files, required_packages
 from .repair import RepairCells, missing_graded_cells, repair_metadata
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
@@ -303,8 +303,15 @@ def _reading_only(preprocessor):
 def nbgrader_config(course_dir, db_url=None, results_json=None):
     """The course's nbgrader_config.py with kernel execution replaced by ExternalResults."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
-    from nbgrader.preprocessors import (AssignLatePenalties, CheckCellMetadata, ClearOutput, DeduplicateIds,
-                                        LimitOutput, OverwriteCells, OverwriteKernelspec)
+    from nbgrader.preprocessors import (
+        AssignLatePenalties,
+        CheckCellMetadata,
+        ClearOutput,
+        DeduplicateIds,
+        LimitOutput,
+        OverwriteCells,
+        OverwriteKernelspec,
+    )
     from traitlets.config.loader import PyFileConfigLoader
 
     # nbgrader creates a new gradebook by running its environment's `alembic` script by name

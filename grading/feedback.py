@@ -245,8 +245,8 @@ def self_contained(html_path, mathjax_es5):
 
 def feedback(course_dir, assignment=None, student=None, db_url=None, zip_dir=None, release=False):
     """Feedback of one assignment (None: every released one); yield one line per page, zip or release."""
-    from .term import released
     from .course_config import db_url as course_db_url
+    from .term import released
 
     assignments = [assignment] if assignment else released(course_db_url(course_dir, db_url))
     mathjax = vendored_mathjax(course_dir)

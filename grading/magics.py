@@ -141,7 +141,12 @@ def translate(source):
     line numbers stay those of the cell.
     """
     try:
-        from IPython.core.inputtransformer2 import TransformerManager, classic_prompt, ipython_prompt, leading_indent
+        from IPython.core.inputtransformer2 import (
+            TransformerManager,
+            classic_prompt,
+            ipython_prompt,
+            leading_indent,
+        )
     except ImportError:
         return _without_ipython(source.splitlines())
     written = source.splitlines()

@@ -55,7 +55,8 @@ class Table:
             match = pattern.fullmatch(text)
             if match is not None:
                 fields = {name: self.translate_line(value) for name, value in match.groupdict().items()}
-                text = _FIELD.sub(lambda field: fields.get(field.group(1), field.group(0)), translated)
+                # the lambda runs inside this iteration (re.sub calls it at once): no late binding
+                text = _FIELD.sub(lambda field: fields.get(field.group(1), field.group(0)), translated)  # noqa: B023
                 return _SPACE_IN_CJK.sub("", text)
         return text
 

@@ -52,8 +52,8 @@ from pathlib import Path
 
 from . import sandbox_child
 from .jail import FallbackRefused, Jail, isolation_level, remove_tree, shared_jail  # noqa: F401 (re-exported)
-from .seccomp import ThreadFilter
 from .sandbox_child import WireError, decode, encode, frame
+from .seccomp import ThreadFilter
 
 UID_BASE = 1_000_000_000
 _CHILD_SOURCE = Path(sandbox_child.__file__).read_text()

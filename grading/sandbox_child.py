@@ -410,7 +410,7 @@ def _make_guard(read_roots, write_root):
     def guard(event, args, _blocked=_BLOCKED_EVENTS, _imports=blocked_imports, _reads=tuple(read_roots),
               _write=write_root, _str=str, _isinstance=isinstance, _perm=PermissionError, _len=len,
               _any=any, _realpath=os.path.realpath, _join=os.path.join, _frame=sys._getframe,
-              _coroutine=types.coroutine.__code__, _me=[]):
+              _coroutine=types.coroutine.__code__, _me=[]):  # noqa: B006 (filled with the hook itself once made)
         if event.startswith(_blocked):
             raise _perm(f"{event} is not allowed while grading")
         # hand-made bytecode could corrupt the interpreter; types.coroutine (asyncio, which tqdm.auto imports)

@@ -62,8 +62,8 @@ def place_command(args):
     if args.submitted_at:
         try:
             when = parse_utc(args.submitted_at)
-        except (ValueError, OverflowError):
-            raise SubmissionError(f"--submitted-at {args.submitted_at!r}: expected e.g. '2027-02-05 23:10 UTC'")
+        except (ValueError, OverflowError) as error:
+            raise SubmissionError(f"--submitted-at {args.submitted_at!r}: expected e.g. '2027-02-05 23:10 UTC'") from error
     path, changed = place(args.course, args.student, args.assignment, args.notebook, when, args.replace)
     import_refusals.update(_db(args), args.assignment, accepted=[args.student])
     print(f"{args.student}: {args.assignment} {'placed at' if changed else 'unchanged, already at'} {path}")

@@ -28,8 +28,6 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
-from .messages import Table
-
 LOCALE = Path(__file__).resolve().parent / "locale"
 # handout suffix -> gettext locale
 LANGUAGES = {"zh": "zh_CN"}

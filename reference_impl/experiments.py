@@ -35,7 +35,13 @@ from .deep import deep_backward, deep_forward, initialize_deep_parameters
 from .gru import gru_cell_backward, gru_forward, initialize_gru_parameters
 from .lstm import initialize_lstm_parameters, lstm_cell_backward, lstm_forward
 from .optim import adam_update, clip_by_global_norm, initialize_adam
-from .output import binary_cross_entropy, many_to_one_backward, many_to_one_forward, output_backward, output_forward
+from .output import (
+    binary_cross_entropy,
+    many_to_one_backward,
+    many_to_one_forward,
+    output_backward,
+    output_forward,
+)
 from .recurrent_layer import CELLS, flatten_parameters
 from .rnn import initialize_rnn_parameters, rnn_cell_backward, rnn_forward
 
@@ -258,13 +264,15 @@ def gradient_flow_by_distance(cell, T=40, n_x=8, n_a=32, m=16, remember_bias=2.0
     if cell == "rnn":
         parameters = initialize_rnn_parameters(n_x, n_a, 1, seed)
         cell_caches = rnn_forward(x, a0, parameters)[2].cell_caches
-        step = lambda da, dc, cache: (rnn_cell_backward(da, cache)["da_prev"], None)
+        def step(da, dc, cache):
+            return rnn_cell_backward(da, cache)["da_prev"], None
     elif cell == "gru":
         parameters = initialize_gru_parameters(n_x, n_a, None, seed)
         set_remember_bias("gru", [parameters], remember_bias)
         cell_caches = gru_forward(x, a0, parameters)[2].cell_caches
         norms["keep"] = float(np.mean([1.0 - cached.step.gamma_u for cached in cell_caches]))
-        step = lambda da, dc, cache: (gru_cell_backward(da, cache)["dc_prev"], None)
+        def step(da, dc, cache):
+            return gru_cell_backward(da, cache)["dc_prev"], None
     elif cell == "lstm":
         parameters = initialize_lstm_parameters(n_x, n_a, None, seed, forget_bias=remember_bias)
         cell_caches = lstm_forward(x, a0, parameters)[3].cell_caches

@@ -16,9 +16,9 @@ It runs with the kernel settings of scripts/execute_book.py, like scripts/agreem
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
+
 from agreement_sweep import REPO, SETTINGS, SUCCESS, add_results_options, run_as_the_book_does
 
 RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_memory.json"  # shipped with the library

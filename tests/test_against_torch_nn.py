@@ -11,10 +11,15 @@ import numpy as np
 import pytest
 import torch
 
-from reference_impl.deep import deep_backward, deep_forward, initialize_deep_parameters
-from reference_impl.torch_models import layer_to_numpy, load_torch_nn_state_dict, make_recurrent, numpy_to_layer, to_torch_nn
-
 from recurrent_helpers import perturbed
+from reference_impl.deep import deep_backward, deep_forward, initialize_deep_parameters
+from reference_impl.torch_models import (
+    layer_to_numpy,
+    load_torch_nn_state_dict,
+    make_recurrent,
+    numpy_to_layer,
+    to_torch_nn,
+)
 
 N_X, N_A, M, T_X = 3, 4, 2, 5
 TOLERANCE = 1e-9

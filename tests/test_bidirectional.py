@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from recurrent_helpers import M, N_A, N_X, N_Y, T_X, assert_gradients_match, perturbed
+from recurrent_helpers import N_A, N_X, N_Y, T_X, M, assert_gradients_match, perturbed
 from reference_impl.bidirectional import (
     bidirectional_backward,
     bidirectional_forward,

@@ -2,8 +2,14 @@
 import numpy as np
 import pytest
 
-from recurrent_helpers import M, N_A, N_X, N_Y, T_X, assert_gradients_match, perturbed
-from reference_impl.deep import deep_backward, deep_forward, deep_rnn_backward, deep_rnn_forward, initialize_deep_parameters
+from recurrent_helpers import N_A, N_X, N_Y, T_X, M, assert_gradients_match, perturbed
+from reference_impl.deep import (
+    deep_backward,
+    deep_forward,
+    deep_rnn_backward,
+    deep_rnn_forward,
+    initialize_deep_parameters,
+)
 from reference_impl.output import softmax_cross_entropy
 from reference_impl.recurrent_layer import CELLS, layer_forward
 

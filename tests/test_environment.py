@@ -1,9 +1,9 @@
 """The install files agree with each other and the library stays light."""
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
+import tomllib
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]

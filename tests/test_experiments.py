@@ -28,7 +28,6 @@ from reference_impl.experiments import (
 from reference_impl.gru import gru_forward
 from reference_impl.lstm import lstm_forward
 
-
 REPO = Path(__file__).resolve().parent.parent
 SWEEP_SCRIPT = REPO / "scripts" / "agreement_sweep.py"
 SWEEP_RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_sweep.json"

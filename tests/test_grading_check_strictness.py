@@ -19,7 +19,14 @@ import nbformat
 import numpy as np
 import pytest
 
-from grading.checks import CheckFailed, char_language_model, graded_tests, special_vocabulary, submission_seed, torch_lstm_lm
+from grading.checks import (
+    CheckFailed,
+    char_language_model,
+    graded_tests,
+    special_vocabulary,
+    submission_seed,
+    torch_lstm_lm,
+)
 from grading.external import score_notebook
 from grading.sandbox import Limits
 from submissions import make_submission, submission_cases

@@ -94,10 +94,9 @@ def test_plain_nbgrader_autograde_and_the_stock_oracle_record_it_the_same_way(co
 def test_formgraders_pages_typeset_with_the_courses_mathjax_and_show_nbgraders_totals(course):
     import time
 
+    from grading.batch import grade_one
     from test_grading_term import Formgrader
     from website_reader import open_browser
-
-    from grading.batch import grade_one
 
     assert grade_one(course, GRU, "full")["status"] == "graded"
     automatic, maximum, extra = _expected(True)

@@ -204,12 +204,12 @@ def realistic_runs(tmp_path_factory):
         students = _submissions(assignment, honest, course)
         return {"log": _stock_autograde(course, assignment, students)[-4000:], "points": _recorded(course, assignment)}
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def hardened_runs(assignment):
         runs = _once(shared, f"{assignment}.hardened", lambda: grade_twice(assignment))
         return runs["first"], runs["second"]
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def stock_run(assignment):
         return _once(shared, f"{assignment}.stock", lambda: stock(assignment))
 

@@ -25,8 +25,16 @@ from grading.checks import graded_tests
 from grading.external import extract_cells, score_notebook
 from grading.handouts import HANDOUT_ONLY_CELLS, handout_notebook
 from grading.magics import translate
-from grading.sandbox import (FallbackRefused, Jail, Limits, ReplyTooLarge, course_limits, isolation_level,
-                             remove_tree, shared_jail)
+from grading.sandbox import (
+    FallbackRefused,
+    Jail,
+    Limits,
+    ReplyTooLarge,
+    course_limits,
+    isolation_level,
+    remove_tree,
+    shared_jail,
+)
 from grading.session import Handle, HandleTuple, Session, StaleHandle, mutation_message
 from grading_fixtures import TEST_LIMITS
 from submissions import make_submission

@@ -28,8 +28,24 @@ import nbformat
 import pytest
 
 from grading import __main__ as cli
-from term_course import (CHEAT, DUE, GRU, LMS_ID, ON_TIME, REPO, RNN, STUDENTS, TERM_CONFIG, answer_text,
-                         canvas_name, expected_parts, late_penalty, notebook, with_outputs, write_zip)
+from term_course import (
+    CHEAT,
+    DUE,
+    GRU,
+    LMS_ID,
+    ON_TIME,
+    REPO,
+    RNN,
+    STUDENTS,
+    TERM_CONFIG,
+    answer_text,
+    canvas_name,
+    expected_parts,
+    late_penalty,
+    notebook,
+    with_outputs,
+    write_zip,
+)
 
 D = datetime.datetime
 WRITTEN = {RNN: ["answer_shared_weights", "answer_relative_error"], GRU: ["answer_forget_gate", "answer_gru_vs_lstm"]}
@@ -105,10 +121,10 @@ class Formgrader:
             try:
                 self.call("/formgrader/api/status")
                 return
-            except OSError:
+            except OSError as error:
                 if time.time() > deadline or self.process.poll() is not None:
                     self.stop()
-                    raise RuntimeError(f"formgrader did not start: {(course / 'formgrader.log').read_text()[-2000:]}")
+                    raise RuntimeError(f"formgrader did not start: {(course / 'formgrader.log').read_text()[-2000:]}") from error
                 time.sleep(0.5)
 
     def call(self, path, method="GET", body=None):
@@ -210,7 +226,7 @@ def final_submissions():
         if variant not in ("gru", "empty"):  # refused at import: nothing placed
             kept[RNN, student] = (variant, when)
     kept[RNN, "s25"] = ("full", RESUBMITTED)
-    for student, (name, variant) in GRU_FOLDER.items():
+    for student, (_name, variant) in GRU_FOLDER.items():
         kept[GRU, student] = (variant, GRU_TIME)
     return kept
 
@@ -312,7 +328,7 @@ def test_grade_prints_each_submission_and_a_closing_line_with_the_totals(term):
     first = {s: max(files, key=lambda f: f[2])[1] for s, files in RNN_ZIP.items() if s not in ("s26", "s27")}
     parts = {s: expected_parts(RNN, v) if v not in ("cheat", "blank") else {} for s, v in first.items()}
     lines = out.strip().splitlines()
-    for student, variant in first.items():
+    for student in first:
         line = next(line for line in lines if line.startswith(f"{student}\t"))
         assert line.split("\t")[1:3] == ["graded", f"{sum(parts[student].values()):g}/14"], line
     waiting = 2 * sum(1 for v in first.values() if v not in ("cheat", "blank"))

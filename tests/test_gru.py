@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from recurrent_helpers import M, N_A, N_X, N_Y, T_X, assert_gradients_match, perturbed
+from recurrent_helpers import N_A, N_X, N_Y, T_X, M, assert_gradients_match, perturbed
 from reference_impl.gru import (
     GRU_VARIANTS,
     gru_backward,
@@ -62,7 +62,10 @@ def test_gru_notes_form_applies_the_relevance_gate_before_the_product(rng):
     """The notes' c̃ = tanh(Wc [Γr * c_prev; x] + bc), written out with the gates by hand."""
     parameters = perturbed(initialize_gru_parameters(N_X, N_A, seed=4), rng)
     xt, c_prev = rng.normal(size=(N_X, M)), rng.normal(size=(N_A, M))
-    sigma = lambda z: 1.0 / (1.0 + np.exp(-z))
+
+    def sigma(z):
+        return 1.0 / (1.0 + np.exp(-z))
+
     concat = np.vstack([c_prev, xt])
     gamma_u = sigma(parameters["Wu"] @ concat + parameters["bu"])
     gamma_r = sigma(parameters["Wr"] @ concat + parameters["br"])

@@ -3,7 +3,14 @@ import numpy as np
 import pytest
 import torch
 
-from reference_impl import adam_update, clip_by_global_norm, clip_by_value, global_norm, initialize_adam, sgd_update
+from reference_impl import (
+    adam_update,
+    clip_by_global_norm,
+    clip_by_value,
+    global_norm,
+    initialize_adam,
+    sgd_update,
+)
 
 
 @pytest.fixture

@@ -5,11 +5,33 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from reference_impl import initialize_rnn_parameters, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
-from reference_impl.bidirectional import bidirectional_backward, bidirectional_forward, initialize_bidirectional_parameters
+from reference_impl import (
+    initialize_rnn_parameters,
+    rnn_backward,
+    rnn_cell_backward,
+    rnn_cell_forward,
+    rnn_forward,
+)
+from reference_impl.bidirectional import (
+    bidirectional_backward,
+    bidirectional_forward,
+    initialize_bidirectional_parameters,
+)
 from reference_impl.deep import deep_backward, deep_forward, initialize_deep_parameters
-from reference_impl.gru import gru_backward, gru_cell_backward, gru_cell_forward, gru_forward, initialize_gru_parameters
-from reference_impl.lstm import initialize_lstm_parameters, lstm_backward, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from reference_impl.gru import (
+    gru_backward,
+    gru_cell_backward,
+    gru_cell_forward,
+    gru_forward,
+    initialize_gru_parameters,
+)
+from reference_impl.lstm import (
+    initialize_lstm_parameters,
+    lstm_backward,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+)
 from reference_impl.torch_models import (
     Bidirectional,
     GRUCell,

@@ -35,8 +35,9 @@ import copy
 import functools
 import hashlib
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable, NamedTuple, Tuple
+from typing import NamedTuple
 
 import numpy as np
 
@@ -52,7 +53,7 @@ class GradedTest:
     """One autograded test cell: its grade_id, the functions it grades, its points, its check."""
 
     grade_id: str
-    functions: Tuple[str, ...]
+    functions: tuple[str, ...]
     points: float
     check: Callable
 

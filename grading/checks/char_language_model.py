@@ -15,8 +15,17 @@ from reference_impl.char_lm import language_model_batch, train_char_lm
 from reference_impl.rnn import initialize_rnn_parameters
 from reference_impl.sampling import sample
 
-from . import (GradedTest, call_student, check_samples, expect_close, expect_keys, expect_tuple, problem_rngs,
-               sampling_problem, special_vocabulary)
+from . import (
+    GradedTest,
+    call_student,
+    check_samples,
+    expect_close,
+    expect_keys,
+    expect_tuple,
+    problem_rngs,
+    sampling_problem,
+    special_vocabulary,
+)
 
 PARAMETER_NAMES = ("Wax", "Waa", "ba", "Wya", "by")
 GRADIENT_NAMES = tuple("d" + name for name in PARAMETER_NAMES)

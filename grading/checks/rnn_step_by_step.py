@@ -9,7 +9,15 @@ import numpy as np
 from reference_impl import relative_error, rnn_backward, rnn_cell_backward, rnn_cell_forward, rnn_forward
 from reference_impl.rnn import initialize_rnn_parameters
 
-from . import GradedTest, call_student, expect_close, expect_keys, expect_structure, expect_tuple, problem_rngs
+from . import (
+    GradedTest,
+    call_student,
+    expect_close,
+    expect_keys,
+    expect_structure,
+    expect_tuple,
+    problem_rngs,
+)
 
 # (n_x, n_a, n_y, m, T_x); every shape has T_x >= 2 so that errors in the
 # recurrence show, and one has m = 1 to catch sums over the wrong axis.

@@ -19,12 +19,27 @@ import functools
 import numpy as np
 import torch
 
-from reference_impl.lstm import initialize_lstm_parameters, lstm_cell_backward, lstm_cell_forward, lstm_forward
+from reference_impl.lstm import (
+    initialize_lstm_parameters,
+    lstm_cell_backward,
+    lstm_cell_forward,
+    lstm_forward,
+)
 from reference_impl.text import one_hot
 from reference_impl.torch_models import LanguageModel, masked_cross_entropy, numpy_to_layer, pad_sequences
 
-from . import (CheckFailed, GradedTest, call_student, call_student_with_gradients, check_samples, expect_close,
-               expect_tuple, problem_rngs, sampling_problem, special_vocabulary)
+from . import (
+    CheckFailed,
+    GradedTest,
+    call_student,
+    call_student_with_gradients,
+    check_samples,
+    expect_close,
+    expect_tuple,
+    problem_rngs,
+    sampling_problem,
+    special_vocabulary,
+)
 from .gru_lstm import check_lstm_cell_forward
 
 # (smallest and largest V including <EOS> and <UNK>, n_a, m, dtype of the tensors handed to the student)

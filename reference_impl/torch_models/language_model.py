@@ -11,7 +11,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from .device import lengths_to_mask, resolve_device, random_normal, resolve_dtype, seeded
+from .device import lengths_to_mask, random_normal, resolve_device, resolve_dtype, seeded
 from .fused import resolve_backend, run_fused
 from .layers import make_recurrent
 

@@ -19,9 +19,10 @@ the one line an instructor would give the student for that grade.
 import copy
 import importlib
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 import nbformat
 
@@ -39,7 +40,7 @@ class Variant:
     cells: dict = field(default_factory=dict)
     added: tuple = ()
     broken: frozenset = frozenset()
-    edit: Optional[Callable] = None
+    edit: Callable | None = None
 
 
 def honest(name, reason, cells=None, added=(), edit=None):
