@@ -85,8 +85,8 @@ def lstm_cell_backward():
 
 
 @pytest.mark.parametrize("grade_id,key,says,not_says", [
-    ("lstm_cell_backward_inputs", "dc_prev", "dc_prev = dc * ft, where dc = dc_next", "dconcat"),
-    ("lstm_cell_backward_inputs", "da_prev", "da_prev is the first n_a rows of dconcat", "dc_prev = dc * ft"),
+    ("lstm_cell_backward_inputs", "dc_prev", "dc_prev = dc * gamma_f, where dc = dc_next", "dconcat"),
+    ("lstm_cell_backward_inputs", "da_prev", "da_prev is the first n_a rows of dconcat", "dc_prev = dc * gamma_f"),
     ("lstm_cell_backward_parameters", "dbo", "output gate: dbo sums dzo over the m examples", "forget gate"),
     ("lstm_cell_backward_parameters", "dWf", "forget gate: dWf = dzf concat^T with dzf = dc * c_prev", "output gate"),
 ])

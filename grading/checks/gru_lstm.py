@@ -2,7 +2,7 @@
 
 The reference keeps its own cache layout, so the LSTM backward checks build
 the cache layout the notebook prescribes,
-``(a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)`` per
+``(a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)`` per
 step and ``(list of step caches, x)`` for a sequence, from the reference
 forward pass: a wrong forward pass does not also cost the backward points.
 """
@@ -21,9 +21,10 @@ from . import GradedTest, call_student, expect_close, expect_keys, expect_struct
 SHAPES = [(3, 5, 2, 4, 3), (2, 3, 4, 1, 2), (4, 2, 3, 5, 4)]
 GATES = ("f", "i", "c", "o")
 LSTM_FORWARD_HINT = (
-    "with concat = [a_prev; xt] (a_prev on top): ft = σ(Wf concat + bf), it = σ(Wi concat + bi), "
-    "cct = tanh(Wc concat + bc), c_next = ft * c_prev + it * cct, ot = σ(Wo concat + bo), "
-    "a_next = ot * tanh(c_next)."
+    "with concat = [a_prev; xt] (a_prev on top): gamma_f = σ(Wf concat + bf), gamma_u = σ(Wi concat + bi), "
+    "c_tilde = tanh(Wc concat + bc), c_next = gamma_f * c_prev + gamma_u * c_tilde, "
+    "gamma_o = σ(Wo concat + bo), "
+    "a_next = gamma_o * tanh(c_next)."
 )
 
 
@@ -76,8 +77,8 @@ def check_gru_forward(gru_forward_student, seed=None):
 
 
 # What lstm_cell_backward and lstm_backward unpack: the caches of the notebook's layout.
-CELL_CACHE_HINT = ("lstm_cell_forward must return cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, "
-                   "parameters), the layout that lstm_cell_backward unpacks; keep the line that builds it.")
+CELL_CACHE_HINT = ("lstm_cell_forward must return cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, "
+                   "c_tilde, gamma_o, xt, parameters), the layout that lstm_cell_backward unpacks; keep the line that builds it.")
 SEQUENCE_CACHE_HINT = ("lstm_forward must return caches = (cell_caches, x), where cell_caches lists the cache of "
                        "every step in time order (append each step's cache); lstm_backward unpacks it.")
 
@@ -104,7 +105,8 @@ def check_lstm_peephole_cell_forward(lstm_peephole_cell_forward_student, seed=No
     """One LSTM step with peephole weights pf, pi, po."""
     _check_lstm_cell(
         lstm_peephole_cell_forward_student, seed, True, "lstm_peephole_cell_forward",
-        "pf * c_prev is added inside ft, pi * c_prev inside it, and po * c_next (the new memory) inside ot. "
+        "pf * c_prev is added inside gamma_f, pi * c_prev inside gamma_u, and po * c_next (the new memory) "
+        "inside gamma_o. "
         + LSTM_FORWARD_HINT,
     )
 
@@ -125,19 +127,20 @@ def check_lstm_forward(lstm_forward_student, seed=None):
 
 def _student_step_cache(reference_cache, a_next, parameters):
     """The notebook's cache layout, from the reference cell cache."""
-    (a_prev, c_prev, c_next, _, gamma_f, gamma_i, c_tilde, gamma_o, _), xt = reference_cache
-    return (a_next, c_next, a_prev, c_prev, gamma_f, gamma_i, c_tilde, gamma_o, xt, parameters)
+    (a_prev, c_prev, c_next, _, gamma_f, gamma_u, c_tilde, gamma_o, _), xt = reference_cache
+    return (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 
 
 CELL_INPUT_GRADIENTS = ("dxt", "da_prev", "dc_prev")
 PARAMETER_GRADIENTS = tuple(f"d{kind}{g}" for kind in ("W", "b") for g in GATES)
 # The hint of one LSTM gradient: only the step of the recipe that gives it. dc is the memory's gradient.
-_MEMORY = "dc = dc_next + da_next * ot * (1 - tanh(c_next)**2) is the memory's gradient"
-_GATE_DZ = {"f": "dzf = dc * c_prev * ft * (1 - ft)", "i": "dzi = dc * cct * it * (1 - it)",
-            "c": "dzc = dc * it * (1 - cct**2)", "o": "dzo = da_next * tanh(c_next) * ot * (1 - ot)"}
+_MEMORY = "dc = dc_next + da_next * gamma_o * (1 - tanh(c_next)**2) is the memory's gradient"
+_GATE_DZ = {"f": "dzf = dc * c_prev * gamma_f * (1 - gamma_f)",
+            "i": "dzi = dc * c_tilde * gamma_u * (1 - gamma_u)",
+            "c": "dzc = dc * gamma_u * (1 - c_tilde**2)", "o": "dzo = da_next * tanh(c_next) * gamma_o * (1 - gamma_o)"}
 _GATE_NAMES = {"f": "forget gate", "i": "update (input) gate", "c": "candidate value", "o": "output gate"}
 LSTM_GRADIENT_HINTS = {
-    "dc_prev": f"dc_prev = dc * ft, where {_MEMORY}.",
+    "dc_prev": f"dc_prev = dc * gamma_f, where {_MEMORY}.",
     "da_prev": ("da_prev is the first n_a rows of dconcat = Wf^T dzf + Wi^T dzi + Wc^T dzc + Wo^T dzo "
                 f"(the four gates' pre-activation gradients; {_MEMORY})."),
     "dxt": ("dxt is the rows below the first n_a of dconcat = Wf^T dzf + Wi^T dzi + Wc^T dzc + Wo^T dzo "

@@ -227,16 +227,18 @@ class LSTMCell(_GatedCell):
     def step(self, x_proj, state, W_a):
         a_prev, c_prev = state
         z = x_proj + W_a @ a_prev
-        z_f, z_i, z_c, z_o = z.split(self.n_a, dim=-2)  # one gradient join in backward, not four zero-filled copies
+        z_f, z_u, z_c, z_o = z.split(self.n_a, dim=-2)  # one gradient join in backward, not four zero-filled copies
         if self.peepholes:
             z_f = z_f + self.pf * c_prev
-            z_i = z_i + self.pi * c_prev
-        gamma_f = torch.sigmoid(z_f)
-        gamma_i = torch.sigmoid(z_i)
-        c_next = gamma_f * c_prev + gamma_i * torch.tanh(z_c)
+            z_u = z_u + self.pi * c_prev
+        gamma_f = torch.sigmoid(z_f)  # Γf = σ(Wf [a⟨t−1⟩, x⟨t⟩] + bf)
+        gamma_u = torch.sigmoid(z_u)  # Γu = σ(Wi [a⟨t−1⟩, x⟨t⟩] + bi)
+        c_tilde = torch.tanh(z_c)  # c̃⟨t⟩ = tanh(Wc [a⟨t−1⟩, x⟨t⟩] + bc)
+        c_next = gamma_f * c_prev + gamma_u * c_tilde
         if self.peepholes:
             z_o = z_o + self.po * c_next
-        a_next = torch.sigmoid(z_o) * torch.tanh(c_next)
+        gamma_o = torch.sigmoid(z_o)  # Γo = σ(Wo [a⟨t−1⟩, x⟨t⟩] + bo)
+        a_next = gamma_o * torch.tanh(c_next)
         return (a_next, c_next)
 
 

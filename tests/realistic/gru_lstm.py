@@ -42,14 +42,14 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     bf, bi, bc, bo = parameters["bf"], parameters["bi"], parameters["bc"], parameters["bo"]
     Wy, by = parameters["Wy"], parameters["by"]
     concat = concatenate((a_prev, xt))
-    ft = 1 / (1 + exp(-(dot(Wf, concat) + bf)))
-    it = 1 / (1 + exp(-(dot(Wi, concat) + bi)))
-    cct = tanh(dot(Wc, concat) + bc)
-    c_next = multiply(ft, c_prev) + multiply(it, cct)
-    ot = 1 / (1 + exp(-(dot(Wo, concat) + bo)))
-    a_next = ot * tanh(c_next)
+    gamma_f = 1 / (1 + exp(-(dot(Wf, concat) + bf)))
+    gamma_u = 1 / (1 + exp(-(dot(Wi, concat) + bi)))
+    c_tilde = tanh(dot(Wc, concat) + bc)
+    c_next = multiply(gamma_f, c_prev) + multiply(gamma_u, c_tilde)
+    gamma_o = 1 / (1 + exp(-(dot(Wo, concat) + bo)))
+    a_next = gamma_o * tanh(c_next)
     yt_pred = softmax(dot(Wy, a_next) + by)
-    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''
 
@@ -66,20 +66,20 @@ def dtanh(t):
 
 EXPLICIT_LSTM_CELL_BACKWARD = '''
 def lstm_cell_backward(da_next, dc_next, cache):
-    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters = cache
     n_a = a_prev.shape[0]
     concat = np.concatenate([a_prev, xt], axis=0)
-    dot_ = da_next * np.tanh(c_next) * dsigmoid(ot)
-    dc = dc_next + da_next * ot * dtanh(np.tanh(c_next))
-    dcct = dc * it * dtanh(cct)
-    dit = dc * cct * dsigmoid(it)
-    dft = dc * c_prev * dsigmoid(ft)
+    dot_ = da_next * np.tanh(c_next) * dsigmoid(gamma_o)
+    dc = dc_next + da_next * gamma_o * dtanh(np.tanh(c_next))
+    dcct = dc * gamma_u * dtanh(c_tilde)
+    dit = dc * c_tilde * dsigmoid(gamma_u)
+    dft = dc * c_prev * dsigmoid(gamma_f)
     Wf, Wi, Wc, Wo = parameters["Wf"], parameters["Wi"], parameters["Wc"], parameters["Wo"]
     da_prev = (Wf[:, :n_a].T @ dft + Wi[:, :n_a].T @ dit + Wc[:, :n_a].T @ dcct + Wo[:, :n_a].T @ dot_)
     dxt = (Wf[:, n_a:].T @ dft + Wi[:, n_a:].T @ dit + Wc[:, n_a:].T @ dcct + Wo[:, n_a:].T @ dot_)
     print("lstm_cell_backward: |dc| =", np.abs(dc).max())
     return {
-        "dxt": dxt, "da_prev": da_prev, "dc_prev": dc * ft,
+        "dxt": dxt, "da_prev": da_prev, "dc_prev": dc * gamma_f,
         "dWf": dft @ concat.T, "dWi": dit @ concat.T, "dWc": dcct @ concat.T, "dWo": dot_ @ concat.T,
         "dbf": dft.sum(axis=1, keepdims=True), "dbi": dit.sum(axis=1, keepdims=True),
         "dbc": dcct.sum(axis=1, keepdims=True), "dbo": dot_.sum(axis=1, keepdims=True),
@@ -256,14 +256,14 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     bf, bi, bc, bo = parameters["bf"], parameters["bi"], parameters["bc"], parameters["bo"]
     Wy, by = parameters["Wy"], parameters["by"]
     concat = np.concatenate([xt, a_prev], axis=0)
-    ft = sigmoid(Wf @ concat + bf)
-    it = sigmoid(Wi @ concat + bi)
-    cct = np.tanh(Wc @ concat + bc)
-    c_next = ft * c_prev + it * cct
-    ot = sigmoid(Wo @ concat + bo)
-    a_next = ot * np.tanh(c_next)
+    gamma_f = sigmoid(Wf @ concat + bf)
+    gamma_u = sigmoid(Wi @ concat + bi)
+    c_tilde = np.tanh(Wc @ concat + bc)
+    c_next = gamma_f * c_prev + gamma_u * c_tilde
+    gamma_o = sigmoid(Wo @ concat + bo)
+    a_next = gamma_o * np.tanh(c_next)
     yt_pred = softmax(Wy @ a_next + by)
-    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''
 
@@ -290,17 +290,17 @@ STORES_PREVIOUS_STATE = LSTM_FORWARD.format(c0="c_next = np.zeros((n_a, m))",
 
 LSTM_CELL_BACKWARD = '''
 def lstm_cell_backward(da_next, dc_next, cache):
-    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters = cache
     n_a = a_prev.shape[0]
     n_x = xt.shape[0]
     concat = np.concatenate([a_prev, xt], axis=0)
     tanh_c = np.tanh(c_next)
     {dc}
     dz = {{
-        "o": da_next * tanh_c * ot * (1 - ot),
-        "c": dc * it * (1 - cct**2),
-        "i": dc * cct * it * (1 - it),
-        "f": dc * c_prev * ft * (1 - ft),
+        "o": da_next * tanh_c * gamma_o * (1 - gamma_o),
+        "c": dc * gamma_u * (1 - c_tilde**2),
+        "i": dc * c_tilde * gamma_u * (1 - gamma_u),
+        "f": dc * c_prev * gamma_f * (1 - gamma_f),
     }}
     gradients = {{}}
     dconcat = np.zeros(concat.shape)
@@ -309,10 +309,10 @@ def lstm_cell_backward(da_next, dc_next, cache):
         gradients["db" + gate] = {db}
         dconcat += parameters["W" + gate].T @ dz_gate
     {split}
-    gradients["dc_prev"] = dc * ft
+    gradients["dc_prev"] = dc * gamma_f
     return gradients
 '''
-GOOD_DC = "dc = dc_next + da_next * ot * (1 - tanh_c**2)"
+GOOD_DC = "dc = dc_next + da_next * gamma_o * (1 - tanh_c**2)"
 GOOD_DB = "np.sum(dz_gate, axis=1, keepdims=True)"
 GOOD_SPLIT = 'gradients["da_prev"], gradients["dxt"] = dconcat[:n_a], dconcat[n_a:]'
 MISSING_TANH_PATH = LSTM_CELL_BACKWARD.format(dc="dc = dc_next", db=GOOD_DB, split=GOOD_SPLIT)
@@ -346,14 +346,14 @@ STATE_GRADIENT_NOT_ADDED = LSTM_BACKWARD.format(da_in="da_prev if t < T_x - 1 el
 PEEPHOLE_ON_C_PREV = '''
 def lstm_peephole_cell_forward(xt, a_prev, c_prev, parameters):
     concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"] + parameters["pf"] * c_prev)
-    it = sigmoid(parameters["Wi"] @ concat + parameters["bi"] + parameters["pi"] * c_prev)
-    cct = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
-    c_next = ft * c_prev + it * cct
-    ot = sigmoid(parameters["Wo"] @ concat + parameters["bo"] + parameters["po"] * c_prev)
-    a_next = ot * np.tanh(c_next)
+    gamma_f = sigmoid(parameters["Wf"] @ concat + parameters["bf"] + parameters["pf"] * c_prev)
+    gamma_u = sigmoid(parameters["Wi"] @ concat + parameters["bi"] + parameters["pi"] * c_prev)
+    c_tilde = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
+    c_next = gamma_f * c_prev + gamma_u * c_tilde
+    gamma_o = sigmoid(parameters["Wo"] @ concat + parameters["bo"] + parameters["po"] * c_prev)
+    a_next = gamma_o * np.tanh(c_next)
     yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
-    cache = (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''
 
@@ -373,7 +373,7 @@ WRONG = [
           "off by one in time: a[:, :, t] holds the state before step t", {"lstm_forward_code": STORES_PREVIOUS_STATE}),
     wrong("lstm_backward_missing_tanh_path",
           {"lstm_cell_backward_inputs", "lstm_cell_backward_parameters", "lstm_backward"},
-          "the memory gradient omits da_next * ot * (1 - tanh(c_next)^2)", {"lstm_cell_backward_code": MISSING_TANH_PATH}),
+          "the memory gradient omits da_next * gamma_o * (1 - tanh(c_next)^2)", {"lstm_cell_backward_code": MISSING_TANH_PATH}),
     wrong("lstm_bias_gradient_not_summed", {"lstm_cell_backward_parameters", "lstm_backward"},
           "db = dz has shape (n_a, m): right only for m = 1", {"lstm_cell_backward_code": DB_NOT_SUMMED}),
     wrong("lstm_split_by_input_size", {"lstm_cell_backward_inputs", "lstm_backward"},

@@ -76,12 +76,12 @@ import numpy.testing as npt
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     concat = vstack([a_prev, xt])
     gate = lambda g, f: f(dot(parameters["W" + g], concat) + parameters["b" + g])
-    ft, it, ot = gate("f", sigmoid), gate("i", sigmoid), gate("o", sigmoid)
-    cct = gate("c", tanh)
-    c_next = ft * c_prev + it * cct
-    a_next = ot * tanh(c_next)
+    gamma_f, gamma_u, gamma_o = gate("f", sigmoid), gate("i", sigmoid), gate("o", sigmoid)
+    c_tilde = gate("c", tanh)
+    c_next = gamma_f * c_prev + gamma_u * c_tilde
+    a_next = gamma_o * tanh(c_next)
     yt_pred = softmax(dot(parameters["Wy"], a_next) + parameters["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 
 npt.assert_allclose(sigmoid(array([0.0])), [0.5])
 '''
@@ -292,14 +292,14 @@ STATE_WITHOUT_TANH = _sample('''
 NUMPY_CELL_WITHOUT_TANH = '''
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
-    it = sigmoid(parameters["Wi"] @ concat + parameters["bi"])
-    cct = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
-    c_next = ft * c_prev + it * cct
-    ot = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
-    a_next = ot * c_next
+    gamma_f = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
+    gamma_u = sigmoid(parameters["Wi"] @ concat + parameters["bi"])
+    c_tilde = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
+    c_next = gamma_f * c_prev + gamma_u * c_tilde
+    gamma_o = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
+    a_next = gamma_o * c_next
     yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 '''
 
 # the torch cell computed by the NumPy cell: right values, but no autograd graph
@@ -319,17 +319,17 @@ GLOBAL_VOCAB = _wrong_sample(unk='scores[0, vocab.unk_index] = -float("inf")',
 TORCH_CELL = '''
 def lstm_cell_torch(xt, a_prev, c_prev, parameters):
     concat = torch.cat([a_prev, xt], dim=0){cast}
-    ft = torch.sigmoid(parameters["Wf"]{cast} @ concat + parameters["bf"]{cast})
-    it = torch.sigmoid(parameters["Wi"]{cast} @ concat + parameters["bi"]{cast})
-    cct = torch.tanh(parameters["Wc"]{cast} @ concat + parameters["bc"]{cast})
+    gamma_f = torch.sigmoid(parameters["Wf"]{cast} @ concat + parameters["bf"]{cast})
+    gamma_u = torch.sigmoid(parameters["Wi"]{cast} @ concat + parameters["bi"]{cast})
+    c_tilde = torch.tanh(parameters["Wc"]{cast} @ concat + parameters["bc"]{cast})
     {memory}
-    ot = torch.sigmoid(parameters["Wo"]{cast} @ concat + parameters["bo"]{cast})
-    a_next = ot * torch.tanh(c_next)
+    gamma_o = torch.sigmoid(parameters["Wo"]{cast} @ concat + parameters["bo"]{cast})
+    a_next = gamma_o * torch.tanh(c_next)
     return a_next, c_next
 '''
-GOOD_MEMORY = "c_next = ft * c_prev + it * cct"
+GOOD_MEMORY = "c_next = gamma_f * c_prev + gamma_u * c_tilde"
 # "to save memory": the forget gate is applied to c_prev in place, overwriting the caller's tensor
-IN_PLACE_MEMORY = TORCH_CELL.format(cast="", memory="c_next = c_prev.mul_(ft).add_(it * cct)")
+IN_PLACE_MEMORY = TORCH_CELL.format(cast="", memory="c_next = c_prev.mul_(gamma_f).add_(gamma_u * c_tilde)")
 # "as precise as the NumPy cell": float64 whatever the model's dtype
 CELL_IN_FLOAT64 = TORCH_CELL.format(cast=".double()", memory=GOOD_MEMORY)
 
@@ -374,7 +374,7 @@ WRONG = [
     wrong("temperature_divides_probabilities", {"sample_torch_temperature"},
           "log(p / T) is log p shifted: the temperature has no effect (right only at T = 1)",
           {"sample_torch_code": TEMPERATURE_ON_PROBABILITIES}),
-    wrong("numpy_cell_without_tanh", {"numpy_lstm_cell_forward"}, "a_next = ot * c_next forgets the tanh of the memory",
+    wrong("numpy_cell_without_tanh", {"numpy_lstm_cell_forward"}, "a_next = gamma_o * c_next forgets the tanh of the memory",
           {"numpy_lstm_cell_forward_code": NUMPY_CELL_WITHOUT_TANH}),
     wrong("torch_cell_through_numpy", {"lstm_cell_torch", "lm_forward", "lm_loss"},
           "lstm_cell_torch calls the NumPy cell and wraps the result: right values, but autograd cannot "

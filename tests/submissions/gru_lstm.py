@@ -5,19 +5,19 @@ def _lstm_cell_forward(c_next_line):
     return f'''
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     concat = np.concatenate([a_prev, xt], axis=0)
-    ft = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
-    it = sigmoid(parameters["Wi"] @ concat + parameters["bi"])
-    cct = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
+    gamma_f = sigmoid(parameters["Wf"] @ concat + parameters["bf"])
+    gamma_u = sigmoid(parameters["Wi"] @ concat + parameters["bi"])
+    c_tilde = np.tanh(parameters["Wc"] @ concat + parameters["bc"])
     {c_next_line}
-    ot = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
-    a_next = ot * np.tanh(c_next)
+    gamma_o = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
+    a_next = gamma_o * np.tanh(c_next)
     yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
-    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters)
+    return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 '''
 
 
 # the old memory is kept whole: no forget gate
-MISSING_FORGET_GATE = _lstm_cell_forward("c_next = c_prev + it * cct")
+MISSING_FORGET_GATE = _lstm_cell_forward("c_next = c_prev + gamma_u * c_tilde")
 
 # the memory cell starts from the initial hidden state instead of zero
 MEMORY_FROM_A0 = '''
@@ -38,27 +38,27 @@ def lstm_forward(x, a0, parameters):
 def _lstm_cell_backward(dc_line):
     return f'''
 def lstm_cell_backward(da_next, dc_next, cache):
-    a_next, c_next, a_prev, c_prev, ft, it, cct, ot, xt, parameters = cache
+    a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters = cache
     n_a = a_prev.shape[0]
     concat = np.concatenate([a_prev, xt], axis=0)
     {dc_line}
-    dzo = da_next * np.tanh(c_next) * ot * (1 - ot)
-    dzc = dc * it * (1 - cct ** 2)
-    dzi = dc * cct * it * (1 - it)
-    dzf = dc * c_prev * ft * (1 - ft)
+    dzo = da_next * np.tanh(c_next) * gamma_o * (1 - gamma_o)
+    dzc = dc * gamma_u * (1 - c_tilde ** 2)
+    dzi = dc * c_tilde * gamma_u * (1 - gamma_u)
+    dzf = dc * c_prev * gamma_f * (1 - gamma_f)
     grads = {{}}
     dconcat = 0
     for g, dz in (("f", dzf), ("i", dzi), ("c", dzc), ("o", dzo)):
         grads["dW" + g] = dz @ concat.T
         grads["db" + g] = dz.sum(axis=1, keepdims=True)
         dconcat = dconcat + parameters["W" + g].T @ dz
-    grads["da_prev"], grads["dxt"], grads["dc_prev"] = dconcat[:n_a], dconcat[n_a:], dc * ft
+    grads["da_prev"], grads["dxt"], grads["dc_prev"] = dconcat[:n_a], dconcat[n_a:], dc * gamma_f
     return grads
 '''
 
 
-# tanh'(c) written as 1 - c**2, forgetting that a_next = ot * tanh(c_next) squashes c_next first
-WRONG_TANH_DERIVATIVE = _lstm_cell_backward("dc = dc_next + da_next * ot * (1 - c_next ** 2)")
+# tanh'(c) written as 1 - c**2, forgetting that a_next = gamma_o * tanh(c_next) squashes c_next first
+WRONG_TANH_DERIVATIVE = _lstm_cell_backward("dc = dc_next + da_next * gamma_o * (1 - c_next ** 2)")
 
 NOT_ACCUMULATING_DA = '''
 def lstm_backward(da, caches):

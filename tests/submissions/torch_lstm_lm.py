@@ -5,12 +5,12 @@
 SWAPPED_CONCATENATION = '''
 def lstm_cell_torch(xt, a_prev, c_prev, parameters):
     concat = torch.cat([xt, a_prev], dim=0)
-    ft = torch.sigmoid(parameters["Wf"] @ concat + parameters["bf"])
-    it = torch.sigmoid(parameters["Wi"] @ concat + parameters["bi"])
-    cct = torch.tanh(parameters["Wc"] @ concat + parameters["bc"])
-    c_next = ft * c_prev + it * cct
-    ot = torch.sigmoid(parameters["Wo"] @ concat + parameters["bo"])
-    return ot * torch.tanh(c_next), c_next
+    gamma_f = torch.sigmoid(parameters["Wf"] @ concat + parameters["bf"])
+    gamma_u = torch.sigmoid(parameters["Wi"] @ concat + parameters["bi"])
+    c_tilde = torch.tanh(parameters["Wc"] @ concat + parameters["bc"])
+    c_next = gamma_f * c_prev + gamma_u * c_tilde
+    gamma_o = torch.sigmoid(parameters["Wo"] @ concat + parameters["bo"])
+    return gamma_o * torch.tanh(c_next), c_next
 '''
 
 # the mean over every real step instead of the sum over steps divided by m
