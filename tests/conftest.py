@@ -1,4 +1,5 @@
-"""Shared fixtures: small random problems built from a seed."""
+"""Shared fixtures: small random problems built from a seed, and the fixture modules every test
+module can use without importing them (``pytest_plugins``)."""
 import os
 
 # Two test workers on two cores: a BLAS thread pool per worker only makes them
@@ -8,7 +9,14 @@ for _variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_variable, "1")
 
 import numpy as np  # noqa: E402
-import pytest
+import pytest  # noqa: E402
+
+# loaded after the lines above, so their BLAS setting holds for what these modules import
+pytest_plugins = [
+    "grading_fixtures",  # a course folder built once per session (course_template) and copied per test (course)
+    "website_reader",  # the built site served on localhost, headless Chromium (driver) and a page reader
+    "torch_fixtures",  # one torch thread per test worker, a tiny vocabulary
+]
 
 
 @pytest.fixture

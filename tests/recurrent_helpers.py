@@ -1,11 +1,14 @@
-"""Helpers shared by the tests of the GRU, LSTM, bidirectional and deep nets."""
+"""Helpers shared by the tests of the recurrent nets: small sizes, non-zero biases, gradient checks."""
 import numpy as np
 
 from reference_impl.gradcheck import check_gradients
 from reference_impl.recurrent_layer import flatten_parameters
 
 N_X, N_A, N_Y, M, T_X = 3, 4, 2, 2, 3  # tiny, so finite differences stay fast
-TOLERANCE = 1e-7
+# the largest relative error allowed between an analytic gradient and centred differences (float64, eps 1e-5)
+GRADIENT_TOLERANCE = 1e-7
+# two float64 computations of the same function (NumPy and torch, two backends): equal up to rounding
+FLOAT64_AGREEMENT = {"rtol": 1e-10, "atol": 1e-12}
 
 
 def perturbed(parameters, rng, scale=0.5):
@@ -20,6 +23,12 @@ def perturbed(parameters, rng, scale=0.5):
         for value in parameters:
             perturbed(value, rng, scale)
     return parameters
+
+
+def with_random_biases(parameters, rng, scale=0.3):
+    """A copy of a parameter dict whose biases (the keys starting with "b") get Gaussian noise, so that a
+    wrong bias gradient cannot hide behind zeros (initialisers set biases to zero)."""
+    return {k: v + scale * rng.standard_normal(v.shape) if k.startswith("b") else v for k, v in parameters.items()}
 
 
 def gradient_errors(loss, parameters, gradients, inputs=None):
@@ -39,4 +48,4 @@ def gradient_errors(loss, parameters, gradients, inputs=None):
 def assert_gradients_match(loss, parameters, gradients, inputs=None):
     errors = gradient_errors(loss, parameters, gradients, inputs)
     worst = max(errors, key=errors.get)
-    assert errors[worst] < TOLERANCE, f"{worst}: relative error {errors[worst]:.2e}; all: {errors}"
+    assert errors[worst] < GRADIENT_TOLERANCE, f"{worst}: relative error {errors[worst]:.2e}; all: {errors}"

@@ -4,6 +4,8 @@ Each module of tests/adversarial/ is one submission with the score it must
 get; the checks run in this process, the student's code in the sandbox.
 """
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import nbformat
@@ -24,9 +26,16 @@ def test_trick_gets_exactly_the_points_of_its_honest_parts(name):
 
 
 def test_the_grader_survives_a_submission_that_signals_everything():
-    # kill_kernel sends SIGKILL to its parent and to -1; this process must still be here
-    score_notebook(ASSIGNMENT, build_submission("kill_kernel"), nbformat.read(SOURCE, 4), TEST_LIMITS)
-    assert os.getpid() > 0
+    # kill_kernel sends SIGKILL to its parent and to -1 (every process it may signal): a bystander process
+    # of the grader's user must outlive it, and the grader must still score the honest parts
+    bystander = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)"])
+    try:
+        result = score_notebook(ASSIGNMENT, build_submission("kill_kernel"), nbformat.read(SOURCE, 4), TEST_LIMITS)
+        assert bystander.poll() is None, f"the submission killed a process of the grader's user ({bystander.returncode})"
+    finally:
+        bystander.kill()
+        bystander.wait()
+    assert result.score == expected_score("kill_kernel") > 0
 
 
 @pytest.mark.skipif(isolation_level() != "jail", reason="the jail needs root; without it only the audit hook applies")

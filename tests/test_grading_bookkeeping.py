@@ -18,8 +18,7 @@ import nbformat
 
 from grading.batch import finished, grade_all
 from grading.checks import graded_tests, submission_seed
-from grading_fixtures import (ASSIGNMENT, ROOT, TEST_LIMITS, build_submission, course,  # noqa: F401
-                              course_template, submit)
+from grading_fixtures import ASSIGNMENT, ROOT, TEST_LIMITS, build_submission, submit
 
 PARTS = {grade_id: float(test.points) for grade_id, test in graded_tests(ASSIGNMENT).items()}
 FULL = dict(PARTS)

@@ -7,8 +7,15 @@ import pytest
 from grading.batch import finished, grade_all, grade_one
 from grading.external import score_notebook
 from grading.sandbox import Limits
-from grading_fixtures import (ASSIGNMENT, SOURCE, TEST_LIMITS, build_submission, course, course_template,  # noqa: F401
-                              expected_score, gradebook_scores, submit)
+from grading_fixtures import (
+    ASSIGNMENT,
+    SOURCE,
+    TEST_LIMITS,
+    build_submission,
+    expected_score,
+    gradebook_scores,
+    submit,
+)
 
 FULL = expected_score("honest")
 

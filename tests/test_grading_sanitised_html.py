@@ -17,9 +17,7 @@ import urllib.request
 import pytest
 
 from grading.batch import grade_all
-from grading_fixtures import (ASSIGNMENT, ROOT, TEST_LIMITS, build_submission, course, course_template,  # noqa: F401
-                              submit)
-from website_reader import driver  # noqa: F401  (fixture: headless Chromium that reaches only localhost)
+from grading_fixtures import ASSIGNMENT, ROOT, TEST_LIMITS, build_submission, submit
 
 TOKEN = "sanitised-html-test"
 PAYLOADS = [

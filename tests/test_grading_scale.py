@@ -1,11 +1,17 @@
 """Scale: parallel workers on SQLite, PostgreSQL for concurrent graders, a Dask local cluster."""
 import pytest
 
-from grading.checks import graded_tests
-
 from grading.batch import finished, grade_all
-from grading_fixtures import (ASSIGNMENT, TEST_LIMITS, build_submission, course, course_template,  # noqa: F401
-                              expected_score, gradebook_scores, make_course, submit)
+from grading.checks import graded_tests
+from grading_fixtures import (
+    ASSIGNMENT,
+    TEST_LIMITS,
+    build_submission,
+    expected_score,
+    gradebook_scores,
+    make_course,
+    submit,
+)
 
 MIXED = {"honest": "honest", "stub": "monkeypatch_numpy", "partial": "write_gradebook", "crash": "os_exit"}
 

@@ -1,8 +1,8 @@
-"""The NumPy RNN cell and sequence, against finite differences and torch.nn.RNN."""
+"""The NumPy RNN cell and sequence, against finite differences and torch.nn.RNN (skipped without torch)."""
 import numpy as np
 import pytest
-import torch
 
+from recurrent_helpers import GRADIENT_TOLERANCE, with_random_biases
 from reference_impl import (
     check_gradients,
     initialize_rnn_parameters,
@@ -12,21 +12,18 @@ from reference_impl import (
     rnn_forward,
 )
 
-TOLERANCE = 1e-7
-
 
 @pytest.fixture
 def problem(rng, rnn_sizes):
     n_x, n_a, n_y, m, T_x = rnn_sizes
-    parameters = initialize_rnn_parameters(n_x, n_a, n_y, seed=7)
-    parameters["ba"] = rng.normal(size=(n_a, 1))  # non-zero biases so dba is really tested
-    parameters["by"] = rng.normal(size=(n_y, 1))
+    parameters = with_random_biases(initialize_rnn_parameters(n_x, n_a, n_y, seed=7), rng)
     x = rng.normal(size=(n_x, m, T_x))
     a0 = rng.normal(size=(n_a, m))
     return parameters, x, a0
 
 
 def torch_rnn_with(parameters):
+    torch = pytest.importorskip("torch")
     n_a, n_x = parameters["Wax"].shape
     rnn = torch.nn.RNN(n_x, n_a, nonlinearity="tanh", dtype=torch.float64)
     with torch.no_grad():
@@ -38,6 +35,7 @@ def torch_rnn_with(parameters):
 
 
 def test_rnn_cell_forward_matches_torch_rnn_cell(problem):
+    torch = pytest.importorskip("torch")
     parameters, x, a0 = problem
     a_next, yt_pred, _ = rnn_cell_forward(x[:, :, 0], a0, parameters)
     cell = torch.nn.RNNCell(x.shape[0], a0.shape[0], dtype=torch.float64)
@@ -54,6 +52,7 @@ def test_rnn_cell_forward_matches_torch_rnn_cell(problem):
 
 
 def test_rnn_forward_matches_torch_nn_rnn(problem):
+    torch = pytest.importorskip("torch")
     parameters, x, a0 = problem
     a, y_pred, _ = rnn_forward(x, a0, parameters)
     rnn = torch_rnn_with(parameters)
@@ -80,7 +79,7 @@ def test_rnn_cell_backward_matches_finite_differences(problem, rng):
         {"xt": xt, "a_prev": a0, "Wax": parameters["Wax"], "Waa": parameters["Waa"], "ba": parameters["ba"]},
         grads,
     )
-    assert max(errors.values()) < TOLERANCE, errors
+    assert max(errors.values()) < GRADIENT_TOLERANCE, errors
 
 
 def test_rnn_backward_matches_finite_differences(problem, rng):
@@ -97,10 +96,11 @@ def test_rnn_backward_matches_finite_differences(problem, rng):
         {"x": x, "a0": a0, "Wax": parameters["Wax"], "Waa": parameters["Waa"], "ba": parameters["ba"]},
         grads,
     )
-    assert max(errors.values()) < TOLERANCE, errors
+    assert max(errors.values()) < GRADIENT_TOLERANCE, errors
 
 
 def test_rnn_backward_matches_torch_autograd(problem, rng):
+    torch = pytest.importorskip("torch")
     parameters, x, a0 = problem
     a, _, caches = rnn_forward(x, a0, parameters)
     da = rng.normal(size=a.shape)

@@ -5,6 +5,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from recurrent_helpers import FLOAT64_AGREEMENT, with_random_biases
 from reference_impl import (
     initialize_rnn_parameters,
     rnn_backward,
@@ -47,12 +48,7 @@ N_X, N_A, M, T_X = 3, 5, 4, 6
 
 
 def assert_equal_to_1e10(actual, expected, name):
-    np.testing.assert_allclose(actual, expected, rtol=1e-10, atol=1e-12, err_msg=name)
-
-
-def with_random_biases(parameters, rng):
-    """Non-zero biases, so that a wrong bias gradient cannot hide behind zeros."""
-    return {k: v + 0.3 * rng.standard_normal(v.shape) if k.startswith("b") else v for k, v in parameters.items()}
+    np.testing.assert_allclose(actual, expected, **FLOAT64_AGREEMENT, err_msg=name)
 
 
 def leaf(array):

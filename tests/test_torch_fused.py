@@ -8,6 +8,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from recurrent_helpers import FLOAT64_AGREEMENT
 from reference_impl.torch_models import (
     LanguageModel,
     LanguageModelTrainer,
@@ -18,13 +19,13 @@ from reference_impl.torch_models import (
     run_fused,
     sample,
 )
+from torch_fixtures import TEXTS
 
-from test_torch_lm import TEXTS, one_thread, vocab  # noqa: F401 (fixtures: one torch thread, the vocabulary)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 FUSED_FORMS = [("rnn", {}), ("gru", {"variant": "reset_after"}), ("lstm", {})]
 SCRATCH_ONLY = [("gru", {"variant": "notes"}), ("gru", {"variant": "simplified"}), ("lstm", {"peepholes": True})]
 KERNELS = {"rnn": "aten::rnn_tanh", "gru": "aten::gru", "lstm": "aten::lstm"}
-TOLERANCE = {"rtol": 1e-10, "atol": 1e-12}
 
 
 def float64_model(vocab, cell, options, num_layers=1, input="embedding", backend="scratch"):
@@ -69,7 +70,7 @@ def test_both_backends_give_the_same_outputs_states_and_gradients(vocab, cell, o
     fused = outputs_and_gradients(model, x, lengths, "fused", final_state=final_state)
     assert sorted(fused) == sorted(scratch)
     for name in scratch:
-        torch.testing.assert_close(fused[name], scratch[name], **TOLERANCE, msg=name)
+        torch.testing.assert_close(fused[name], scratch[name], **FLOAT64_AGREEMENT, msg=name)
 
 
 @pytest.mark.parametrize("cell,options", FUSED_FORMS, ids=[c for c, _ in FUSED_FORMS])
@@ -81,7 +82,7 @@ def test_a_state_from_one_backend_continues_in_the_other(vocab, cell, options):
     scratch = outputs_and_gradients(model, x, None, "scratch", state0=state)
     fused = outputs_and_gradients(model, x, None, "fused", state0=state)
     for name in scratch:
-        torch.testing.assert_close(fused[name], scratch[name], **TOLERANCE, msg=name)
+        torch.testing.assert_close(fused[name], scratch[name], **FLOAT64_AGREEMENT, msg=name)
 
 
 @pytest.mark.parametrize("cell,options", FUSED_FORMS, ids=[c for c, _ in FUSED_FORMS])
@@ -175,8 +176,11 @@ def test_checkpoints_do_not_depend_on_the_backend(vocab, tmp_path):
     rebuilt = load_checkpoint(tmp_path / "lm.ckpt", device="cpu")["model"]
     assert rebuilt.backend == "scratch" and set(rebuilt.state_dict()) == set(model.state_dict())
     x, _, lengths = batch(vocab)
-    torch.testing.assert_close(rebuilt(x, lengths=lengths)[0], model(x, lengths=lengths)[0], **TOLERANCE)
-    draw = lambda m: sample(m, vocab, n_samples=3, generator=torch.Generator().manual_seed(2))
+    torch.testing.assert_close(rebuilt(x, lengths=lengths)[0], model(x, lengths=lengths)[0], **FLOAT64_AGREEMENT)
+
+    def draw(m):
+        return sample(m, vocab, n_samples=3, generator=torch.Generator().manual_seed(2))
+
     assert draw(rebuilt) == draw(model)
 
 
@@ -221,4 +225,4 @@ def test_the_trainer_without_lengths_has_the_loss_and_gradients_of_the_masked_mo
         value.backward()
         results.append([value.detach(), *[p.grad.clone() for p in model.parameters()]])
     for masked, unmasked in zip(*results):
-        torch.testing.assert_close(unmasked, masked, **TOLERANCE)
+        torch.testing.assert_close(unmasked, masked, **FLOAT64_AGREEMENT)

@@ -4,6 +4,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
+from recurrent_helpers import FLOAT64_AGREEMENT, with_random_biases
 from reference_impl import initialize_rnn_parameters, rnn_model_backward, rnn_model_forward
 from reference_impl.char_lm import language_model_batch
 from reference_impl.datasets import load_names
@@ -17,22 +18,9 @@ from reference_impl.torch_models import (
     sample,
     split_texts,
 )
+from torch_fixtures import TEXTS
 
-TEXTS = ["anna", "bob", "clara", "dave", "eve", "frank", "greta", "hugo", "ida", "jon", "kai", "lena"]
-
-
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny tensors: one thread per test worker avoids thread contention under pytest -n 2."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
-
-
-@pytest.fixture
-def vocab():
-    return Vocabulary.from_texts(TEXTS)
+pytestmark = pytest.mark.usefixtures("one_thread")
 
 
 def small_trainer(vocab, seed=0, n_a=8, **options):
@@ -43,9 +31,7 @@ def small_trainer(vocab, seed=0, n_a=8, **options):
 def test_one_hot_rnn_language_model_equals_numpy_loss_and_gradients(vocab, rng):
     V, n_a = len(vocab), 5
     sequences = [vocab.encode(t, add_eos=True) for t in ("anna", "bo", "clara")]
-    parameters = initialize_rnn_parameters(V, n_a, V, seed=0)
-    parameters["ba"] = rng.standard_normal((n_a, 1))
-    parameters["by"] = rng.standard_normal((V, 1))
+    parameters = with_random_biases(initialize_rnn_parameters(V, n_a, V, seed=0), rng, scale=1.0)
     x, y, mask = language_model_batch(sequences, V)
     loss, _, cache = rnn_model_forward(x, y, np.zeros((n_a, 3)), parameters, "softmax", mask)
     expected = rnn_model_backward(cache)
@@ -61,7 +47,7 @@ def test_one_hot_rnn_language_model_equals_numpy_loss_and_gradients(vocab, rng):
     cell = model.recurrent.cell
     for name, grad in [("dWax", cell.Wax.grad), ("dWaa", cell.Waa.grad), ("dba", cell.ba.grad),
                        ("dWya", model.Wy.grad), ("dby", model.by.grad)]:
-        np.testing.assert_allclose(grad.numpy(), expected[name], rtol=1e-10, atol=1e-12, err_msg=name)
+        np.testing.assert_allclose(grad.numpy(), expected[name], **FLOAT64_AGREEMENT, err_msg=name)
 
 
 def test_training_on_names_beats_the_uniform_baseline():
@@ -155,7 +141,10 @@ def test_sampling_is_reproducible_and_respects_its_limits(vocab):
     model = LanguageModel(len(vocab), 8, cell="lstm", seed=0, device="cpu")
     with torch.no_grad():  # untrained, the first step would be an exact tie between all tokens
         model.by.copy_(torch.randn(model.by.shape, generator=torch.Generator().manual_seed(0)))
-    draw = lambda **kw: sample(model, vocab, n_samples=4, generator=torch.Generator().manual_seed(5), **kw)
+
+    def draw(**kw):
+        return sample(model, vocab, n_samples=4, generator=torch.Generator().manual_seed(5), **kw)
+
     assert draw(temperature=1.0) == draw(temperature=1.0)
     assert all(len(text) <= 3 for text in draw(max_length=3))
     assert len(set(draw(temperature=1e-4, max_length=10))) == 1  # near-argmax: every draw is the same text
