@@ -17,9 +17,9 @@ the perplexity on the next 5,000 characters of the book, which no model saw (the
 well it predicts English rather than its training text).
 
     .venv/bin/python benchmarks/char_perplexity_time_machine.py --epochs 500 --cells rnn gru lstm \\
-        --seeds 0 1 2 --output char_perplexity.md                       # the full run (an hour on one core)
-    .venv/bin/python benchmarks/char_perplexity_time_machine.py --epochs 40 --seeds 0 1 --cells rnn
-                                                                        # the small run of the table below
+        --seeds 0 1 2 --output char_perplexity.md                       # the full run (half an hour on one core)
+    .venv/bin/python benchmarks/char_perplexity_time_machine.py --epochs 100 --cells rnn gru lstm
+                                                                        # the small run of char_perplexity_time_machine.md
 Our text is Project Gutenberg's current edition of the book (reference_impl/_book_data/the_time_machine.txt), which
 differs from d2l's older copy in its front matter and a few words: compare the settings, not the digits.
 """
