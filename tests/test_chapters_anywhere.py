@@ -62,7 +62,7 @@ figures = [any(kind in output.get("data", {}) for output in cell.get("outputs", 
            if cell.cell_type == "code" else False for cell in notebook.cells]
 last = "".join(output.get("text", "") for output in notebook.cells[-1].get("outputs", []))
 json.dump({"error": error, "figures": figures, "last": last}, open(report, "w"))
-""" % (FIGURE_TYPES,)
+""" % (FIGURE_TYPES,)  # noqa: UP031 (a code template: %-formatting leaves its braces alone)
 
 
 @pytest.fixture(scope="module")

@@ -231,7 +231,7 @@ def term_problems(english, chinese, entries):
     rest = chinese
     for name in sorted({zh[0] for _, zh in entries} | allowed, key=len, reverse=True):
         rest = rest.replace(name, " ")
-    for english_names, chinese_names in entries:
+    for _, chinese_names in entries:
         for other in chinese_names[1:]:
             if other in rest and other not in allowed:
                 problems.append(f"{other!r} is another textbook's name: use {chinese_names[0]!r}")

@@ -19,11 +19,26 @@ import urllib.request
 
 import pytest
 
-from website_reader import (ARTIFACTS, CHAPTER_NUMBERS, DESKTOP, HTML_LANG, NOTEBOOK_PAGES, PAGE_TIMEOUT_S, PAGES,
-                            PHONE, REPO, artifact_name, contrast_ratio, one_worker_per_page,
-                            read_book_config, read_colours, read_equations, set_theme, srgb_luminance,
-                            viewport)
-from website_reader import driver, reader, server_url, site_language, site_url  # noqa: F401  (fixtures)
+from website_reader import (
+    ARTIFACTS,
+    CHAPTER_NUMBERS,
+    DESKTOP,
+    HTML_LANG,
+    NOTEBOOK_PAGES,
+    PAGE_TIMEOUT_S,
+    PAGES,
+    PHONE,
+    REPO,
+    artifact_name,
+    contrast_ratio,
+    one_worker_per_page,
+    read_book_config,
+    read_colours,
+    read_equations,
+    set_theme,
+    srgb_luminance,
+    viewport,
+)
 
 KEY_PAGES = {
     "intro": "book/intro",
@@ -575,6 +590,7 @@ def test_chromium_has_a_font_for_chinese():
     scripts/install_system_packages.sh from the system's packages, no download at build time)."""
     import shutil
     import subprocess
+
     from website_reader import CHROMIUM
     if not CHROMIUM.exists() or not shutil.which("fc-list"):
         pytest.skip("no Chromium or fontconfig here")
@@ -594,7 +610,7 @@ def test_whole_book_pdf_has_every_chapter_figures_and_typeset_equations(reader, 
     pdf = reader.site_dir / links[0].removeprefix(reader.site_url)
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     flat = re.sub(r"\s+", " ", text)
-    for docname, number in CHAPTER_NUMBERS.items():
+    for docname in CHAPTER_NUMBERS:
         title = reader.visit(docname)["headings"][0]["text"]
         # (pdftotext spaces Chinese text as it likes)
         assert re.sub(r"\s+", "", title) in re.sub(r"\s+", "", text), f"the PDF lacks the numbered title {title!r}"
