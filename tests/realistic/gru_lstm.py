@@ -24,14 +24,14 @@ def gru_forward(x, c0, parameters):
     n_y, n_a = parameters["Wy"].shape
     c = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
-    caches = []
+    cell_caches = []
     for t in range(T_x):
         previous = c0 if t == 0 else c[:, :, t - 1]
         c_t, y_t, cache_t = gru_cell_forward(x[:, :, t], previous, parameters)
         c[:, :, t] = c_t
         y_pred[:, :, t] = y_t
-        caches.append(cache_t)
-    return c, y_pred, caches
+        cell_caches.append(cache_t)
+    return c, y_pred, (cell_caches, x)
 '''
 
 STAR_LSTM_CELL = '''
@@ -146,17 +146,17 @@ def gru_forward(x, c0, parameters):
     n_y, n_a = parameters["Wy"].shape
     c = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
-    caches = []
+    cell_caches = []
     c_next = c0.copy()
     print(f"GRU over {T_x} steps, {m} examples")
     for t in range(T_x):
         c_next, yt, cache = gru_cell_forward(x[:, :, t], c_next, parameters)
         c[:, :, t] = c_next
         y_pred[:, :, t] = yt
-        caches.append(cache)
+        cell_caches.append(cache)
         if np.abs(c_next).max() > 0.99:
             warnings.warn("memory saturating")
-    return c, y_pred, caches
+    return c, y_pred, (cell_caches, x)
 '''
 
 DICT_LOOP_PEEPHOLE = '''
@@ -243,11 +243,11 @@ def gru_forward(x, c0, parameters):
     n_y, n_a = parameters["Wy"].shape
     c = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
-    caches = []
+    cell_caches = []
     for t in range(T_x):
         c[:, :, t], y_pred[:, :, t], cache = gru_cell_forward(x[:, :, t], c0, parameters)
-        caches.append(cache)
-    return c, y_pred, caches
+        cell_caches.append(cache)
+    return c, y_pred, (cell_caches, x)
 '''
 
 LSTM_CONCAT_SWAPPED = '''
