@@ -43,6 +43,7 @@ from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
 from .sqlite_writers import read_only
 from .student_text import notes_markdown, printable
+from .translation import language_of, message_table
 
 _HIDDEN = re.compile(r"^[ \t]*### BEGIN HIDDEN TESTS.*?### END HIDDEN TESTS[ \t]*\n?", re.S | re.M)
 
@@ -67,6 +68,9 @@ class NotebookResult:
     readable: bool = True  # False when the file was not a notebook at all
     seed: int = None  # the seed the checks drew their inputs from (checks.submission_seed); None if none ran
     skipped: list = field(default_factory=list)  # IPython lines (magics, shell escapes) not run when graded
+    # the language of the handout the notebook came from (translation.language_of): it selects the text of
+    # the feedback (ExternalResults), never which checks run
+    language: str = None
 
     @property
     def score(self):
@@ -83,7 +87,7 @@ class NotebookResult:
     def from_json(cls, text):
         data = json.loads(text)
         return cls(data["assignment"], [PartResult(**p) for p in data["parts"]], data["notes"], data["readable"],
-                   data.get("seed"), data.get("skipped", []))
+                   data.get("seed"), data.get("skipped", []), data.get("language"))
 
 
 def source_notebook_path(course_dir, assignment):
@@ -178,7 +182,7 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, 
     """
     if seed is None:
         seed = submission_seed(nbformat.writes(submitted), assignment, student)
-    result = NotebookResult(assignment, seed=seed)
+    result = NotebookResult(assignment, seed=seed, language=language_of(submitted))
     submitted, result.notes = _repair(submitted, template)
     labels, cells = zip(*extract_cells(submitted, template))
     provided = provided_files(template)
@@ -260,6 +264,8 @@ class ExternalResults(NbGraderPreprocessor):
     def preprocess(self, nb, resources):
         result = NotebookResult.from_json(self.results_json)
         self._parts = {part.grade_id: part for part in result.parts}
+        table = message_table(result.language)
+        self._say = (lambda text: text) if table is None else table.translate
         nb, resources = super().preprocess(nb, resources)
         resources.setdefault("nbgrader", {})[EARNED] = extra_credit_earned(result)
         lines = list(result.notes)
@@ -267,7 +273,8 @@ class ExternalResults(NbGraderPreprocessor):
         if result.seed is not None:
             lines.append(f"the checks drew their inputs from seed {result.seed}")
         if lines:
-            nb.cells.insert(0, nbformat.v4.new_markdown_cell(notes_markdown("Grading notes.", lines)))
+            lines = [self._say(line) for line in lines]
+            nb.cells.insert(0, nbformat.v4.new_markdown_cell(notes_markdown(self._say("Grading notes."), lines)))
         return nb, resources
 
     def preprocess_cell(self, cell, resources, index):
@@ -276,11 +283,12 @@ class ExternalResults(NbGraderPreprocessor):
             cell.source = _HIDDEN.sub("# hidden checks: run by the grader, outcome below\n", cell.source)
             part = self._parts.get(meta.get("grade_id"))
             if part is None or part.points < part.max_points:
-                message = printable(part.message if part else "no check is defined for this cell")
+                message = printable(self._say(part.message if part else "no check is defined for this cell"))
                 cell.outputs = [nbformat.v4.new_output("error", ename="CheckFailed", evalue=message,
                                                        traceback=[f"CheckFailed: {message}"])]
             else:
-                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="hidden checks passed\n")]
+                passed = self._say("hidden checks passed") + "\n"
+                cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=passed)]
         return cell, resources
 
 

@@ -74,6 +74,16 @@ def _safe_outputs(outputs):
     return kept
 
 
+def _submitted(course_dir, resources):
+    """The notebook the student handed in for the page being made, or None if it cannot be read."""
+    info = resources["nbgrader"]
+    path = Path(course_dir) / "submitted" / info["student"] / info["assignment"] / f"{info['notebook']}.ipynb"
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception:
+        return None
+
+
 class StudentOutputs(NbGraderPreprocessor):
     """Copies the outputs of the student's cells from the submitted notebook (matched by grade_id, or by
     source for cells the student added); test cells keep the grader's outcome."""
@@ -81,11 +91,8 @@ class StudentOutputs(NbGraderPreprocessor):
     course_dir = Unicode("", help="the course folder").tag(config=True)
 
     def preprocess(self, nb, resources):
-        info = resources["nbgrader"]
-        path = Path(self.course_dir) / "submitted" / info["student"] / info["assignment"] / f"{info['notebook']}.ipynb"
-        try:
-            submitted = nbformat.read(path, as_version=4)
-        except Exception:  # no readable submission: nothing to copy
+        submitted = _submitted(self.course_dir, resources)
+        if submitted is None:  # no readable submission: nothing to copy
             return nb, resources
         by_id, by_source = {}, {}
         for cell in submitted.cells:
@@ -108,12 +115,18 @@ class StudentOutputs(NbGraderPreprocessor):
 
 
 class PartTitles(NbGraderPreprocessor):
-    """A heading before each hidden check: the part's id, what it checks, its points."""
+    """A heading before each hidden check: the part's id, what it checks, its points; in the language of the
+    handout the student worked in (the messages table of grading.translation)."""
+
+    course_dir = Unicode("", help="the course folder").tag(config=True)
 
     def preprocess(self, nb, resources):
         from .checks import graded_tests
         from .gradebook_report import extra_credit_parts
+        from .translation import language_of, message_table
 
+        submitted = _submitted(self.course_dir, resources)
+        table = message_table(language_of(submitted) if submitted is not None else None)
         tests = graded_tests(resources["nbgrader"]["assignment"])
         extra_credit = extra_credit_parts(resources["nbgrader"]["assignment"])
         cells = []
@@ -124,7 +137,8 @@ class PartTitles(NbGraderPreprocessor):
                 what = (test.check.__doc__ or "").strip().splitlines()
                 extra = " (extra credit)" if test.grade_id in extra_credit else ""
                 title = f"#### Part {test.grade_id}{extra}: {what[0] if what else ''}".rstrip(": ")
-                cells.append(nbformat.v4.new_markdown_cell(f"{title} ({test.points:g} point(s))"))
+                title = f"{title} ({test.points:g} point(s))"
+                cells.append(nbformat.v4.new_markdown_cell(title if table is None else table.translate(title)))
             cells.append(cell)
         nb.cells = cells
         return nb, resources
@@ -183,7 +197,7 @@ def generate(course_dir, assignment, student=None, db_url=None):
         from nbgrader.converters import GenerateFeedback
         configured = list(GenerateFeedback(config=config).preprocessors)
     config.GenerateFeedback.preprocessors = [*configured, StudentOutputs, PartTitles]
-    config.StudentOutputs.course_dir = str(course_dir)
+    config.StudentOutputs.course_dir = config.PartTitles.course_dir = str(course_dir)
     api = NbGraderAPI(CourseDirectory(config=config), config=config)
     result = api.generate_feedback(assignment, student, force=True)
     if not result["success"]:

@@ -22,6 +22,7 @@ translation marked fuzzy) and lists what is left to translate; edit the ``.po`` 
 gettext editor or by hand, then release.
 """
 import copy
+import functools
 import re
 from pathlib import Path
 
@@ -130,6 +131,22 @@ def message_rows(language):
                                      f"its fields {sorted(set(_FIELD.findall(english)))} in the translation")
         rows.append((english, translated))
     return rows
+
+
+def language_of(notebook):
+    """The language (a key of LANGUAGES) a notebook was handed out in, from the ``language`` its translated
+    handout writes into its metadata (translated_notebook); None for English or a language we have no table of."""
+    tag = str(notebook.get("metadata", {}).get("language", "")).replace("_", "-").lower()
+    return next((language for language, locale in LANGUAGES.items() if locale.replace("_", "-").lower() == tag), None)
+
+
+@functools.cache
+def message_table(language):
+    """The grading.messages Table of ``language`` (messages.po), or None for English: the one table the
+    translated handouts' public tests and the grader's feedback both translate with."""
+    from .messages import Table
+
+    return None if language in (None, "en") else Table(message_rows(language))
 
 
 def needs_translation(text):

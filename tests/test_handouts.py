@@ -406,3 +406,53 @@ def test_a_mistake_that_would_break_a_later_cell_fails_its_public_test(handouts,
     # the values themselves are right: the part of another output, or of the next function, passes
     passed = {c["grade_id"] for c in report if "public tests passed" in c["output"]}
     assert {"rnn_forward_predictions", "rnn_cell_forward_prediction", "lstm_cell_backward_inputs"} & passed
+
+
+def test_feedback_on_a_chinese_handout_is_in_chinese_with_the_english_score(tmp_path):
+    """The same mistake (a doubled dba) handed in from the English and from the Chinese handout: `grade` gives
+    both the same points part by part (the same checks), and `feedback` explains it to the second student in
+    Chinese, with the rows of the one messages table the Chinese public tests use (grading.translation)."""
+    import csv
+    import shutil
+
+    from grading import translation
+    from grading.translation import message_table
+
+    name = NUMPY_ASSIGNMENTS[0]
+    course = tmp_path / "course"
+    (course / "solutions").mkdir(parents=True)
+    shutil.copy(REPO / "nbgrader_config.py", course)
+    shutil.copytree(REPO / "solutions" / name, course / "solutions" / name)
+    (course / "roster.csv").write_text("id,first_name,last_name,email,lms_user_id\n"
+                                       "en1,Ada,Lovelace,ada@example.org,1\nzh1,Li,Hua,li@example.org,2\n")
+    commands = [["release", name], ["roster", "roster.csv"]]
+    for student, language in (("en1", "en"), ("zh1", "zh")):
+        folder = _unzip(build_handout(name, REPO, tmp_path / language, language), tmp_path / f"{language}-unzipped")
+        notebook_path = folder / f"{name}.ipynb"
+        _with_reference_answers(notebook_path, name)
+        notebook = nbformat.read(notebook_path, as_version=4)
+        cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_backward_code")
+        cell.source = cell.source.replace("dba = ", "dba = 2 * ", 1)
+        nbformat.write(notebook, notebook_path)
+        commands.append(["place", student, name, str(notebook_path)])
+    commands += [["grade", name], ["export", name, "--to", "grades.csv"], ["feedback", name]]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"}
+    for command in commands:
+        result = subprocess.run([sys.executable, "-m", "grading", *command], cwd=course, capture_output=True,
+                                text=True, env=env, timeout=600)
+        assert result.returncode == 0, (command, result.stdout[-2000:], result.stderr[-2000:])
+    with open(course / "grades.csv", newline="") as handle:
+        rows = {row["student_id"]: row for row in csv.DictReader(handle)}
+    scores = {student: {key: value for key, value in row.items() if key.startswith(("rnn_", "auto", "total"))}
+              for student, row in rows.items()}
+    assert scores["en1"] == scores["zh1"] and scores["en1"]["rnn_cell_backward_parameters"] == "0", scores
+    english = (course / "feedback" / "en1" / name / f"{name}.html").read_text(encoding="utf-8")
+    chinese = (course / "feedback" / "zh1" / name / f"{name}.html").read_text(encoding="utf-8")
+    # the check's message: the table's row for a right shape with wrong values, and the check's hint, in Chinese
+    hint = next(english_row for english_row, _ in translation.message_rows("zh")
+                if english_row.startswith("dz = (1 - a_next**2) * da_next is the gradient through tanh"))
+    assert "has the right shape" in english and hint in english and "正确，但数值不对" not in english
+    assert "正确，但数值不对（最大差值为 " in chinese and "可能的原因：" + message_table("zh").translate(hint) in chinese
+    assert "Likely cause" not in chinese and hint not in chinese
+    assert "部分 rnn_cell_backward_parameters" in chinese and "隐藏检查通过" in chinese
+    assert "hidden checks passed" in english and "部分" not in english and "Part rnn_cell_backward_parameters" in english
