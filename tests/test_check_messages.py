@@ -9,8 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grading.checks import (NUMBER_SHAPE_HINT, PRODUCT_SHAPE_HINT, CheckFailed, call_student, expect_close,
-                            expect_keys, graded_tests)
+from grading.checks import (
+    NUMBER_SHAPE_HINT,
+    PRODUCT_SHAPE_HINT,
+    CheckFailed,
+    call_student,
+    expect_close,
+    expect_keys,
+    graded_tests,
+)
 from grading.handouts import _solution_namespace
 
 REPO = Path(__file__).resolve().parent.parent

@@ -15,7 +15,15 @@ from reference_impl.lstm import (
     lstm_forward,
 )
 
-from . import GradedTest, call_student, expect_close, expect_keys, expect_structure, expect_tuple, problem_rngs
+from . import (
+    GradedTest,
+    call_student,
+    expect_close,
+    expect_keys,
+    expect_structure,
+    expect_tuple,
+    problem_rngs,
+)
 
 # (n_x, n_a, n_y, m, T_x)
 SHAPES = [(3, 5, 2, 4, 3), (2, 3, 4, 1, 2), (4, 2, 3, 5, 4)]
