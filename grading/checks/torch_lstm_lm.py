@@ -182,8 +182,8 @@ def check_lm_forward(lm_forward_student, seed=None):
         logits, _ = model(x)
         expected = _reference_gradients(model, (logits * torch.tensor(weights)).sum())
         returned, gradients = call_student_with_gradients(
-            "lm_forward", lm_forward_student, [_tensors(parameters, dtype), x],
-            wrt=[(0, name) for name in parameters], weights=torch.tensor(weights, dtype=dtype))
+            "lm_forward", lm_forward_student, [x, _tensors(parameters, dtype)],
+            wrt=[(1, name) for name in parameters], weights=torch.tensor(weights, dtype=dtype))
         expect_close("logits returned by lm_forward", _numpy("logits", returned, dtype),
                      _reference_logits(parameters, x), hint, **TOLERANCES[dtype])
         _expect_gradients("lm_forward", [f"parameters['{name}']" for name in parameters], gradients, expected,

@@ -24,7 +24,7 @@ def _sample(body):
 
 
 LM_FORWARD_HEAD = '''
-def lm_forward(parameters, x):
+def lm_forward(x, parameters):
     V, n_a = parameters["Wy"].shape
     m, T = x.shape
     a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
@@ -62,7 +62,7 @@ LOOP_ONE_HOT_FORWARD = _lm_forward('''
 
 MASKED_LOSS = '''
 def lm_loss(parameters, x, y):
-    logits = lm_forward(parameters, x)                    # (V, m, T)
+    logits = lm_forward(x, parameters)                    # (V, m, T)
     log_probs = torch.log_softmax(logits, dim=0)
     mask = y >= 0
     picked = log_probs.gather(0, y.clamp(min=0).unsqueeze(0)).squeeze(0)   # (m, T)
@@ -107,7 +107,7 @@ MAGIC_LINES = '''%matplotlib inline
 %load_ext autoreload
 %autoreload 2
 !pip install tqdm
-%timeit -n 1 -r 1 lm_forward(parameters, x_check)
+%timeit -n 1 -r 1 lm_forward(x_check, parameters)
 '''
 
 TQDM_AND_PLOT = '''
@@ -133,7 +133,7 @@ PRINTING_FORWARD = '''
 import warnings
 calls = {"lm_forward": 0}
 
-def lm_forward(parameters, x):
+def lm_forward(x, parameters):
     V, n_a = parameters["Wy"].shape
     m, T = x.shape
     a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
@@ -155,7 +155,7 @@ NLL_LOSS = '''
 import torch.nn.functional as F
 
 def lm_loss(parameters, x, y):
-    logits = lm_forward(parameters, x)
+    logits = lm_forward(x, parameters)
     V, m, T = logits.shape
     flat = logits.permute(1, 2, 0).reshape(m * T, V)
     return F.nll_loss(F.log_softmax(flat, dim=1), y.reshape(-1), ignore_index=-1, reduction="sum") / m
@@ -228,13 +228,13 @@ PADDING_AS_INDEX_0 = _lm_forward('''
 
 MEAN_OVER_TOKENS = '''
 def lm_loss(parameters, x, y):
-    logits = lm_forward(parameters, x)
+    logits = lm_forward(x, parameters)
     return torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y, ignore_index=-1)
 '''
 
 PADDING_AS_TARGET = '''
 def lm_loss(parameters, x, y):
-    logits = lm_forward(parameters, x)
+    logits = lm_forward(x, parameters)
     total = torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y.clamp(min=0), reduction="sum")
     return total / y.shape[0]
 '''
@@ -335,7 +335,7 @@ CELL_IN_FLOAT64 = TORCH_CELL.format(cast=".double()", memory=GOOD_MEMORY)
 
 LOSS_AS_FLOAT = '''
 def lm_loss(parameters, x, y):
-    logits = lm_forward(parameters, x)
+    logits = lm_forward(x, parameters)
     total = torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y, ignore_index=-1, reduction="sum")
     return total.item() / y.shape[0]
 '''

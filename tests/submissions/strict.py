@@ -173,7 +173,7 @@ TORCH_SAMPLE_CHANGES_PARAMETERS = _torch_sample_with(
 
 
 _RIGHT_LM_FORWARD = '''
-def lm_forward(parameters, x):
+def lm_forward(x, parameters):
     V, n_a = parameters["Wy"].shape
     m, T = x.shape
     a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)

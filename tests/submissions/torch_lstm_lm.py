@@ -16,7 +16,7 @@ def lstm_cell_torch(xt, a_prev, c_prev, parameters):
 # the mean over every real step instead of the sum over steps divided by m
 LOSS_AVERAGED_OVER_STEPS = '''
 def lm_loss(parameters, x, y):
-    logits = lm_forward(parameters, x)
+    logits = lm_forward(x, parameters)
     return torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y, ignore_index=-1)
 '''
 
@@ -72,7 +72,7 @@ def lstm_cell_torch(xt, a_prev, c_prev, parameters):
     return torch.sigmoid(pre["o"]) * torch.tanh(memory), memory
 ''',
     "lm_forward_code": '''
-def lm_forward(parameters, x):
+def lm_forward(x, parameters):
     V, n_a = parameters["Wy"].shape
     m, T = x.shape
     h = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype)
@@ -89,7 +89,7 @@ def lm_forward(parameters, x):
 ''',
     "lm_loss_code": '''
 def lm_loss(parameters, x, y):
-    log_p = torch.log_softmax(lm_forward(parameters, x), dim=0)
+    log_p = torch.log_softmax(lm_forward(x, parameters), dim=0)
     real = y >= 0
     picked = torch.gather(log_p, 0, y.clamp(min=0).unsqueeze(0))[0]
     return -(picked * real).sum() / y.shape[0]
