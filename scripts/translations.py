@@ -79,6 +79,9 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
         # babel guesses format flags (python-brace-format) from the braces of
         # LaTeX and roles; only "fuzzy" means anything here
         message.flags = {flag for flag in message.flags if flag == "fuzzy"}
+        if not message.fuzzy:
+            # the English a translation was made from matters only while it is fuzzy
+            message.previous_id = ()
     with path.open("wb") as handle:
         # no line wrapping and no source locations: small, readable diffs
         write_po(handle, catalogue, width=0, omit_header=False, include_previous=True,
