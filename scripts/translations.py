@@ -82,6 +82,8 @@ def write_catalogue(catalogue: Catalog, path: Path) -> None:
         if not message.fuzzy:
             # the English a translation was made from matters only while it is fuzzy
             message.previous_id = ()
+        # "#| msgid" written with a space is read back as a comment: drop it
+        message.user_comments = [c for c in message.user_comments if not c.startswith("| ")]
     with path.open("wb") as handle:
         # no line wrapping and no source locations: small, readable diffs
         write_po(handle, catalogue, width=0, omit_header=False, include_previous=True,
