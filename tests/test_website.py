@@ -677,31 +677,31 @@ def test_figures_keep_their_colours_on_white_in_dark_mode(chapter_page):
 MIN_FIGURE_LABEL_PX = 9
 
 
-def test_figure_labels_are_legible_on_a_phone(driver, reader):
-    """At 390 px, every chapter figure is SVG (sharp at any density) and its smallest
-    label (SVG text) is drawn at least 9 CSS px tall."""
+@pytest.mark.parametrize("docname", one_worker_per_page(NOTEBOOK_PAGES))
+def test_figure_labels_are_legible_on_a_phone(driver, reader, docname):
+    """At 390 px, every figure of a notebook page (chapters and appendix) is SVG (sharp
+    at any density) and its smallest label (SVG text) is drawn at least 9 CSS px tall."""
     problems = []
     with viewport(driver, PHONE):
-        for docname in [p for p in CHAPTER_NUMBERS if p.startswith("book/chapters/")]:
-            reader.load(docname)
-            wait_for(driver, "return [...document.querySelectorAll('article div.cell_output img')]"
-                             ".every(img => !/[.]svg$/.test(img.src) || img.style.minWidth || innerWidth > 991)",
-                     f"{docname}: figures.js did not size the SVG figures")
-            figures = driver.execute_script("""
-              return [...document.querySelectorAll("article div.cell_output img, article figure img")]
-                .map(img => ({src: img.src, width: img.getBoundingClientRect().width}));""")
-            for figure in figures:
-                if not figure["src"].endswith(".svg"):
-                    problems.append(f"{docname}: not SVG: {figure['src'].rsplit('/', 1)[-1]}")
-                    continue
-                with urllib.request.urlopen(figure["src"], timeout=10) as response:
-                    svg = response.read().decode("utf-8")
-                view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))
-                sizes = [float(s) for s in re.findall(r"font(?:-size)?:\s*(?:[a-z-]+\s+)*([\d.]+)px", svg)]
-                if sizes:
-                    smallest = min(sizes) * figure["width"] / view_width
-                    if smallest < MIN_FIGURE_LABEL_PX - 0.05:
-                        problems.append(f"{docname}: smallest label {smallest:.1f} px in {figure['src'].rsplit('/', 1)[-1]}")
+        reader.load(docname)
+        wait_for(driver, "return [...document.querySelectorAll('article div.cell_output img')]"
+                         ".every(img => !/[.]svg$/.test(img.src) || img.style.minWidth || innerWidth > 991)",
+                 f"{docname}: figures.js did not size the SVG figures")
+        figures = driver.execute_script("""
+          return [...document.querySelectorAll("article div.cell_output img, article figure img")]
+            .map(img => ({src: img.src, width: img.getBoundingClientRect().width}));""")
+        for figure in figures:
+            if not figure["src"].endswith(".svg"):
+                problems.append(f"{docname}: not SVG: {figure['src'].rsplit('/', 1)[-1]}")
+                continue
+            with urllib.request.urlopen(figure["src"], timeout=10) as response:
+                svg = response.read().decode("utf-8")
+            view_width = float(re.search(r'viewBox="[\d.]+ [\d.]+ ([\d.]+)', svg).group(1))
+            sizes = [float(s) for s in re.findall(r"font(?:-size)?:\s*(?:[a-z-]+\s+)*([\d.]+)px", svg)]
+            if sizes:
+                smallest = min(sizes) * figure["width"] / view_width
+                if smallest < MIN_FIGURE_LABEL_PX - 0.05:
+                    problems.append(f"{docname}: smallest label {smallest:.1f} px in {figure['src'].rsplit('/', 1)[-1]}")
     assert not problems, "figures not legible at 390 px:\n" + "\n".join(problems)
 
 
