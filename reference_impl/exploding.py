@@ -51,7 +51,8 @@ def relu_rnn_loss(parameters, x, y):
 
     .. math::
 
-        a^{<t>} = \max(0, W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a), \quad a^{<0>} = 0, \qquad
+        a^{<t>} = \max(0, W_{aa} a^{<t-1>} + W_{ax} x^{<t>} + b_a), \quad a^{<0>} = 0,
+
         \hat y = \sigma(W_{ya} a^{<T_x>} + b_y),
 
     and the loss is the mean over examples of the binary cross-entropy of ŷ.

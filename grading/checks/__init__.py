@@ -280,6 +280,12 @@ def expect_structure(name, value, expected, hint):
     (``cache[3]['Wax']``).
     """
     if isinstance(expected, (tuple, list)):
+        if type(value).__name__ == "Handle":
+            # an object of the student's own class, kept in the grading sandbox: the later cells only pass
+            # it back to the student's own functions, so its layout is theirs to choose
+            return
+        if not isinstance(value, (tuple, list, str, dict, np.ndarray)) and hasattr(value, "__iter__"):
+            value = tuple(value)  # a class of the student's that unpacks like the tuple
         if not isinstance(value, (tuple, list)) or len(value) != len(expected):
             got = f"{type(value).__name__} of length {len(value)}" if isinstance(value, (tuple, list)) else type(value).__name__
             raise CheckFailed(f"{name} must hold {len(expected)} items, got {got}. {hint}")
