@@ -427,6 +427,23 @@ def test_permalink_lands_below_the_sticky_header(driver, reader, metrics):
     assert gap >= 0, f"#{anchor}'s heading lands {-gap:.0f} px under the sticky header at {metrics['width']} px"
 
 
+@pytest.mark.parametrize("metrics", [DESKTOP, PHONE], ids=["1366px", "390px"])
+def test_language_switch_is_in_view_in_one_row_with_the_page_buttons(driver, reader, metrics):
+    # the switch was put above the buttons, in a second row cut off by the sticky header
+    with viewport(driver, metrics):
+        reader.load(KEY_PAGES["rnn_forward"])
+        boxes = driver.execute_script("""
+          const box = el => { const r = el.getBoundingClientRect(); return {top: r.top, bottom: r.bottom}; };
+          return {header: box(document.querySelector(".bd-header-article")),
+                  switch: box(document.querySelector(".language-switch")),
+                  buttons: box(document.querySelector(".article-header-buttons"))};""")
+    header, switch, buttons = boxes["header"], boxes["switch"], boxes["buttons"]
+    assert header["top"] <= switch["top"] and switch["bottom"] <= header["bottom"], (
+        f"the language switch {switch} sticks out of the page header {header} at {metrics['width']} px")
+    assert switch["top"] < buttons["bottom"] and buttons["top"] < switch["bottom"], (
+        f"the language switch {switch} is not in one row with the buttons {buttons} at {metrics['width']} px")
+
+
 # --- small slips ---------------------------------------------------------------
 
 @pages
