@@ -120,25 +120,40 @@ def speed_table(device, sizes, repeats, with_numpy, guard):
 
 
 def names_trainer(cell, n_a, device, batch_size, seed=0):
+    """The names language model and its trainer; the train/validation split is always seed 0's, so
+    that seeds differ only in the starting weights and the order of the batches."""
     names = load_names()
     vocab = Vocabulary.from_texts(names)
-    train, valid = split_texts(names, valid_fraction=0.1, seed=seed)
+    train, valid = split_texts(names, valid_fraction=0.1, seed=0)
     model = LanguageModel(len(vocab), n_a, cell=cell, n_e=32, seed=seed, device=device)
     return LanguageModelTrainer(model, vocab, train, valid, batch_size=batch_size, learning_rate=0.005,
                                 max_norm=5.0, seed=seed, progress=False), vocab
 
 
-def lm_perplexity_run(device, steps, cell, n_a, batch_size=64):
-    trainer, vocab = names_trainer(cell, n_a, device, batch_size)
-    start = time.perf_counter()
-    history = trainer.train(steps, eval_every=max(1, steps // 10))
-    rows = ["| step | train perplexity | validation perplexity |", "|---:|---:|---:|"]
-    for step, train_ppl, valid_ppl in zip(history["step"], history["train_perplexity"], history["valid_perplexity"]):
-        rows.append(f"| {step} | {train_ppl:.2f} | {valid_ppl:.2f} |")
-    notes = [f"{cell} n_a={n_a} batch={batch_size}, {trainer.backend} backend: {steps} steps in "
-             f"{time.perf_counter() - start:.0f} s; uniform baseline perplexity V = {len(vocab)}; best validation "
-             f"perplexity {min(history['valid_perplexity']):.2f}; whole training set now "
-             f"{trainer.perplexity(trainer.train_sequences):.2f}"]
+def spread(values):
+    """'median [min, max]' of a few runs' values."""
+    return f"{np.median(values):.2f} [{min(values):.2f}, {max(values):.2f}]"
+
+
+def lm_perplexity_run(device, steps, cell, n_a, seeds, batch_size=64):
+    histories, notes = [], []
+    for seed in seeds:
+        trainer, vocab = names_trainer(cell, n_a, device, batch_size, seed=seed)
+        start = time.perf_counter()
+        history = trainer.train(steps, eval_every=max(1, steps // 10))
+        best = int(np.argmin(history["valid_perplexity"]))
+        notes.append(f"seed {seed}: {steps} steps in {time.perf_counter() - start:.0f} s ({trainer.backend} backend); "
+                     f"best validation perplexity {history['valid_perplexity'][best]:.2f} after "
+                     f"{history['step'][best]} steps; whole training set at the end "
+                     f"{trainer.perplexity(trainer.train_sequences):.2f}")
+        histories.append(history)
+    rows = [f"| step | train perplexity, median [min, max] of {len(seeds)} seeds | validation perplexity |",
+            "|---:|---:|---:|"]
+    for i, step in enumerate(histories[0]["step"]):
+        rows.append(f"| {step} | {spread([h['train_perplexity'][i] for h in histories])} | "
+                    f"{spread([h['valid_perplexity'][i] for h in histories])} |")
+    notes.insert(0, f"{cell} n_a={n_a} n_e=32 batch={batch_size}, seeds {', '.join(map(str, seeds))} (weights and "
+                    f"batch order; the split is seed 0's); uniform baseline perplexity V = {len(vocab)}")
     return rows, notes
 
 
@@ -151,6 +166,7 @@ def main():
     parser.add_argument("--lm-steps", type=int, default=0, help="also train the names LM this many steps")
     parser.add_argument("--lm-cell", default="lstm", choices=[c for c, _ in CELLS])
     parser.add_argument("--lm-n-a", type=int, default=64)
+    parser.add_argument("--lm-seeds", type=int, nargs="+", default=[0, 1, 2], help="seeds of the LM runs")
     parser.add_argument("--skip-speed", action="store_true", help="only the language model run")
     add_arguments(parser)
     args = parser.parse_args()
@@ -166,7 +182,7 @@ def main():
     if not args.skip_speed:
         rows, notes = speed_table(device, SIZES[args.sizes], args.repeats, not args.no_numpy, guard)
     if args.lm_steps:
-        lm_rows, lm_notes = lm_perplexity_run(device, args.lm_steps, args.lm_cell, args.lm_n_a)
+        lm_rows, lm_notes = lm_perplexity_run(device, args.lm_steps, args.lm_cell, args.lm_n_a, args.lm_seeds)
         rows, notes = rows + ([""] if rows else []) + lm_rows, notes + lm_notes
     guard.publish(rows, notes)
 
