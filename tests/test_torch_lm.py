@@ -39,14 +39,14 @@ def test_one_hot_rnn_language_model_equals_numpy_loss_and_gradients(vocab, rng):
     model = LanguageModel(V, n_a, cell="rnn", input="one_hot", device="cpu", dtype=torch.float64)
     numpy_to_layer(parameters, model.recurrent)
     with torch.no_grad():
-        model.Wy.copy_(torch.tensor(parameters["Wya"]))
+        model.Wya.copy_(torch.tensor(parameters["Wya"]))
         model.by.copy_(torch.tensor(parameters["by"]))
     torch_loss = model.loss(*pad_sequences([s.tolist() for s in sequences]))
     torch_loss.backward()
     np.testing.assert_allclose(torch_loss.item(), loss, rtol=1e-10)
     cell = model.recurrent.cell
     for name, grad in [("dWax", cell.Wax.grad), ("dWaa", cell.Waa.grad), ("dba", cell.ba.grad),
-                       ("dWya", model.Wy.grad), ("dby", model.by.grad)]:
+                       ("dWya", model.Wya.grad), ("dby", model.by.grad)]:
         np.testing.assert_allclose(grad.numpy(), expected[name], **FLOAT64_AGREEMENT, err_msg=name)
 
 
@@ -142,15 +142,37 @@ def test_sampling_is_reproducible_and_respects_its_limits(vocab):
     with torch.no_grad():  # untrained, the first step would be an exact tie between all tokens
         model.by.copy_(torch.randn(model.by.shape, generator=torch.Generator().manual_seed(0)))
 
-    def draw(**kw):
-        return sample(model, vocab, n_samples=4, generator=torch.Generator().manual_seed(5), **kw)
+    def draws(**kw):
+        return [sample(model, vocab, seed=seed, **kw) for seed in range(6)]
 
-    assert draw(temperature=1.0) == draw(temperature=1.0)
-    assert all(len(text) <= 3 for text in draw(max_length=3))
-    assert len(set(draw(temperature=1e-4, max_length=10))) == 1  # near-argmax: every draw is the same text
-    assert all("<UNK>" not in text for text in draw(temperature=5.0))
+    assert draws() == draws() and all(isinstance(i, int) for d in draws() for i in d)
+    assert len({tuple(d) for d in draws()}) > 1  # the seed changes the draw
+    assert all(len(d) <= 3 for d in draws(max_length=3))
+    assert all(d[-1] == vocab.eos_index or len(d) == 50 for d in draws())
+    assert all(vocab.eos_index not in d[:-1] for d in draws())
+    assert len({tuple(d) for d in draws(temperature=1e-4, max_length=10)}) == 1  # near-argmax: every draw is the same
+    assert all(vocab.unk_index not in d for d in draws(temperature=5.0))
     with pytest.raises(ValueError, match="temperature must be positive"):
-        draw(temperature=0.0)
+        sample(model, vocab, temperature=0.0)
+    with pytest.raises(ValueError, match="max_length must be a positive integer"):
+        sample(model, vocab, max_length=0)
+
+
+def test_sampling_draws_from_the_softmax_of_the_scaled_logits(vocab):
+    """The first token of many seeds follows softmax(logits / T) with <UNK> removed, computed here by hand."""
+    model = LanguageModel(len(vocab), 8, cell="gru", seed=0, device="cpu")
+    with torch.no_grad():
+        model.by.copy_(torch.randn(model.by.shape, generator=torch.Generator().manual_seed(1)))
+        logits = model(torch.full((1, 1), -1))[0][:, 0, 0]
+    for temperature, avoid_unk in ((0.5, True), (2.0, False)):
+        scores = logits / temperature
+        if avoid_unk:
+            scores[vocab.unk_index] = -float("inf")
+        expected = torch.softmax(scores, dim=0).numpy()
+        firsts = [sample(model, vocab, seed=s, temperature=temperature, max_length=1, avoid_unk=avoid_unk)[0]
+                  for s in range(2000)]
+        drawn = np.bincount(firsts, minlength=len(vocab)) / len(firsts)
+        assert 0.5 * np.abs(drawn - expected).sum() < 0.06
 
 
 def test_bad_language_model_settings_are_refused(vocab):
@@ -171,5 +193,5 @@ def test_deep_one_hot_model_samples_and_rebuilds_from_its_checkpoint(vocab, tmp_
     trainer.save(tmp_path / "deep.ckpt")
     rebuilt = load_checkpoint(tmp_path / "deep.ckpt", device="cpu")["model"]
     assert rebuilt.config == model.config
-    draws = [sample(m, vocab, n_samples=3, generator=torch.Generator().manual_seed(1)) for m in (model, rebuilt)]
+    draws = [[sample(m, vocab, seed=s) for s in range(3)] for m in (model, rebuilt)]
     assert draws[0] == draws[1] and len(draws[0]) == 3

@@ -7,6 +7,8 @@ previous target, the last target is <EOS>, and -1 in the targets marks the
 padding after a shorter sequence. The loss is summed over time steps and
 averaged over the m examples, padding excluded.
 """
+import numbers
+
 import torch
 from torch import nn
 from torch.nn import functional as F
@@ -82,7 +84,7 @@ def pad_sequences(sequences, device=None):
 
 
 class LanguageModel(nn.Module):
-    """Input layer -> recurrent layer(s) -> Wy a + by -> softmax over the vocabulary.
+    """Input layer -> recurrent layer(s) -> Wya a + by -> softmax over the vocabulary.
 
     See the chapter :doc:`/book/chapters/06_language_model`.
 
@@ -127,7 +129,7 @@ class LanguageModel(nn.Module):
             if input == "embedding":
                 self.We = nn.Parameter(random_normal((n_x, V), 1.0, **factory))
             self.recurrent = make_recurrent(cell, n_x, n_a, num_layers=num_layers, **factory, **cell_options)
-            self.Wy = nn.Parameter(random_normal((V, n_a), float(n_a) ** -0.5, **factory))
+            self.Wya = nn.Parameter(random_normal((V, n_a), float(n_a) ** -0.5, **factory))
             self.by = nn.Parameter(torch.zeros(V, 1, **factory))
         self.backend = backend
 
@@ -157,12 +159,12 @@ class LanguageModel(nn.Module):
         if time_major:  # -1 picks an extra, zero, vector: nothing to mask (and differentiate) afterwards
             index = torch.where(x < 0, V, x).T
             if self.config["input"] == "one_hot":
-                return F.one_hot(index, V + 1)[..., :V].to(self.Wy.dtype)
+                return F.one_hot(index, V + 1)[..., :V].to(self.Wya.dtype)
             return F.embedding(index, torch.cat([self.We, self.We.new_zeros(self.We.shape[0], 1)], dim=1).T)
         present = (x >= 0).unsqueeze(0)
         index = x.clamp(min=0)
         if self.config["input"] == "one_hot":
-            vectors = F.one_hot(index, V).permute(2, 0, 1).to(self.Wy.dtype)
+            vectors = F.one_hot(index, V).permute(2, 0, 1).to(self.Wya.dtype)
         else:
             vectors = self.We[:, index]
         return vectors * present
@@ -186,7 +188,7 @@ class LanguageModel(nn.Module):
         Returns
         -------
         logits : Tensor, shape (V, m, T)
-            Wy a + by
+            Wya a + by
         state
             final state of the recurrent layers, the same structure for both backends
         """
@@ -194,9 +196,9 @@ class LanguageModel(nn.Module):
         if backend == "fused":
             a_tm, state = run_fused(self.recurrent, self.inputs(x, time_major=True), lengths=lengths,
                                     state0=state0, final_state=final_state)
-            return F.linear(a_tm, self.Wy, self.by[:, 0]).permute(2, 1, 0), state
+            return F.linear(a_tm, self.Wya, self.by[:, 0]).permute(2, 1, 0), state
         a, state = self.recurrent(self.inputs(x), lengths=lengths, state0=state0)
-        logits = torch.tensordot(self.Wy, a, dims=([1], [0])) + self.by.unsqueeze(-1)
+        logits = torch.tensordot(self.Wya, a, dims=([1], [0])) + self.by.unsqueeze(-1)
         return logits, (state if final_state else None)
 
     def loss(self, x, y, lengths=None, backend=None):
@@ -206,11 +208,12 @@ class LanguageModel(nn.Module):
 
 
 @torch.no_grad()
-def sample(model, vocab, n_samples=1, temperature=1.0, max_length=50, generator=None, avoid_unk=True):
-    """Draw texts from a language model, one token at a time, feeding each draw back in.
+def sample(model, vocab, seed=0, temperature=1.0, max_length=50, avoid_unk=True):
+    """Draw one sequence from a language model, one token at a time, feeding each draw back in.
 
-    The temperature T divides the logits: p_T(k) is proportional to p(k)^(1/T);
-    T < 1 sharpens the distribution, T > 1 flattens it (as in reference_impl.sampling).
+    The same shape as reference_impl.sampling.sample (the NumPy RNN): the temperature T divides the
+    logits, so p_T(k) is proportional to p(k)^(1/T); T < 1 sharpens the distribution, T > 1 flattens it.
+    For several samples, call it with several seeds; vocab.decode turns one into text.
 
     See the chapter :doc:`/book/chapters/07_sampling`.
 
@@ -220,40 +223,39 @@ def sample(model, vocab, n_samples=1, temperature=1.0, max_length=50, generator=
         a LanguageModel trained with vocab
     vocab
         reference_impl.text.Vocabulary of V tokens
-    n_samples
-        how many texts to draw at once (a batch of m = n_samples)
+    seed
+        seed of the random draws (a torch.Generator on the model's device); the same seed gives the same
+        sequence on the same device
     temperature
         positive float
     max_length
-        the most tokens per text, <EOS> included
-    generator
-        torch.Generator on the model's device, for reproducible draws
+        the most tokens to draw, <EOS> included
     avoid_unk
-        never draw <UNK>
+        never draw <UNK>: its score is -inf, which is drawing from the distribution with <UNK> removed and
+        the rest renormalised
 
     Returns
     -------
-    texts
-        list of n_samples strings
+    indices
+        list of the drawn token indices; it ends with the <EOS> index unless max_length stopped it first
     """
     if not temperature > 0:
-        raise ValueError(f"temperature must be positive, got {temperature}")
+        raise ValueError(f"temperature must be positive, got {temperature}; use a small value such as 0.01 for near-argmax")
+    if not (isinstance(max_length, numbers.Integral) and max_length >= 1):
+        raise ValueError(f"max_length must be a positive integer, got {max_length!r}")
     if len(vocab) != model.vocab_size:
         raise ValueError(f"the vocabulary has {len(vocab)} tokens but the model was built for {model.vocab_size}")
-    device = model.Wy.device
-    x = torch.full((n_samples, 1), -1, dtype=torch.long, device=device)
-    state, drawn = None, []
-    done = torch.zeros(n_samples, dtype=torch.bool, device=device)
-    for _ in range(max_length):
+    device = next(model.parameters()).device
+    generator = torch.Generator(device=device).manual_seed(int(seed))
+    x = torch.full((1, 1), -1, dtype=torch.long, device=device)  # x<1> = 0: nothing has been read yet
+    state, indices = None, []
+    while len(indices) < max_length:
         logits, state = model(x, state0=state)
-        scores = logits[:, :, 0].T / temperature
+        scores = logits[:, 0, 0] / temperature
         if avoid_unk:
-            scores[:, vocab.unk_index] = -float("inf")
-        index = torch.multinomial(torch.softmax(scores, dim=1), 1, generator=generator)
-        drawn.append(index[:, 0])
-        done |= index[:, 0] == vocab.eos_index
-        if bool(done.all()):
+            scores[vocab.unk_index] = -float("inf")
+        x = torch.multinomial(torch.softmax(scores, dim=0), 1, generator=generator).view(1, 1)
+        indices.append(int(x))
+        if indices[-1] == vocab.eos_index:
             break
-        x = index
-    columns = torch.stack(drawn, dim=1).tolist()
-    return [vocab.decode(row) for row in columns]
+    return indices
