@@ -26,10 +26,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "benchmarks"), str(ROOT / "tests")]
 
 import nbformat  # noqa: E402
 
-from grading import ASSIGNMENTS, pipeline  # noqa: E402
+from grading import ASSIGNMENTS, nbgrader_commands  # noqa: E402
 from grading.batch import grade_all  # noqa: E402
-from grading.external import assignment_packages  # noqa: E402
 from grading.sandbox import shared_jail  # noqa: E402
+from grading.scoring import assignment_packages  # noqa: E402
 from load_guard import LoadGuard, add_arguments  # noqa: E402
 from term_course import notebook  # noqa: E402
 
@@ -39,10 +39,10 @@ def make_course(target, assignment, submissions):
     (target / "solutions").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", target)
     shutil.copytree(ROOT / "solutions" / assignment, target / "solutions" / assignment)
-    pipeline.release([assignment], target)
+    nbgrader_commands.release([assignment], target)
     honest, stub = notebook(target, assignment, "student"), notebook(target, assignment, "student", blank_all=True)
     for index in range(submissions):
-        path = pipeline.submission_path(f"student{index:03d}", assignment, target)
+        path = nbgrader_commands.submission_path(f"student{index:03d}", assignment, target)
         path.parent.mkdir(parents=True)
         nbformat.write(stub if index % 4 == 3 else honest, path)
     return target
@@ -55,7 +55,7 @@ def measure(workdir, assignment, submissions, repeats, guard):
     course = shutil.copytree(template, workdir / assignment / "stock")
     guard.check()
     start = time.perf_counter()
-    pipeline.autograde(assignment, course_dir=course)
+    nbgrader_commands.autograde(assignment, course_dir=course)
     timings["stock"] = time.perf_counter() - start
     shared_jail(assignment_packages(template, assignment))  # built once, before either hardened run is timed
     runs = {1: [], 2: []}

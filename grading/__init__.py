@@ -5,8 +5,8 @@ One submission, from the LMS download to the student's feedback page:
 1. ``submissions`` imports it (or ``place`` puts it) under submitted/, with its time;
 2. ``batch`` grades it as one job (``grade``; formgrader's button through ``nbgrader_autograde``);
 3. ``repair`` mends what Jupyter's editing did to its cell metadata;
-4. ``external`` keeps only the student's answer cells (the scoring's core);
-5. ``provided`` slices the course code they may import, ``jail`` the folder the sandbox sees;
+4. ``scoring`` keeps only the student's answer cells and scores them;
+5. ``course_code`` slices the course code they may import, ``jail`` the folder the sandbox sees;
 6. ``session`` runs the cells in a sandbox (``sandbox``, ``sandbox_child``, ``seccomp``);
 7. the checks of ``checks/<assignment>.py`` call the student's functions through proxies;
 8. nbgrader's autograde records the outcomes (``gradebook_steps``) with the late penalty (``late_penalty``);
@@ -14,7 +14,7 @@ One submission, from the LMS download to the student's feedback page:
 10. ``feedback`` writes the page the student reads.
 
 ``__main__`` is the command line (``term`` its term commands), ``course_config`` reads the
-course file ``nbgrader_config.py``, and ``pipeline`` runs nbgrader's own commands.
+course file ``nbgrader_config.py``, and ``nbgrader_commands`` runs nbgrader's own commands.
 
 An assignment is declared in one place: its checks module
 ``grading/checks/<name>.py``, whose ``GRADED_TESTS`` table states its parts and

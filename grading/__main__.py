@@ -21,7 +21,7 @@ hold nbgrader_config.py) and ``--db URL`` (default: the course's gradebook).
 import argparse
 import sys
 
-from . import ASSIGNMENTS, course_config, pipeline
+from . import ASSIGNMENTS, course_config, nbgrader_commands
 from .term import TERM_COMMANDS
 
 
@@ -90,7 +90,7 @@ def main(argv=None):
     try:
         args.course = course_config.find_course(args.course)
         if args.command == "release":
-            pipeline.release(args.assignments or None, args.course, extra)
+            nbgrader_commands.release(args.assignments or None, args.course, extra)
             course_config.sync_due_dates(args.course, args.db)
             from .handouts import build_handouts  # the self-contained folder and zip of each release
 
@@ -101,7 +101,7 @@ def main(argv=None):
             return _grade(args)
         else:  # the term's commands (grading.term)
             return TERM_COMMANDS[args.command](args)
-    except (pipeline.PipelineError, course_config.CourseError, ValueError) as error:
+    except (nbgrader_commands.NbgraderError, course_config.CourseError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     return 0

@@ -1,6 +1,6 @@
 """Grade every submission of an assignment: N worker processes, a progress bar, resumable.
 
-Each submission is one job (:func:`grade_one`): score it externally (the
+Each submission is one job (:func:`grade_one`): score it (grading.scoring; the
 expensive part, in parallel), then record it through nbgrader and mark it
 finished in the table ``hardened_grading_status`` of the same gradebook
 database, with the SHA-256 of the file graded and the seed of its checks. A
@@ -50,9 +50,9 @@ from sqlalchemy import (
 )
 
 from . import sqlite_writers
-from .external import assignment_packages, record, score_file
 from .gradebook_report import extra_credit_parts
 from .sandbox import Limits, shared_jail
+from .scoring import assignment_packages, record, score_file
 from .student_text import printable
 
 MESSAGE_CHARS = 4000  # a submission's message (its notes joined) is cut to this length

@@ -226,7 +226,7 @@ def zip_per_student(course_dir, assignments, zip_dir, student=None):
 
 def _release(course_dir, assignment, student, db_url):
     """nbgrader's release_feedback; its failure as one line (the first critical or error line of its log)."""
-    from .pipeline import PipelineError, run_nbgrader
+    from .nbgrader_commands import NbgraderError, run_nbgrader
 
     folders = sorted((Path(course_dir) / "submitted").glob(f"{student or '*'}/{assignment}"))
     without = [folder.parent.name for folder in folders if not (folder / "submission_secret.txt").is_file()]
@@ -237,7 +237,7 @@ def _release(course_dir, assignment, student, db_url):
     try:
         run_nbgrader(["release_feedback", assignment] + ([f"--student={student}"] if student else []), course_dir,
                      ["--db", db_url] if db_url else [])
-    except PipelineError as error:
+    except NbgraderError as error:
         lines = [line for line in str(error).splitlines() if "CRITICAL]" in line or "ERROR]" in line] or [str(error)]
         raise CourseError(f"release_feedback of {assignment} failed: {lines[0].split('] ', 1)[-1].strip()} "
                           "(nbgrader's exchange is c.Exchange.root in nbgrader_config.py)") from None

@@ -5,7 +5,7 @@ cell the notebook lacks, so a regrade could keep old points and a reader
 (formgrader, ``status``, an export) could see half of a grading.
 :class:`SaveAutoGradesAtomically` sets every grade of the submitted notebook:
 from its cell when the notebook has one, else 0 with no manual grading
-pending; then commits once. ``python -m grading grade`` (grading.external)
+pending; then commits once. ``python -m grading grade`` (grading.scoring)
 and the course's ``nbgrader_config.py`` (formgrader's "Autograde" button, a
 plain ``nbgrader autograde``) both use it.
 

@@ -7,7 +7,7 @@ of the instructor's packages:
   pointed at the handout's own package ``course_helpers`` instead of
   ``reference_impl`` and ``grading``;
 - ``course_helpers/``: the course helpers the locked cells import, sliced by
-  :func:`grading.provided.provided_files` exactly as the grader hands them to
+  :func:`grading.course_code.provided_files` exactly as the grader hands them to
   the sandbox (never a graded answer), with the data files they read;
 - the public tests, *recorded*: at release time every check runs on its
   public inputs (seed 0) against the reference solution, and what it did is
@@ -42,7 +42,7 @@ from pathlib import Path
 import nbformat
 import numpy as np
 
-from . import provided, translation
+from . import course_code, translation
 from .checks import graded_tests
 from .messages import Table
 
@@ -245,7 +245,7 @@ def _imported_check_modules(module):
 # ---- the files of a handout --------------------------------------------------------------------
 
 
-_COURSE_IMPORT = re.compile(rf"\b{provided.COURSE_PACKAGE}\b")
+_COURSE_IMPORT = re.compile(rf"\b{course_code.COURSE_PACKAGE}\b")
 _PUBLIC_IMPORT = re.compile(r"\bgrading\.public_tests\b")
 
 
@@ -255,7 +255,7 @@ def _renamed(text):
 
 def _sliced(dotted, names, docstring):
     """The statements of module ``dotted`` that define ``names``, under a docstring of the handout's own."""
-    module = provided._Module(dotted)
+    module = course_code._Module(dotted)
     body = module.tree.body
     if ast.get_docstring(module.tree) is not None:  # its docstring speaks of the grader
         body = body[1:]
@@ -268,9 +268,9 @@ def _sliced(dotted, names, docstring):
 def helper_files(course_dir, assignment, template, language="en"):
     """{path inside the handout: text or bytes} of the package ``course_helpers``; its messages in ``language``."""
     files = {}
-    for path, content in provided.provided_files(template).items():
+    for path, content in course_code.provided_files(template).items():
         parts = Path(path).parts
-        if parts[0] != provided.COURSE_PACKAGE:
+        if parts[0] != course_code.COURSE_PACKAGE:
             continue
         target = str(Path(HELPERS, *parts[1:]))
         if isinstance(content, str):  # the grader keeps line numbers with blank lines; a student reads it
@@ -314,7 +314,7 @@ def helper_files(course_dir, assignment, template, language="en"):
 
 def requirements(template):
     """requirements.txt: NumPy, matplotlib, tqdm, and what the notebook and the helpers it imports need."""
-    needed = set(provided.required_packages(template, provided.provided_files(template)))
+    needed = set(course_code.required_packages(template, course_code.provided_files(template)))
     needed = {name for name in needed if name in REQUIREMENTS} | {"numpy", "matplotlib", "tqdm"}
     return "".join(REQUIREMENTS[name] + "\n" for name in sorted(needed))
 

@@ -4,13 +4,16 @@ As root, each sandbox (grading.sandbox) is chrooted into it: hard links to
 the interpreter, its shared libraries, the standard library (without the C
 modules a graded function never needs: ctypes, ssl, shared memory, ...) and
 the course environment's packages (numpy, matplotlib, tqdm, IPython's display
-and ipywidgets for tqdm.notebook; torch for the torch assignment) with the packages they require, the handed-out course
-files, and an empty working folder per sandbox. Nothing else: no course
-file, no gradebook, no other submission.
+and ipywidgets for tqdm.notebook; torch for the torch assignment) with the
+packages they require; a copy of the course code the locked cells import,
+sliced by grading.course_code (:meth:`Jail.provide`); and an empty working
+folder per sandbox. Nothing else: no other course file, no gradebook, no
+other submission.
 
 Without root (``jailed=False``) nothing is linked: the sandbox runs on the
 host's files, and the jail only gives it a working folder, an import folder
-of links to the same packages and matplotlib's font cache; the audit hook
+of links to the same packages, the sliced course code and matplotlib's font
+cache; the audit hook
 (grading.sandbox_child) is then what keeps it to them.
 """
 import importlib.util
@@ -144,8 +147,8 @@ def _distribution_roots(packages):
     return {root for root in roots if os.path.exists(root)}
 
 
-def _with_numpy(packages):
-    """The packages as a sorted tuple, with the course environment's (numpy carries the wire format's arrays)."""
+def _with_course_packages(packages):
+    """The packages as a sorted tuple, with the course environment's (COURSE_PACKAGES; numpy carries the wire format's arrays)."""
     return tuple(sorted(set(packages) | set(COURSE_PACKAGES)))
 
 
@@ -265,7 +268,7 @@ class Jail:
     """
 
     def __init__(self, packages=("numpy",), root=None, jailed=None):
-        self.packages = _with_numpy(packages)
+        self.packages = _with_course_packages(packages)
         self.preload = tuple(p for p in self.packages if p in _PRELOADED)
         self.jailed = isolation_level() == "jail" if jailed is None else jailed
         if not self.jailed and "torch" in self.packages:
@@ -343,7 +346,7 @@ class Jail:
         """Put the course files a notebook's locked cells import where the sandbox can import them.
 
         ``files`` maps a path (``reference_impl/activations.py``) to its text
-        or bytes (grading.provided.provided_files). Returns the folder to put
+        or bytes (grading.course_code.provided_files). Returns the folder to put
         on the sandbox's sys.path, as the sandbox sees it.
         """
         import hashlib
@@ -376,7 +379,7 @@ _shared_jails = {}
 def shared_jail(packages=("numpy",)):
     """The jail of this process for ``packages``, built on first use and removed when the process that
     built it exits (a forked worker that inherits it and exits leaves it to the others)."""
-    packages = _with_numpy(packages)
+    packages = _with_course_packages(packages)
     if packages not in _shared_jails:
         import atexit
 

@@ -5,7 +5,7 @@ the student's kernel, where the student's code can tamper with them. The
 course's ``nbgrader_config.py`` puts :class:`HardenedExecute` in its place, so
 formgrader's "Autograde" button and a plain ``nbgrader autograde`` score the
 submission as ``python -m grading grade`` does: the student's cells in the
-sandbox, the hidden checks in the grader's process (grading.external), the
+sandbox, the hidden checks in the grader's process (grading.scoring), the
 outcomes written into the test cells for nbgrader's SaveAutoGrades. The
 grading status table is updated as by ``grade``, so ``status`` tells the truth.
 
@@ -17,7 +17,7 @@ which would then hold the lock for good. This module itself imports nothing of t
 list of extra-credit parts, read without importing the checks).
 
 ``--HardenedExecute.stock=True`` restores nbgrader's own Execute: the tests
-use it as an oracle (grading.pipeline.autograde); no instructor command does.
+use it as an oracle (grading.nbgrader_commands.autograde); no instructor command does.
 """
 import json
 import subprocess
@@ -84,7 +84,7 @@ class HardenedExecute(NbGraderPreprocessor):
 def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_path):
     """Score the submission and write the outcomes into the test cells of the notebook at ``notebook_path``."""
     from .batch import file_sha256, record_status
-    from .external import ExternalResults, score_file
+    from .scoring import CheckOutcomes, score_file
 
     path = Path(course_dir) / "submitted" / student / assignment / f"{notebook_name}.ipynb"
     result = score_file(course_dir, assignment, path, student=student)
@@ -94,8 +94,8 @@ def score_into(course_dir, assignment, student, notebook_name, db_url, notebook_
     if db_url:
         record_status(db_url, assignment, student, outcome, file_sha256(path))  # `grade` then skips it
     notebook = nbformat.read(notebook_path, as_version=4)
-    external = ExternalResults(results_json=result.to_json())
-    notebook, resources = external.preprocess(notebook, {})
+    outcomes = CheckOutcomes(results_json=result.to_json())
+    notebook, resources = outcomes.preprocess(notebook, {})
     nbformat.write(notebook, notebook_path)
     return {**outcome, "extra_credit": resources["nbgrader"][EARNED]}
 

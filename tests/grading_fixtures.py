@@ -51,7 +51,7 @@ def make_course(target, db_url=None):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from grading.external import nbgrader_config
+    from grading.scoring import nbgrader_config
 
     target = Path(target)
     (target / "solutions").mkdir(parents=True)

@@ -5,7 +5,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading import ASSIGNMENTS, pipeline
+from grading import ASSIGNMENTS, nbgrader_commands
 
 REPO = Path(__file__).resolve().parent.parent
 SOURCES = [name for name in ASSIGNMENTS if (REPO / "solutions" / name / f"{name}.ipynb").exists()]
@@ -20,7 +20,7 @@ def test_committed_releases_match_freshly_generated_ones(tmp_path):
     course = tmp_path / "course"
     shutil.copytree(REPO / "solutions", course / "solutions")
     shutil.copy(REPO / "nbgrader_config.py", course)
-    pipeline.release(None, course)
+    nbgrader_commands.release(None, course)
     for name in SOURCES:
         fresh = course / "assignments" / name / f"{name}.ipynb"
         committed = REPO / "assignments" / name / f"{name}.ipynb"

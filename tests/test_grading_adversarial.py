@@ -11,8 +11,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from grading.external import score_notebook
 from grading.sandbox import Jail, isolation_level
+from grading.scoring import score_notebook
 from grading.session import Handle, Session
 from grading_fixtures import ASSIGNMENT, SOURCE, TEST_LIMITS, TRICKS, build_submission, expected_score
 

@@ -2,7 +2,7 @@
 
 tests/test_grading_pipeline.py grades these submissions with stock nbgrader
 (hidden tests in the student's kernel). Here each is scored by
-grading.external: the student's cells in the sandbox, the checks in this
+grading.scoring: the student's cells in the sandbox, the checks in this
 process. Both must give every part the same points. The sandbox gets only
 the course code the locked cells import, sliced to what they use; these
 tests check that it runs there and that no reference answer comes with it.
@@ -17,9 +17,9 @@ import pytest
 import reference_impl
 from grading import ASSIGNMENTS
 from grading.checks import graded_tests
-from grading.external import score_notebook
-from grading.provided import _parse, _requests_of, locked_code, provided_files, required_packages
+from grading.course_code import _parse, _requests_of, locked_code, provided_files, required_packages
 from grading.sandbox import Limits, shared_jail
+from grading.scoring import score_notebook
 from grading.session import Session
 from submissions import make_submission, submission_cases
 

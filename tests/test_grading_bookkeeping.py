@@ -66,7 +66,7 @@ def feedback_html(course, student):
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from grading.external import nbgrader_config
+    from grading.scoring import nbgrader_config
 
     config = nbgrader_config(course)
     outcome = NbGraderAPI(CourseDirectory(config=config), config=config).generate_feedback(ASSIGNMENT, student,
@@ -132,7 +132,7 @@ def test_deleted_test_cells_are_restored_and_cost_no_points(course):
 
 
 def test_formgraders_autograde_also_repairs_copied_cells_and_restores_deleted_ones(course):
-    from grading.pipeline import run_nbgrader
+    from grading.nbgrader_commands import run_nbgrader
 
     shutil.copy(ROOT / "nbgrader_config.py", course)  # this checkout's settings, whatever the shared template holds
     honest = build_submission("honest")
@@ -276,7 +276,7 @@ def test_student_text_cannot_forge_summary_lines_or_feedback_markup(course):
 
 
 def test_an_oversized_notebook_is_a_recorded_error_and_the_batch_goes_on(course):
-    from grading.external import MAX_NOTEBOOK_BYTES
+    from grading.scoring import MAX_NOTEBOOK_BYTES
 
     honest = build_submission("honest")
     bloated = copy.deepcopy(honest)  # one printed output bigger than any notebook needs

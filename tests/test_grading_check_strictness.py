@@ -27,8 +27,8 @@ from grading.checks import (
     submission_seed,
     torch_lstm_lm,
 )
-from grading.external import score_notebook
 from grading.sandbox import Limits
+from grading.scoring import score_notebook
 from submissions import make_submission, submission_cases
 from submissions.strict import STRICT
 

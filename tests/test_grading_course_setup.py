@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 import grading
-from grading import pipeline
+from grading import nbgrader_commands
 from grading.gradebook_report import explain
 from grading.late_penalty import LatePenalty
 from grading.submissions import LMS_PATTERNS, base_name, find_notebooks
@@ -42,17 +42,17 @@ def test_release_takes_the_points_from_the_checks_module(tmp_path):
     cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relative_error")
     cell.metadata["nbgrader"]["points"] = 99
     nbformat.write(notebook, path)
-    assert pipeline.points_from_checks(course, RNN) == ["relative_error"]
+    assert nbgrader_commands.points_from_checks(course, RNN) == ["relative_error"]
     restored = nbformat.read(path, as_version=4)
     assert [c.metadata["nbgrader"]["points"] for c in restored.cells
             if c.metadata.get("nbgrader", {}).get("grade_id") == "relative_error"] == [1]
-    assert pipeline.points_from_checks(course, RNN) == []
+    assert nbgrader_commands.points_from_checks(course, RNN) == []
     cell = next(c for c in restored.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relative_error")
     cell.metadata["nbgrader"]["grade_id"] = "relative_error_renamed"
     nbformat.write(restored, path)
-    with pytest.raises(pipeline.PipelineError, match=r"without a check .*'relative_error_renamed'.*"
+    with pytest.raises(nbgrader_commands.NbgraderError, match=r"without a check .*'relative_error_renamed'.*"
                                                      r"without a test cell .*'relative_error'"):
-        pipeline.points_from_checks(course, RNN)
+        nbgrader_commands.points_from_checks(course, RNN)
 
 
 DUE = datetime.datetime(2027, 2, 5, 23, 59)
@@ -139,7 +139,7 @@ def test_a_time_zone_that_does_not_exist_is_a_clear_error(tmp_path):
 
 
 def test_status_gives_nbgraders_real_reason(tmp_path):
-    from grading.external import record, unreadable_result
+    from grading.scoring import record, unreadable_result
 
     course = tmp_path / "course"
     (course / "submitted" / "s1" / RNN).mkdir(parents=True)

@@ -12,7 +12,7 @@ import shutil
 import nbformat
 import pytest
 
-from grading import pipeline
+from grading import nbgrader_commands
 from grading.checks import graded_tests
 from grading.gradebook_report import records
 from term_course import GRU, REPO, notebook
@@ -28,9 +28,9 @@ def course(tmp_path_factory):
     shutil.copy(REPO / "nbgrader_config.py", course)
     mathjax = "node_modules/mathjax/es5"  # the course's MathJax, as in the repository (Jupyter serves no link out)
     shutil.copytree(REPO / mathjax, course / mathjax, copy_function=os.link)
-    pipeline.release([GRU], course)
+    nbgrader_commands.release([GRU], course)
     for student, variant in (("full", "full"), ("no_peephole", "no_peephole"), ("button", "full")):
-        path = pipeline.submission_path(student, GRU, course)
+        path = nbgrader_commands.submission_path(student, GRU, course)
         path.parent.mkdir(parents=True)
         nbformat.write(notebook(course, GRU, student, variant), path)
     return course
@@ -85,9 +85,9 @@ def test_grade_records_the_peephole_points_as_extra_credit(course, student, earn
 
 def test_plain_nbgrader_autograde_and_the_stock_oracle_record_it_the_same_way(course):
     automatic, maximum, extra = _expected(True)
-    pipeline.run_nbgrader(["autograde", GRU, "--student=button", "--force"], course)  # formgrader's button
+    nbgrader_commands.run_nbgrader(["autograde", GRU, "--student=button", "--force"], course)  # formgrader's button
     assert _nbgrader_view(course, "button") == (automatic + extra, maximum, (0.0, extra, 0.0))
-    pipeline.autograde(GRU, student="button", course_dir=course)  # hidden tests in the kernel
+    nbgrader_commands.autograde(GRU, student="button", course_dir=course)  # hidden tests in the kernel
     assert _nbgrader_view(course, "button") == (automatic + extra, maximum, (0.0, extra, 0.0))
 
 

@@ -5,8 +5,8 @@ import nbformat
 import pytest
 
 from grading.batch import finished, grade_all, grade_one
-from grading.external import score_notebook
 from grading.sandbox import Limits
+from grading.scoring import score_notebook
 from grading_fixtures import (
     ASSIGNMENT,
     SOURCE,
@@ -55,7 +55,7 @@ def test_a_crash_keeps_the_passed_parts_and_the_feedback_says_why_without_hidden
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from grading.external import nbgrader_config
+    from grading.scoring import nbgrader_config
 
     submit(course, "looper", build_submission("infinite_loop"))
     outcome = grade_one(course, ASSIGNMENT, "looper", limits=TEST_LIMITS)

@@ -14,7 +14,7 @@ import time
 import nbformat
 
 from grading import __main__ as cli
-from grading.pipeline import run_nbgrader
+from grading.nbgrader_commands import run_nbgrader
 from term_course import REPO, RNN, notebook
 
 COURSE_ID = "sequence-models"  # c.CourseDirectory.course_id of the course file

@@ -1,4 +1,4 @@
-"""The instructor pipeline end to end, with real nbgrader runs.
+"""nbgrader's own commands (grading.nbgrader_commands) end to end, with real nbgrader runs.
 
 One autograde run grades, for every assignment, a batch of submissions in a
 temporary copy of the course: the instructor's solution, the blank release,
@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from nbgrader.api import Gradebook
 
-from grading import ASSIGNMENTS, pipeline
+from grading import ASSIGNMENTS, nbgrader_commands
 from grading.checks import graded_tests
 from submissions import make_submission, submission_cases
 
@@ -59,17 +59,17 @@ def test_each_submission_loses_the_points_of_exactly_the_parts_it_breaks(tmp_pat
     course = tmp_path / "course"
     shutil.copytree(REPO / "solutions", course / "solutions")
     shutil.copy(REPO / "nbgrader_config.py", course)
-    pipeline.release(None, course)
+    nbgrader_commands.release(None, course)
     expected = {}
     for assignment in SOURCES:
         points = _autograded_cells(nbformat.read(course / "solutions" / assignment / f"{assignment}.ipynb", as_version=4))
         for student, (notebook, broken) in _submissions(course, assignment).items():
-            path = pipeline.submission_path(student, assignment, course)
+            path = nbgrader_commands.submission_path(student, assignment, course)
             path.parent.mkdir(parents=True)
             nbformat.write(notebook, path)
             expected[student, assignment] = {gid: 0.0 if gid in broken else float(p) for gid, p in points.items()}
 
-    pipeline.autograde(None, course_dir=course)
+    nbgrader_commands.autograde(None, course_dir=course)
 
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
         for (student, assignment), scores in expected.items():
@@ -78,12 +78,12 @@ def test_each_submission_loses_the_points_of_exactly_the_parts_it_breaks(tmp_pat
             recorded = {grade.name: grade.score for grade in notebook.grades if grade.cell.cell_type == "code"}
             assert recorded == scores, f"{assignment}: {student}"
 
-    pipeline.feedback(None, course_dir=course)
+    nbgrader_commands.feedback(None, course_dir=course)
     for student, assignment in expected:
         html = (course / "feedback" / student / assignment / f"{assignment}.html").read_text()
         assert "run_hidden_check" not in html and "HIDDEN TESTS" not in html
 
-    with open(pipeline.export(tmp_path / "grades.csv", course)) as handle:
+    with open(nbgrader_commands.export(tmp_path / "grades.csv", course)) as handle:
         rows = {(row["student_id"], row["assignment"]): row for row in csv.DictReader(handle)}
     students = {student for student, _ in expected}
     assert sorted(rows) == sorted((student, assignment) for student in students for assignment in SOURCES)

@@ -9,7 +9,7 @@ subprocess, then again with ``--force``. The tests assert
   variant: full for honest work, 0 exactly for the parts a wrong variant
   breaks and full for the others;
 - that stock ``nbgrader autograde`` (hidden tests in the student's kernel,
-  grading.pipeline.autograde) gives no honest variant more points on any part;
+  grading.nbgrader_commands.autograde) gives no honest variant more points on any part;
 - that the second grading of the same files records identical points and
   messages.
 
@@ -32,7 +32,7 @@ import nbformat
 import pytest
 
 import realistic
-from grading import ASSIGNMENTS, pipeline
+from grading import ASSIGNMENTS, nbgrader_commands
 
 ROOT = Path(__file__).resolve().parent.parent
 # a whole batch: ~25 submissions, the torch assignment ~10 s each on two workers
@@ -59,7 +59,7 @@ def _make_course(target, assignment):
     (target / "solutions").mkdir(parents=True)
     shutil.copy(ROOT / "nbgrader_config.py", target)
     shutil.copytree(ROOT / "solutions" / assignment, target / "solutions" / assignment)
-    pipeline.release([assignment], target)
+    nbgrader_commands.release([assignment], target)
     return target
 
 
@@ -71,7 +71,7 @@ def _submissions(assignment, variants, course):
 def _place(course, assignment, students):
     """Each notebook of ``students`` ({name: notebook}) where nbgrader looks for that student's submission."""
     for student, notebook in students.items():
-        path = pipeline.submission_path(student, assignment, course)
+        path = nbgrader_commands.submission_path(student, assignment, course)
         path.parent.mkdir(parents=True)
         nbformat.write(notebook, path)
 
@@ -152,8 +152,8 @@ def _stock_autograde(course, assignment, students):
     for run in runs:
         _place(course, assignment, {run["student"]: students[run["student"]]} if "student" in run else {})
         try:
-            log.append(pipeline.autograde(course_dir=course, **run))
-        except pipeline.PipelineError as error:
+            log.append(nbgrader_commands.autograde(course_dir=course, **run))
+        except nbgrader_commands.NbgraderError as error:
             log.append(str(error))
     return "\n".join(log)
 

@@ -22,7 +22,6 @@ import pytest
 
 from grading import ASSIGNMENTS
 from grading.checks import graded_tests
-from grading.external import extract_cells, score_notebook
 from grading.handouts import HANDOUT_ONLY_CELLS, handout_notebook
 from grading.magics import translate
 from grading.sandbox import (
@@ -35,6 +34,7 @@ from grading.sandbox import (
     remove_tree,
     shared_jail,
 )
+from grading.scoring import extract_cells, score_notebook
 from grading.session import Handle, HandleTuple, Session, StaleHandle, mutation_message
 from grading_fixtures import TEST_LIMITS
 from submissions import make_submission

@@ -63,7 +63,7 @@ def test_a_script_in_a_written_answer_does_not_run_in_the_feedback_page(graded_c
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    from grading.external import nbgrader_config
+    from grading.scoring import nbgrader_config
 
     config = nbgrader_config(graded_course)
     api = NbGraderAPI(CourseDirectory(config=config), config=config)

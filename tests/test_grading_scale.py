@@ -47,7 +47,7 @@ def test_batch_workers_and_a_dask_cluster_grade_into_one_postgresql_gradebook(po
     from nbgrader.coursedir import CourseDirectory
 
     from grading.distributed import grade_all_dask, local_cluster
-    from grading.external import nbgrader_config
+    from grading.scoring import nbgrader_config
 
     course = make_course(tmp_path / "course", db_url=postgres_url)
     few = {"honest": "honest", "partial": "write_gradebook"}
@@ -78,7 +78,7 @@ def test_the_plain_nbgrader_commands_work_on_a_postgresql_gradebook(postgres_url
 
     from sqlalchemy import create_engine, text
 
-    from grading import pipeline
+    from grading import nbgrader_commands
     from grading_fixtures import ROOT, SOURCE
 
     with create_engine(postgres_url, isolation_level="AUTOCOMMIT").connect() as connection:
@@ -88,12 +88,12 @@ def test_the_plain_nbgrader_commands_work_on_a_postgresql_gradebook(postgres_url
     shutil.copytree(SOURCE.parent, course / "solutions" / ASSIGNMENT)
     shutil.copy(ROOT / "nbgrader_config.py", course)
     database = ["--db", url]
-    pipeline.release([ASSIGNMENT], course, database)
-    pipeline.place("honest", ASSIGNMENT, SOURCE, course)
-    pipeline.place("blank", ASSIGNMENT, course / "assignments" / ASSIGNMENT / SOURCE.name, course)
-    pipeline.autograde(ASSIGNMENT, course_dir=course, extra_args=database)
-    pipeline.feedback(ASSIGNMENT, course_dir=course, extra_args=database)
-    with open(pipeline.export(tmp_path / "grades.csv", course, database)) as handle:
+    nbgrader_commands.release([ASSIGNMENT], course, database)
+    nbgrader_commands.place("honest", ASSIGNMENT, SOURCE, course)
+    nbgrader_commands.place("blank", ASSIGNMENT, course / "assignments" / ASSIGNMENT / SOURCE.name, course)
+    nbgrader_commands.autograde(ASSIGNMENT, course_dir=course, extra_args=database)
+    nbgrader_commands.feedback(ASSIGNMENT, course_dir=course, extra_args=database)
+    with open(nbgrader_commands.export(tmp_path / "grades.csv", course, database)) as handle:
         scores = {row["student_id"]: float(row["score"]) for row in csv.DictReader(handle)}
     assert scores == {"honest": float(sum(t.points for t in graded_tests(ASSIGNMENT).values())), "blank": 0.0}
     assert (course / "feedback" / "honest" / ASSIGNMENT / f"{ASSIGNMENT}.html").is_file()

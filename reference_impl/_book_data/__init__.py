@@ -4,7 +4,7 @@ A chapter opened alone (Colab, Binder, a downloaded notebook) has no book
 folder next to it, only the library installed from its wheel, so the files a
 chapter reads live here and are read through importlib.resources, which finds
 them wherever the package is installed. Private: the API reference leaves it
-out, and grading.provided never hands it out (it copies only the data folders
+out, and grading.course_code never hands it out (it copies only the data folders
 of a module's package that have no ``__init__.py``), so neither a handout nor
 the grading sandbox holds these files. Where each file comes from: README.md.
 """

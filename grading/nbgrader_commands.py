@@ -2,7 +2,7 @@
 
 Every function runs one ``nbgrader`` command in the course directory (where
 ``nbgrader_config.py`` sets the folders, the gradebook, the timeouts and the
-stderr policy) and raises ``PipelineError`` with nbgrader's log when it
+stderr policy) and raises ``NbgraderError`` with nbgrader's log when it
 fails. ``extra_args`` go to nbgrader unchanged, e.g. ``["--db", url]``.
 
 ``release`` first writes each part's points from the assignment's checks
@@ -20,8 +20,9 @@ from . import ASSIGNMENTS
 COURSE_ROOT = Path(__file__).resolve().parent.parent
 
 
-class PipelineError(RuntimeError):
-    """An nbgrader command failed; the message holds the end of its log."""
+class NbgraderError(RuntimeError):
+    """An nbgrader command failed (the message holds the end of its log), or a notebook's test cells and its
+    checks module do not match."""
 
 
 def _require_assignment(assignment):
@@ -39,7 +40,7 @@ def run_nbgrader(args, course_dir=COURSE_ROOT, extra_args=()):
     result = subprocess.run(command, cwd=course_dir, capture_output=True, text=True, env=env)
     log = result.stdout + result.stderr
     if result.returncode != 0:
-        raise PipelineError(f"{' '.join(command[2:])} failed (exit {result.returncode}):\n{log[-4000:]}")
+        raise NbgraderError(f"{' '.join(command[2:])} failed (exit {result.returncode}):\n{log[-4000:]}")
     return log
 
 
@@ -60,7 +61,7 @@ def points_from_checks(course_dir, assignment):
              if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("grade")
              and not cell.metadata["nbgrader"].get("solution")}
     if set(cells) != set(tests):
-        raise PipelineError(f"{assignment}: test cells without a check in grading/checks/{assignment}.py: "
+        raise NbgraderError(f"{assignment}: test cells without a check in grading/checks/{assignment}.py: "
                             f"{sorted(set(cells) - set(tests))}; checks without a test cell in {path.name}: "
                             f"{sorted(set(tests) - set(cells))}")
     changed = [gid for gid, cell in cells.items() if cell.metadata["nbgrader"]["points"] != tests[gid].points]

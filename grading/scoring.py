@@ -14,7 +14,7 @@ themselves. Here:
    returns plain data, which the check compares with ``reference_impl``.
 3. :func:`record` runs nbgrader's own autograde (its gradebook records, the
    submission copy, locked-cell restoration, late penalties) with the kernel
-   execution replaced by :class:`ExternalResults`, which writes each check's
+   execution replaced by :class:`CheckOutcomes`, which writes each check's
    outcome into its test cell (nothing for a pass, an error with the check's
    message for a failure) and removes the hidden-test source. nbgrader's
    ``SaveAutoGrades`` then stores exactly these outcomes as the auto scores,
@@ -35,9 +35,9 @@ from traitlets import Unicode
 from . import declared_extra_credit
 from .cells import nbgrader_metadata
 from .checks import CheckFailed, graded_tests, submission_seed
+from .course_code import provided_files, required_packages
 from .gradebook_steps import EARNED, SaveAutoGradesAtomically
 from .handouts import HANDOUT_ONLY_CELLS
-from .provided import provided_files, required_packages
 from .repair import RepairCells, missing_graded_cells, repair_metadata
 from .sandbox import DeadlineExceeded, Limits, SandboxDied, shared_jail
 from .session import Session
@@ -69,7 +69,7 @@ class NotebookResult:
     seed: int = None  # the seed the checks drew their inputs from (checks.submission_seed); None if none ran
     skipped: list = field(default_factory=list)  # IPython lines (magics, shell escapes) not run when graded
     # the language of the handout the notebook came from (translation.language_of): it selects the text of
-    # the feedback (ExternalResults), never which checks run
+    # the feedback (CheckOutcomes), never which checks run
     language: str = None
 
     @property
@@ -250,8 +250,8 @@ except ImportError:  # nbgrader is in the "grading" extra; scoring alone does no
     NbGraderPreprocessor = object
 
 
-class ExternalResults(NbGraderPreprocessor):
-    """Takes the place of nbgrader's Execute: test cells get the external checks' outcomes.
+class CheckOutcomes(NbGraderPreprocessor):
+    """Takes the place of nbgrader's Execute: test cells get the outcomes of :func:`score_notebook`'s checks.
 
     A passed part leaves its test cell without output (nbgrader: full
     points); a failed one gets an error output carrying the check's message
@@ -309,7 +309,7 @@ def _reading_only(preprocessor):
 
 
 def nbgrader_config(course_dir, db_url=None, results_json=None):
-    """The course's nbgrader_config.py with kernel execution replaced by ExternalResults."""
+    """The course's nbgrader_config.py with kernel execution replaced by CheckOutcomes."""
     from nbconvert.preprocessors import ClearMetadataPreprocessor
     from nbgrader.preprocessors import (
         AssignLatePenalties,
@@ -336,11 +336,11 @@ def nbgrader_config(course_dir, db_url=None, results_json=None):
     config.Autograde.sanitize_preprocessors = [RepairCells, ClearOutput, DeduplicateIds,
                                                _reading_only(OverwriteKernelspec), _reading_only(OverwriteCells),
                                                CheckCellMetadata]
-    config.Autograde.autograde_preprocessors = [ExternalResults, ClearMetadataPreprocessor, LimitOutput,
+    config.Autograde.autograde_preprocessors = [CheckOutcomes, ClearMetadataPreprocessor, LimitOutput,
                                                 SaveAutoGradesAtomically, AssignLatePenalties,
                                                 CheckCellMetadata]
     if results_json is not None:
-        config.ExternalResults.results_json = results_json
+        config.CheckOutcomes.results_json = results_json
     return config
 
 
