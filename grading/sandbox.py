@@ -4,9 +4,11 @@ When the grader runs as root (the course machines and CI do), each sandbox is
 a process that
 
 - is chrooted into a *jail* (grading.jail): a folder holding hard links to the
-  interpreter, its shared libraries, the standard library and the course
-  environment's packages, and nothing else: no course files, no gradebook, no
-  other submission;
+  interpreter, its shared libraries, the standard library, the course
+  environment's packages (NumPy, Matplotlib, tqdm, IPython's display and
+  ipywidgets; PyTorch for the torch assignment) and the course code the locked
+  cells import, sliced by grading.course_code; nothing else: no other course
+  file, no gradebook, no other submission;
 - runs under a user id of its own (``UID_BASE + pid``), so that it can read
   nothing outside the jail, write only its empty working folder, and every
   process it manages to start can be found and killed by that uid;

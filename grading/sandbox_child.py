@@ -1,8 +1,9 @@
 """The program that runs inside the sandbox, and the wire format of both sides.
 
 grading.sandbox starts it as ``python -I -S -c <this file's source>`` in an
-empty working folder; it can import the standard library and the packages of
-its jail, nothing of this course. It executes the student's cells in one
+empty working folder; it can import the standard library, the packages of its
+jail and the handed-out course code (grading.course_code), nothing else of this
+course. It executes the student's cells in one
 namespace and answers calls of the functions they define. Requests and
 replies are frames of :func:`encode`, which carries only plain data (None,
 bools, numbers, strings, lists, tuples, dicts, numeric NumPy arrays and
