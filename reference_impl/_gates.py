@@ -38,12 +38,12 @@ def gate_parameter_shapes(gates, n_x, n_a, n_y=None, vectors=()):
     Arguments:
     gates -- gate letters, e.g. ("f", "i", "c", "o")
     n_x, n_a -- input and hidden sizes
-    n_y -- output size; None for a cell without an output layer (no Wy, by)
+    n_y -- output size; None for a cell without an output layer (no Wya, by)
     vectors -- names of extra elementwise weights of shape (n_a, 1), e.g. peepholes
 
     Returns:
     shapes -- dict name -> shape: W<g> (n_a, n_a + n_x), b<g> (n_a, 1), each vector (n_a, 1),
-              Wy (n_y, n_a) and by (n_y, 1)
+              Wya (n_y, n_a) and by (n_y, 1)
     """
     shapes = {}
     for g in gates:
@@ -52,7 +52,7 @@ def gate_parameter_shapes(gates, n_x, n_a, n_y=None, vectors=()):
     for name in vectors:
         shapes[name] = (n_a, 1)
     if n_y is not None:
-        shapes["Wy"] = (n_y, n_a)
+        shapes["Wya"] = (n_y, n_a)
         shapes["by"] = (n_y, 1)
     return shapes
 
@@ -74,7 +74,7 @@ def initialize_from_shapes(shapes, seed, bias_values=None):
 
 
 def check_gate_parameters(parameters, gates, vectors=()):
-    """Validate a gated cell's parameter dict; Wy and by are optional (both or neither).
+    """Validate a gated cell's parameter dict; Wya and by are optional (both or neither).
 
     Returns:
     n_x, n_a -- the sizes the parameters imply
@@ -86,9 +86,9 @@ def check_gate_parameters(parameters, gates, vectors=()):
     if n_x < 1:
         raise ValueError(f"parameters['{first}'] must have shape (n_a, n_a + n_x) with n_x >= 1, got {(n_a, width)}")
     n_y = None
-    if "Wy" in parameters or "by" in parameters:
-        require_keys("parameters", parameters, ("Wy", "by"))
-        n_y = require_shape("parameters['Wy']", parameters["Wy"], (None, n_a)).shape[0]
+    if "Wya" in parameters or "by" in parameters:
+        require_keys("parameters", parameters, ("Wya", "by"))
+        n_y = require_shape("parameters['Wya']", parameters["Wya"], (None, n_a)).shape[0]
     for name, shape in gate_parameter_shapes(gates, n_x, n_a, n_y, vectors).items():
         require_shape(f"parameters['{name}']", parameters[name], shape)
     return n_x, n_a
@@ -175,10 +175,10 @@ def input_backward(dz_steps, x_steps, W_x):
 
 
 def softmax_predictions(a, parameters):
-    """softmax(Wy a + by) when the parameters have an output layer, else None.
+    """softmax(Wya a + by) when the parameters have an output layer, else None.
 
     a -- shape (n_a, m) or (n_a, m, T)
     """
-    if "Wy" not in parameters:
+    if "Wya" not in parameters:
         return None
-    return output_forward(a, parameters["Wy"], parameters["by"], "softmax")[0]
+    return output_forward(a, parameters["Wya"], parameters["by"], "softmax")[0]

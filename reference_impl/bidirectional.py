@@ -7,7 +7,7 @@ sees the whole sentence:
 
 .. math::
 
-    \hat y^{<t>} = g(W_y [\overrightarrow{a}^{<t>}; \overleftarrow{a}^{<t>}] + b_y)
+    \hat y^{<t>} = g(W_{ya} [\overrightarrow{a}^{<t>}; \overleftarrow{a}^{<t>}] + b_y)
 
 The price: the whole sequence must be known before the first output, so a
 BRNN suits text that is already written, not speech that is still arriving.
@@ -50,7 +50,7 @@ class BRNNCache(NamedTuple):
     """
 
     layer_cache: BidirectionalCache
-    output_cache: tuple  #: OutputCache of ŷ = g(Wy [a→; a←] + by)
+    output_cache: tuple  #: OutputCache of ŷ = g(Wya [a→; a←] + by)
 
 
 def _check_pair(parameters):
@@ -131,18 +131,18 @@ def bidirectional_backward(da, cache):
 
 
 def initialize_brnn_parameters(cell, n_x, n_a, n_y, seed=0, **options):
-    """BRNN parameters: dict with forward, backward (recurrent dicts), Wy (n_y, 2 n_a), by (n_y, 1).
+    """BRNN parameters: dict with forward, backward (recurrent dicts), Wya (n_y, 2 n_a), by (n_y, 1).
 
     See the chapter :doc:`/book/chapters/11_bidirectional`.
     """
     forward_parameters, backward_parameters = initialize_bidirectional_parameters(cell, n_x, n_a, seed, **options)
-    parameters = initialize_from_shapes({"Wy": (n_y, 2 * n_a), "by": (n_y, 1)}, seed + 2)
+    parameters = initialize_from_shapes({"Wya": (n_y, 2 * n_a), "by": (n_y, 1)}, seed + 2)
     parameters.update(forward=forward_parameters, backward=backward_parameters)
     return parameters
 
 
 def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
-    """Predictions of a BRNN, ŷ<t> = g(Wy [a→<t>; a←<t>] + by) at every step.
+    """Predictions of a BRNN, ŷ<t> = g(Wya [a→<t>; a←<t>] + by) at every step.
 
     See the chapter :doc:`/book/chapters/11_bidirectional`.
 
@@ -153,7 +153,7 @@ def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
     x : ndarray, shape (n_x, m, T_x)
         inputs
     parameters : dict
-        with forward, backward (recurrent parameter dicts), Wy (n_y, 2 n_a), by (n_y, 1)
+        with forward, backward (recurrent parameter dicts), Wya (n_y, 2 n_a), by (n_y, 1)
     activation
         g: "sigmoid" (a yes/no tag per step) or "softmax" (k classes)
 
@@ -164,12 +164,12 @@ def brnn_forward(cell, x, parameters, activation="sigmoid", **options):
         (layer_cache, output_cache), for :func:`brnn_backward`
     """
     a, layer_cache = bidirectional_forward(cell, x, (parameters["forward"], parameters["backward"]), **options)
-    y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
+    y_pred, output_cache = output_forward(a, parameters["Wya"], parameters["by"], activation)
     return y_pred, BRNNCache(layer_cache, output_cache)
 
 
 def brnn_backward(dz, cache):
-    """Gradients of brnn_forward given dz, the gradient with respect to Wy [a→; a←] + by.
+    """Gradients of brnn_forward given dz, the gradient with respect to Wya [a→; a←] + by.
 
     See the chapter :doc:`/book/chapters/11_bidirectional`.
 
@@ -183,11 +183,10 @@ def brnn_backward(dz, cache):
     Returns
     -------
     gradients : dict
-        with dx (n_x, m, T_x), dWy, dby, and dforward, dbackward (dicts with "d" + name for every recurrent
+        with dx (n_x, m, T_x), dWya, dby, and dforward, dbackward (dicts with "d" + name for every recurrent
         parameter)
     """
     head = output_backward(dz, cache.output_cache)
-    grads = bidirectional_backward(head["da"], cache.layer_cache)
+    grads = bidirectional_backward(head.pop("da"), cache.layer_cache)
     forward_grads, backward_grads = grads["dparameters"]
-    return {"dx": grads["dx"], "dforward": forward_grads, "dbackward": backward_grads,
-            "dWy": head["dWya"], "dby": head["dby"]}
+    return {"dx": grads["dx"], "dforward": forward_grads, "dbackward": backward_grads, **head}

@@ -5,7 +5,7 @@ In the notes' notation, layer l at time t combines its own past and the layer be
 .. math::
 
     a^{[l]<t>} &= g(W_a^{[l]} [a^{[l]<t-1>}; a^{[l-1]<t>}] + b_a^{[l]}), \qquad a^{[0]<t>} = x^{<t>} \\
-    \hat y^{<t>} &= g_y(W_y a^{[L]<t>} + b_y)
+    \hat y^{<t>} &= g_y(W_{ya} a^{[L]<t>} + b_y)
 
 Each layer can be any cell, and can be bidirectional: a bidirectional layer
 passes [a→[l]<t>; a←[l]<t>] (2 n_a rows) up to the next one, as
@@ -42,7 +42,7 @@ class DeepRNNCache(NamedTuple):
     """
 
     stack_cache: list  #: deep_forward's cache, one DeepLayerCache per layer
-    output_cache: tuple  #: OutputCache of ŷ = g(Wy a[L] + by)
+    output_cache: tuple  #: OutputCache of ŷ = g(Wya a[L] + by)
 
 
 
@@ -70,7 +70,7 @@ def initialize_deep_parameters(cell, n_x, n_a, n_y, n_layers, bidirectional=Fals
     Returns
     -------
     parameters : dict
-        with layers (list of L dicts, or of (forward, backward) pairs), Wy (n_y, n_a or 2 n_a), by (n_y, 1)
+        with layers (list of L dicts, or of (forward, backward) pairs), Wya (n_y, n_a or 2 n_a), by (n_y, 1)
     """
     if not (isinstance(n_layers, int) and n_layers >= 1):
         raise ValueError(f"n_layers must be a positive integer, got {n_layers!r}")
@@ -82,7 +82,7 @@ def initialize_deep_parameters(cell, n_x, n_a, n_y, n_layers, bidirectional=Fals
             layers.append(initialize_bidirectional_parameters(cell, n_in, n_a, seed + 10 * l, **options))
         else:
             layers.append(initialize_layer_parameters(cell, n_in, n_a, seed + 10 * l, **options))
-    parameters = initialize_from_shapes({"Wy": (n_y, width), "by": (n_y, 1)}, seed + 10 * n_layers)
+    parameters = initialize_from_shapes({"Wya": (n_y, width), "by": (n_y, 1)}, seed + 10 * n_layers)
     parameters["layers"] = layers
     return parameters
 
@@ -147,7 +147,7 @@ def deep_backward(da, cache):
 
 
 def deep_rnn_forward(cell, x, parameters, activation="softmax", **options):
-    """Predictions of a deep RNN, ŷ<t> = g(Wy a[L]<t> + by) at every step.
+    """Predictions of a deep RNN, ŷ<t> = g(Wya a[L]<t> + by) at every step.
 
     See the chapter :doc:`/book/chapters/12_deep_rnn`.
 
@@ -158,7 +158,7 @@ def deep_rnn_forward(cell, x, parameters, activation="softmax", **options):
     x : ndarray, shape (n_x, m, T_x)
         inputs
     parameters : dict
-        with layers (see deep_forward), Wy, by
+        with layers (see deep_forward), Wya, by
     activation
         "softmax" or "sigmoid"
 
@@ -169,21 +169,21 @@ def deep_rnn_forward(cell, x, parameters, activation="softmax", **options):
         (stack_cache, output_cache), for :func:`deep_rnn_backward`
     """
     a, stack_cache = deep_forward(cell, x, parameters["layers"], **options)
-    y_pred, output_cache = output_forward(a, parameters["Wy"], parameters["by"], activation)
+    y_pred, output_cache = output_forward(a, parameters["Wya"], parameters["by"], activation)
     return y_pred, DeepRNNCache(stack_cache, output_cache)
 
 
 def deep_rnn_backward(dz, cache):
-    """Gradients of deep_rnn_forward given dz, the gradient with respect to Wy a[L] + by.
+    """Gradients of deep_rnn_forward given dz, the gradient with respect to Wya a[L] + by.
 
     See the chapter :doc:`/book/chapters/12_deep_rnn`.
 
     Returns
     -------
     gradients : dict
-        with dx, dlayers (as deep_backward), dWy, dby
+        with dx, dlayers (as deep_backward), dWya, dby
     """
     head = output_backward(dz, cache.output_cache)
-    grads = deep_backward(head["da"], cache.stack_cache)
-    grads.update(dWy=head["dWya"], dby=head["dby"])
+    grads = deep_backward(head.pop("da"), cache.stack_cache)
+    grads.update(head)  # dWya, dby
     return grads

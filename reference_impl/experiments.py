@@ -48,7 +48,7 @@ from .rnn import initialize_rnn_parameters, rnn_cell_backward, rnn_forward
 
 def _head_forward(a, parameters, many_to_one):
     forward = many_to_one_forward if many_to_one else output_forward
-    return forward(a, parameters["Wy"], parameters["by"], "sigmoid")
+    return forward(a, parameters["Wya"], parameters["by"], "sigmoid")
 
 
 def predict(cell, x, parameters, many_to_one=False, **options):
@@ -120,7 +120,7 @@ def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_t
     Returns
     -------
     parameters : dict
-        with layers, Wy, by
+        with layers, Wya, by
     losses
         mean training loss of every epoch, list of floats
     """
@@ -144,8 +144,8 @@ def train_classifier(cell, x, y, n_a=16, n_layers=1, bidirectional=False, many_t
             y_pred, head_cache = _head_forward(a, parameters, many_to_one)
             loss, dz = binary_cross_entropy(y_pred, y[:, batch])
             head = (many_to_one_backward if many_to_one else output_backward)(dz, head_cache)
-            grads = deep_backward(head["da"], stack_cache)
-            grads.update(dWy=head["dWya"], dby=head["dby"])
+            grads = deep_backward(head.pop("da"), stack_cache)
+            grads.update(head)  # dWya, dby
             grads.pop("dx")
             flat_parameters, flat_gradients = flatten_parameters(parameters, grads)
             if adam_state is None:
@@ -435,7 +435,7 @@ def agreement_memory(cell, gap=30, seed=0, remember_bias=1.0, m_train=512, m_tes
     the number when, from the subject (step 1) to the verb slot (the last
     step), that separation never changes sign and never drops below
     SEPARATED: the unit is written at the subject and kept across the clause.
-    The output reads Wy a<T>; read[j] = Wy_j (mean a_j<T> plural - singular)
+    The output reads Wya a<T>; read[j] = Wya_j (mean a_j<T> plural - singular)
     is what unit j adds to the difference the output sees at the verb.
 
     See the chapter :doc:`/book/chapters/09_gru`.
@@ -478,7 +478,7 @@ def agreement_memory(cell, gap=30, seed=0, remember_bias=1.0, m_train=512, m_tes
     signed = separation * np.where(separation[:, -1:] < 0, -1.0, 1.0)  # positive at the verb slot
     worst = signed[:, 1:].min(axis=1)  # from the subject (step 1) to the verb slot
     a_last = trace["a"][:, :, -1]
-    read = np.abs(parameters["Wy"][0] * (a_last[:, plural].mean(axis=1) - a_last[:, ~plural].mean(axis=1)))
+    read = np.abs(parameters["Wya"][0] * (a_last[:, plural].mean(axis=1) - a_last[:, ~plural].mean(axis=1)))
     holding = np.flatnonzero(worst >= SEPARATED)
     unit = int(np.argmax(worst))
     return {"accuracy": accuracy, "holding": [int(j) for j in holding],

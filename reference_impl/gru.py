@@ -2,7 +2,7 @@ r"""The GRU cell and its unrolled sequence, forward and backward.
 
 Equations (notation of the notes; for the GRU a<t> = c<t>, * is elementwise):
 the update gate Γu, the relevance gate Γr, the candidate c̃ and, only when
-the dict has Wy, by, the prediction ŷ<t>:
+the dict has Wya, by, the prediction ŷ<t>:
 
 .. math::
 
@@ -10,7 +10,7 @@ the dict has Wy, by, the prediction ŷ<t>:
     \Gamma_r &= \sigma(W_r [c^{<t-1>}; x^{<t>}] + b_r) \\
     \tilde c^{<t>} &= \tanh(W_c [\Gamma_r * c^{<t-1>}; x^{<t>}] + b_c) \\
     c^{<t>} &= \Gamma_u * \tilde c^{<t>} + (1 - \Gamma_u) * c^{<t-1>} \\
-    \hat y^{<t>} &= \mathrm{softmax}(W_y c^{<t>} + b_y)
+    \hat y^{<t>} &= \mathrm{softmax}(W_{ya} c^{<t>} + b_y)
 
 Three variants, chosen by the ``variant`` argument:
 
@@ -67,7 +67,7 @@ def initialize_gru_parameters(n_x, n_a, n_y=None, seed=0, variant="notes"):
     Returns
     -------
     parameters : dict
-        with Wu, [Wr,] Wc (n_a, n_a + n_x), bu, [br,] bc (n_a, 1), and Wy (n_y, n_a), by (n_y, 1) unless n_y
+        with Wu, [Wr,] Wc (n_a, n_a + n_x), bu, [br,] bc (n_a, 1), and Wya (n_y, n_a), by (n_y, 1) unless n_y
         is None
     """
     return initialize_from_shapes(gate_parameter_shapes(gru_gates(variant), n_x, n_a, n_y), seed)
@@ -196,7 +196,7 @@ def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
 
         - Wu, Wr, Wc: shape (n_a, n_a + n_x), acting on [c_prev; xt] (no Wr for "simplified")
         - bu, br, bc: shape (n_a, 1) (no br for "simplified")
-        - Wy: optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
+        - Wya: optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
     variant
         "notes", "reset_after" (torch.nn.GRU's form) or "simplified" (see the module docstring)
 
@@ -205,7 +205,7 @@ def gru_cell_forward(xt, c_prev, parameters, variant="notes"):
     c_next : ndarray, shape (n_a, m)
         memory cell at time t
     yt_pred
-        softmax prediction, shape (n_y, m), or None without Wy, by
+        softmax prediction, shape (n_y, m), or None without Wya, by
     cache : GatedCellCache
         (step, xt), for :func:`gru_cell_backward`
     """
@@ -262,7 +262,7 @@ def gru_forward(x, c0, parameters, variant="notes"):
     c : ndarray, shape (n_a, m, T_x)
         memory cells c<1>..c<T_x> (the hidden states)
     y_pred
-        softmax predictions, shape (n_y, m, T_x), or None without Wy, by
+        softmax predictions, shape (n_y, m, T_x), or None without Wya, by
     caches : GRUCache
         (list of the T_x cell caches, x in step layout), for :func:`gru_backward`
     """

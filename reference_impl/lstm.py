@@ -2,7 +2,7 @@ r"""The LSTM cell and its unrolled sequence, forward and backward.
 
 Equations (notation of the notes; * is elementwise): the forget gate Γf,
 the update gate Γu, the candidate memory c̃, the output gate Γo and, only
-when the dict has Wy, by, the prediction ŷ<t>:
+when the dict has Wya, by, the prediction ŷ<t>:
 
 .. math::
 
@@ -12,7 +12,7 @@ when the dict has Wy, by, the prediction ŷ<t>:
     c^{<t>} &= \Gamma_f * c^{<t-1>} + \Gamma_u * \tilde c^{<t>} \\
     \Gamma_o &= \sigma(W_o [a^{<t-1>}; x^{<t>}] + b_o) \\
     a^{<t>} &= \Gamma_o * \tanh(c^{<t>}) \\
-    \hat y^{<t>} &= \mathrm{softmax}(W_y a^{<t>} + b_y)
+    \hat y^{<t>} &= \mathrm{softmax}(W_{ya} a^{<t>} + b_y)
 
 Note on notation: the notes write a<t> = Γo * c<t>. The standard LSTM, and
 torch.nn.LSTM, squash the memory first, a<t> = Γo * tanh(c<t>), which keeps
@@ -92,7 +92,7 @@ def initialize_lstm_parameters(n_x, n_a, n_y=None, seed=0, peepholes=False, forg
     Returns
     -------
     parameters : dict
-        with Wf, Wi, Wc, Wo (n_a, n_a + n_x), bf, bi, bc, bo (n_a, 1), [pf, pi, po (n_a, 1)], [Wy (n_y, n_a),
+        with Wf, Wi, Wc, Wo (n_a, n_a + n_x), bf, bi, bc, bo (n_a, 1), [pf, pi, po (n_a, 1)], [Wya (n_y, n_a),
         by (n_y, 1)]
     """
     shapes = gate_parameter_shapes(LSTM_GATES, n_x, n_a, n_y, PEEPHOLE_KEYS if peepholes else ())
@@ -227,7 +227,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
         - Wf, Wi, Wc, Wo: shape (n_a, n_a + n_x), acting on [a_prev; xt]
         - bf, bi, bc, bo: shape (n_a, 1)
         - pf, pi, po: optional peephole weights, shape (n_a, 1)
-        - Wy: optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
+        - Wya: optional, shape (n_y, n_a); by -- optional, shape (n_y, 1)
 
     Returns
     -------
@@ -236,7 +236,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_next : ndarray, shape (n_a, m)
         memory cell at time t
     yt_pred
-        softmax prediction, shape (n_y, m), or None without Wy, by
+        softmax prediction, shape (n_y, m), or None without Wya, by
     cache : GatedCellCache
         (step, xt), for :func:`lstm_cell_backward`
     """
@@ -304,7 +304,7 @@ def lstm_forward(x, a0, parameters):
     a : ndarray, shape (n_a, m, T_x)
         hidden states a<1>..a<T_x>
     y
-        softmax predictions, shape (n_y, m, T_x), or None without Wy, by
+        softmax predictions, shape (n_y, m, T_x), or None without Wya, by
     c : ndarray, shape (n_a, m, T_x)
         memory cells c<1>..c<T_x>
     caches : LSTMCache
@@ -348,7 +348,7 @@ def lstm_backward(da, caches):
     -------
     gradients : dict
         with dx (n_x, m, T_x), da0 (n_a, m), dWf, dWi, dWc, dWo (n_a, n_a + n_x), dbf, dbi, dbc, dbo (n_a, 1)
-        and, with peepholes, dpf, dpi, dpo (n_a, 1). The output layer's dWy, dby come from output_backward,
+        and, with peepholes, dpf, dpi, dpo (n_a, 1). The output layer's dWya, dby come from output_backward,
         which also gives da.
     """
     cell_caches, x_steps, a_prev_steps = caches

@@ -89,7 +89,7 @@ def layer_forward(cell, x, a0, parameters, **options):
     a0
         initial hidden state, shape (n_a, m), or None for zeros
     parameters
-        the cell's recurrent parameters (an output layer Wy/Wya, by is ignored)
+        the cell's recurrent parameters (an output layer Wya, by is ignored)
     options
         variant for the GRU
 
@@ -110,10 +110,10 @@ def layer_forward(cell, x, a0, parameters, **options):
     if cell == "rnn":
         a, caches = rnn_layer_forward(x, a0, parameters)
     elif cell == "gru":
-        recurrent = {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
+        recurrent = {k: v for k, v in parameters.items() if k not in ("Wya", "by")}
         a, _, caches = gru_forward(x, a0, recurrent, **options)
     else:
-        recurrent = {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
+        recurrent = {k: v for k, v in parameters.items() if k not in ("Wya", "by")}
         a, _, _, caches = lstm_forward(x, a0, recurrent)
     return a, LayerCache(cell, caches)
 

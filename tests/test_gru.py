@@ -24,7 +24,7 @@ def parameters(rng, variant):
 
 
 def recurrent(parameters):
-    return {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
+    return {k: v for k, v in parameters.items() if k not in ("Wya", "by")}
 
 
 def test_gru_cell_backward_matches_finite_differences(rng, parameters, variant):

@@ -18,8 +18,8 @@ def parameters(request, rng):
 
 
 def recurrent(parameters):
-    """The parameters a gradient exists for: everything but the output layer Wy, by."""
-    return {k: v for k, v in parameters.items() if k not in ("Wy", "by")}
+    """The parameters a gradient exists for: everything but the output layer Wya, by."""
+    return {k: v for k, v in parameters.items() if k not in ("Wya", "by")}
 
 
 def test_lstm_cell_backward_matches_finite_differences(rng, parameters):
@@ -65,7 +65,7 @@ def test_lstm_output_is_output_gate_times_tanh_of_memory(rng):
     a_next, c_next, yt_pred, _ = lstm_cell_forward(rng.normal(size=(N_X, M)), np.zeros((N_A, M)),
                                                    3.0 * np.ones((N_A, M)), parameters)
     np.testing.assert_allclose(a_next, np.tanh(c_next), rtol=1e-12)
-    assert yt_pred is None  # no Wy, by: no output layer
+    assert yt_pred is None  # no Wya, by: no output layer
 
 
 def test_lstm_forget_gate_closed_and_update_gate_open_replaces_the_memory(rng):

@@ -67,7 +67,7 @@ def test_log_probs_carry_the_state_across_windows():
 
 def test_tied_model_reads_its_output_matrix_from_the_embedding():
     tied, untied = StreamLanguageModel(11, 6, tie=True, seed=0), StreamLanguageModel(11, 6, seed=0)
-    assert tied.Wy is None and untied.Wy.shape == (11, 6)
+    assert tied.Wya is None and untied.Wya.shape == (11, 6)
     assert sum(p.numel() for p in untied.parameters()) - sum(p.numel() for p in tied.parameters()) == 11 * 6
     with torch.no_grad():
         tied.embedding[3] += 1.0  # moves the logit of word 3 too

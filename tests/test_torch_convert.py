@@ -40,7 +40,7 @@ def test_numpy_dicts_with_output_layer_load_into_cells():
     np.testing.assert_array_equal(layer.cell.Waa.detach().numpy(), rnn["Waa"])
     lstm = initialize_lstm_parameters(N_X, N_A, n_y=2, seed=0)
     layer = numpy_to_layer(lstm, float64_layer("lstm"))
-    assert set(layer_to_numpy(layer)) == set(lstm) - {"Wy", "by"}
+    assert set(layer_to_numpy(layer)) == set(lstm) - {"Wya", "by"}
     np.testing.assert_array_equal(layer.cell.bf.detach().numpy(), lstm["bf"])
 
 

@@ -112,7 +112,7 @@ def load_checkpoint(path, model=None, optimizer=None, vocab=None, device=None, d
     config, state_dict = payload["config"], payload["state_dict"]
     if model is None:
         if dtype is None:
-            dtype = state_dict["Wy"].dtype
+            dtype = state_dict["Wya"].dtype
         model = LanguageModel(**config, device=device, dtype=dtype)
     else:
         wrong = _differences(model.config, config)

@@ -40,7 +40,7 @@ def cell_to_numpy(cell):
 
 
 def numpy_to_cell(parameters, cell):
-    """Copy a NumPy parameter dict into a cell, in place; keys the cell lacks (Wya, Wy, by) are ignored.
+    """Copy a NumPy parameter dict into a cell, in place; keys the cell lacks (Wya, by) are ignored.
 
     Raises ValueError naming a missing key or a wrong shape.
 

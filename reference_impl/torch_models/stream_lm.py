@@ -8,7 +8,7 @@ truncated BPTT). This is the setting of d2l's chapters on The Time Machine
 and of the word-level models of chapter 6.
 
 The model is embedding -> dropout -> LSTM (the course's cell, run by
-torch.nn's fused kernel) -> dropout -> W_y a + b_y, with the output
+torch.nn's fused kernel) -> dropout -> Wya a + by, with the output
 matrix optionally tied to the embedding (Press & Wolf 2017), which halves
 the parameters a small corpus must fit.
 """
@@ -41,7 +41,7 @@ class StreamLanguageModel(nn.Module):
     dropout : float
         probability of zeroing an embedding or hidden unit in training (0: none)
     tie : bool
-        the output matrix W_y is the embedding matrix (needs n_e == n_a)
+        the output matrix Wya is the embedding matrix (needs n_e == n_a)
     seed : int or None
         the initial weights are drawn from this seed
     """
@@ -60,7 +60,7 @@ class StreamLanguageModel(nn.Module):
         with seeded(seed):
             self.embedding = nn.Parameter(torch.empty(int(vocab_size), n_e).uniform_(-0.1, 0.1))
             self.recurrent = make_recurrent("lstm", n_e, int(n_a))
-            self.Wy = None if tie else nn.Parameter(torch.empty(int(vocab_size), int(n_a)).uniform_(-0.1, 0.1))
+            self.Wya = None if tie else nn.Parameter(torch.empty(int(vocab_size), int(n_a)).uniform_(-0.1, 0.1))
             self.by = nn.Parameter(torch.zeros(int(vocab_size)))
 
     def forward(self, x, state0=None):
@@ -84,8 +84,8 @@ class StreamLanguageModel(nn.Module):
         p = self.config["dropout"]
         inputs = F.dropout(F.embedding(x, self.embedding), p, self.training)
         a, state = run_fused(self.recurrent, inputs, state0=state0)
-        W_y = self.embedding if self.Wy is None else self.Wy
-        return F.linear(F.dropout(a, p, self.training), W_y, self.by), state
+        W_ya = self.embedding if self.Wya is None else self.Wya
+        return F.linear(F.dropout(a, p, self.training), W_ya, self.by), state
 
 
 def stream_windows(indices, batch_size, num_steps):

@@ -82,7 +82,7 @@ class LanguageModelTrainer:
             raise ValueError(f"max_norm must be positive, got {max_norm}")
         self.model, self.vocab = model, vocab
         self.backend = resolve_backend(backend, model.recurrent)
-        self.device = model.Wy.device
+        self.device = model.Wya.device
         self.train_sequences = [vocab.encode(t, add_eos=True).tolist() for t in train_texts]
         self.valid_sequences = [vocab.encode(t, add_eos=True).tolist() for t in valid_texts]
         self.batch_size, self.max_norm, self.progress = batch_size, max_norm, progress
