@@ -134,14 +134,26 @@ class PartTitles(NbGraderPreprocessor):
             meta = nbgrader_metadata(cell)
             test = tests.get(meta.get("grade_id"))
             if cell.cell_type == "code" and meta.get("grade") and not meta.get("solution") and test is not None:
-                what = (test.check.__doc__ or "").strip().splitlines()
-                extra = " (extra credit)" if test.grade_id in extra_credit else ""
-                title = f"#### Part {test.grade_id}{extra}: {what[0] if what else ''}".rstrip(": ")
-                title = f"{title} ({test.points:g} point(s))"
-                cells.append(nbformat.v4.new_markdown_cell(title if table is None else table.translate(title)))
+                cells.append(nbformat.v4.new_markdown_cell(part_heading(test, test.grade_id in extra_credit, table)))
             cells.append(cell)
         nb.cells = cells
         return nb, resources
+
+
+def part_heading(test, extra_credit=False, table=None):
+    """The heading of a hidden check's part: its id, what it checks (the first line of the check's docstring),
+    its points; translated by ``table`` (a grading.messages.Table) when one is given.
+
+    The description is translated on its own first, so that parentheses of its own ("the masked
+    cross-entropy (summed over steps, ...)") cannot be taken for those around the points.
+    """
+    lines = (test.check.__doc__ or "").strip().splitlines()
+    what = lines[0] if lines else ""
+    if table is not None:
+        what = table.translate_line(what)
+    extra = " (extra credit)" if extra_credit else ""
+    title = f"#### Part {test.grade_id}{extra}: {what}".rstrip(": ") + f" ({test.points:g} point(s))"
+    return title if table is None else table.translate(title)
 
 
 def vendored_mathjax(course_dir):

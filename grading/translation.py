@@ -165,23 +165,25 @@ def untranslated(text, table):
     return [text]
 
 
+def strings_in(value):
+    """The strings in ``value``: itself if it is one, else those in its items (lists, tuples) or values (dicts)."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from strings_in(item)
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings_in(item)
+
+
 def untranslated_messages(record, table):
     """'grade_id: text' for every text a public test of ``record`` may show that ``table`` does not translate."""
-    def strings(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                yield from strings(item)
-        elif isinstance(value, dict):
-            for item in value.values():
-                yield from strings(item)
-
     missing = []
     for grade_id, test in record.items():
         for event in test["events"]:
             if event["kind"] == "compare":  # its name and hint (a call's first argument is a function's name)
-                for text in strings([event["args"], event["kwargs"]]):
+                for text in strings_in([event["args"], event["kwargs"]]):
                     missing += [f"{grade_id}: {part!r}" for part in untranslated(text, table)]
     return list(dict.fromkeys(missing))
 

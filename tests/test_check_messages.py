@@ -117,3 +117,101 @@ def test_an_lstm_forward_without_its_step_caches_fails_its_check():
 
     message = _message(graded_tests("gru_lstm")["lstm_forward"].check, no_step_caches)
     assert message.startswith("caches[0] must hold ") and "lstm_backward unpacks it" in message
+
+
+# ---- every text of the checks has a Chinese row (grading/locale/zh_CN/messages.po) ---------------------
+# The checks' messages and the part descriptions are read from the source (tests/message_templates.py), so a
+# new or changed message of any check is named here until its row follows.
+
+# Texts of the public tests' runtime that no table translates, and why: ValueErrors of the helpers themselves
+# (a corrupt handout, a call with an id or assignment the notebook does not have), raised to the caller as
+# they are, not messages of a check.
+NOT_MESSAGES = {
+    "unknown entry in public_tests.json: {}": "a corrupt handout",
+    "{} is not a graded part of {}; expected one of {}": "check() called with a grade_id the notebook lacks",
+    "these helpers hold the public tests of {}, not {}": "check() called with another assignment's name",
+}
+
+
+def _without_a_row(rows):
+    """'where: template' of every text the checks and the public tests can show that ``rows`` do not translate."""
+    import re
+
+    from grading.messages import Table
+    from grading.translation import untranslated
+    from message_templates import FIELD, all_templates, is_piece
+
+    table, missing = Table(rows), []
+    for template, where in all_templates().items():
+        if template in NOT_MESSAGES:
+            continue
+        if is_piece(template):  # appended to another message: some row holds it, a field of the row at each field
+            pattern = re.compile(r"\{\w+\}".join(re.escape(part) for part in template.split(FIELD)))
+            covered = any(pattern.search(english) for english, _ in rows)
+        else:
+            covered = not untranslated(template.replace(FIELD, "x"), table)
+        if not covered:
+            missing.append(f"{where}: {template!r}")
+    return missing
+
+
+def test_every_message_and_part_description_of_the_checks_has_a_chinese_row():
+    from grading.translation import message_rows
+
+    assert _without_a_row(message_rows("zh")) == []
+
+
+def test_a_message_or_description_without_a_row_is_named():
+    from grading.translation import message_rows
+    from message_templates import all_templates
+
+    rows = message_rows("zh")
+    dropped = ("{name} must be a torch tensor, got {type}.", "hidden test {grade_id} failed: {message}",
+               "Draws at temperatures below and above 1.", "{name} raised {error} (line {line} of your cell, in {function})")
+    missing = _without_a_row([row for row in rows if row[0] not in dropped])
+    assert [line.split(": ", 1)[1] for line in missing] == [
+        "'hidden test {} failed: {}'",
+        "'hidden test {} failed: the returned values could not be checked ({}: {})'",
+        "'{} must be a torch tensor, got {}.'",
+        "' (line {} of your cell, in {})'",
+        "'Draws at temperatures below and above 1.'",
+    ]
+    assert missing[0].startswith("grading/checks/__init__.py:") and missing[-1] == (
+        "char_language_model:sample_temperature: 'Draws at temperatures below and above 1.'")
+    # the reasons above still name texts of the runtime: none of them is stale
+    assert set(NOT_MESSAGES) <= set(all_templates())
+
+
+def test_the_templates_are_read_whole_from_the_checks():
+    """Strings joined by + or f-strings, hints looked up in a dict, loop variables over written tuples."""
+    from message_templates import all_templates
+
+    templates = all_templates()
+    assert ("{} returned {} indices, expected {} drawn with the same generator (<EOS> is index {} here): "
+            "it left out the final <EOS> (index {}); append it, then stop.") in templates  # `why`, each of its values
+    assert "dxt = Wax^T dz. " + rnn_step_by_step_backward_hint() in templates  # f"{key} = {factor}^T dz. " + HINT
+    assert "the backward direction's gradients" in templates and "the {} direction's gradients" not in templates
+    assert "output gate: dWo = dzo concat^T with dzo = da_next * tanh(c_next) * gamma_o * (1 - gamma_o)." in templates
+    assert "It calls {}, whose public test fails too: fix them first." in templates  # after its "\n", one line
+    assert "dWax, dWaa and dba of rnn_cell_backward." in templates  # a part description
+
+
+def rnn_step_by_step_backward_hint():
+    from grading.checks.rnn_step_by_step import BACKWARD_HINT
+
+    return BACKWARD_HINT
+
+
+def test_every_part_heading_of_chinese_feedback_is_chinese():
+    """The feedback's heading of each part (grading.feedback.part_heading), its description included."""
+    from grading import ASSIGNMENTS
+    from grading.feedback import part_heading
+    from grading.translation import message_table, needs_translation
+
+    table = message_table("zh")
+    for assignment in ASSIGNMENTS:
+        for test in graded_tests(assignment).values():
+            english, chinese = part_heading(test), part_heading(test, True, table)
+            assert english.startswith(f"#### Part {test.grade_id}: ") and english.endswith(" point(s))")
+            assert chinese.startswith(f"#### 部分 {test.grade_id}（附加分）：") and chinese.endswith(f"（{test.points:g} 分）")
+            assert not needs_translation(chinese), chinese
