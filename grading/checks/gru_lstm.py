@@ -69,7 +69,7 @@ def check_gru_cell_forward(gru_cell_forward_student, seed=None):
                      "c̃ = tanh(Wc [Γr * c_prev; xt] + bc) (Γr scales c_prev before the product), "
                      "c_next = Γu * c̃ + (1 - Γu) * c_prev.")
         expect_close("yt_pred (second value returned by gru_cell_forward)", returned[1], yt_pred,
-                     "yt_pred = softmax(Wy c_next + by) over the rows. (Also check c_next.)")
+                     "yt_pred = softmax(Wya c_next + by) over the rows. (Also check c_next.)")
 
 
 def check_gru_forward(gru_forward_student, seed=None):
@@ -103,7 +103,7 @@ def _check_lstm_cell(lstm_cell_forward_student, seed, peepholes, name, hint):
         expect_close(f"c_next (second value returned by {name})", returned[1], c_next, hint)
         expect_close(f"a_next (first value returned by {name})", returned[0], a_next, hint)
         expect_close(f"yt_pred (third value returned by {name})", returned[2], yt_pred,
-                     "yt_pred = softmax(Wy a_next + by) over the rows. (Also check a_next.)")
+                     "yt_pred = softmax(Wya a_next + by) over the rows. (Also check a_next.)")
         if not peepholes:  # the peephole cell's cache is read by no later cell
             expect_structure("cache", returned[3], _student_step_cache(cache, a_next, parameters), CELL_CACHE_HINT)
 

@@ -8,20 +8,20 @@ SPLIT_WEIGHTS_GRU_CELL = '''
 def gru_cell_forward(xt, c_prev, parameters):
     Wu, Wr, Wc = parameters["Wu"], parameters["Wr"], parameters["Wc"]
     bu, br, bc = parameters["bu"], parameters["br"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
+    Wya, by = parameters["Wya"], parameters["by"]
     n_a = c_prev.shape[0]
     gamma_u = sigmoid(np.einsum("ij,jm->im", Wu[:, :n_a], c_prev) + np.einsum("ij,jm->im", Wu[:, n_a:], xt) + bu)
     gamma_r = sigmoid(np.einsum("ij,jm->im", Wr[:, :n_a], c_prev) + np.einsum("ij,jm->im", Wr[:, n_a:], xt) + br)
     c_tilde = np.tanh(Wc[:, :n_a] @ (gamma_r * c_prev) + Wc[:, n_a:] @ xt + bc)
     c_next = c_prev + gamma_u * (c_tilde - c_prev)
-    yt_pred = softmax(Wy @ c_next + by)
+    yt_pred = softmax(Wya @ c_next + by)
     return c_next, yt_pred, (c_next, c_prev, xt, parameters)
 '''
 
 LOOP_GRU_FORWARD = '''
 def gru_forward(x, c0, parameters):
     n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
+    n_y, n_a = parameters["Wya"].shape
     c = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
     cell_caches = []
@@ -40,7 +40,7 @@ from numpy import *
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Wf, Wi, Wc, Wo = parameters["Wf"], parameters["Wi"], parameters["Wc"], parameters["Wo"]
     bf, bi, bc, bo = parameters["bf"], parameters["bi"], parameters["bc"], parameters["bo"]
-    Wy, by = parameters["Wy"], parameters["by"]
+    Wya, by = parameters["Wya"], parameters["by"]
     concat = concatenate((a_prev, xt))
     gamma_f = 1 / (1 + exp(-(dot(Wf, concat) + bf)))
     gamma_u = 1 / (1 + exp(-(dot(Wi, concat) + bi)))
@@ -48,7 +48,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = multiply(gamma_f, c_prev) + multiply(gamma_u, c_tilde)
     gamma_o = 1 / (1 + exp(-(dot(Wo, concat) + bo)))
     a_next = gamma_o * tanh(c_next)
-    yt_pred = softmax(dot(Wy, a_next) + by)
+    yt_pred = softmax(dot(Wya, a_next) + by)
     cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''
@@ -111,7 +111,7 @@ def lstm_backward(da, caches):
 TIMING_CELLS = '''%%time
 _rng = np.random.default_rng(0)
 _p = {**{"W" + g: _rng.normal(size=(5, 8)) for g in "fico"}, **{"b" + g: np.zeros((5, 1)) for g in "fico"},
-      "Wy": _rng.normal(size=(2, 5)), "by": np.zeros((2, 1))}
+      "Wya": _rng.normal(size=(2, 5)), "by": np.zeros((2, 1))}
 _a, _y, _c, _caches = lstm_forward(_rng.normal(size=(3, 4, 6)), np.zeros((5, 4)), _p)
 print(_a.shape, _y.shape, _c.shape)
 '''
@@ -143,7 +143,7 @@ import warnings
 
 def gru_forward(x, c0, parameters):
     n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
+    n_y, n_a = parameters["Wya"].shape
     c = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
     cell_caches = []
@@ -170,7 +170,7 @@ def lstm_peephole_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = gates["f"] * c_prev + gates["i"] * gates["c"]
     gates["o"] = sigmoid(pre["o"] + parameters["po"] * c_next)
     a_next = gates["o"] * np.tanh(c_next)
-    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
     cache = (a_next, c_next, a_prev, c_prev, gates["f"], gates["i"], gates["c"], gates["o"], xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''
@@ -222,13 +222,13 @@ GRU_CELL = '''
 def gru_cell_forward(xt, c_prev, parameters):
     Wu, Wr, Wc = parameters["Wu"], parameters["Wr"], parameters["Wc"]
     bu, br, bc = parameters["bu"], parameters["br"], parameters["bc"]
-    Wy, by = parameters["Wy"], parameters["by"]
+    Wya, by = parameters["Wya"], parameters["by"]
     concat = np.concatenate([c_prev, xt], axis=0)
     gamma_u = sigmoid(Wu @ concat + bu)
     gamma_r = sigmoid(Wr @ concat + br)
     {c_tilde}
     {c_next}
-    yt_pred = softmax(Wy @ c_next + by)
+    yt_pred = softmax(Wya @ c_next + by)
     return c_next, yt_pred, (c_next, c_prev, xt, parameters)
 '''
 GOOD_C_TILDE = "c_tilde = np.tanh(Wc @ np.concatenate([gamma_r * c_prev, xt], axis=0) + bc)"
@@ -240,7 +240,7 @@ UPDATE_SWAPPED = GRU_CELL.format(c_tilde=GOOD_C_TILDE, c_next="c_next = gamma_u 
 GRU_FORWARD_FROM_C0 = '''
 def gru_forward(x, c0, parameters):
     n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
+    n_y, n_a = parameters["Wya"].shape
     c = np.zeros((n_a, m, T_x))
     y_pred = np.zeros((n_y, m, T_x))
     cell_caches = []
@@ -254,7 +254,7 @@ LSTM_CONCAT_SWAPPED = '''
 def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     Wf, Wi, Wc, Wo = parameters["Wf"], parameters["Wi"], parameters["Wc"], parameters["Wo"]
     bf, bi, bc, bo = parameters["bf"], parameters["bi"], parameters["bc"], parameters["bo"]
-    Wy, by = parameters["Wy"], parameters["by"]
+    Wya, by = parameters["Wya"], parameters["by"]
     concat = np.concatenate([xt, a_prev], axis=0)
     gamma_f = sigmoid(Wf @ concat + bf)
     gamma_u = sigmoid(Wi @ concat + bi)
@@ -262,7 +262,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = gamma_f * c_prev + gamma_u * c_tilde
     gamma_o = sigmoid(Wo @ concat + bo)
     a_next = gamma_o * np.tanh(c_next)
-    yt_pred = softmax(Wy @ a_next + by)
+    yt_pred = softmax(Wya @ a_next + by)
     cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''
@@ -270,7 +270,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 LSTM_FORWARD = '''
 def lstm_forward(x, a0, parameters):
     n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
+    n_y, n_a = parameters["Wya"].shape
     a = np.zeros((n_a, m, T_x))
     c = np.zeros((n_a, m, T_x))
     y = np.zeros((n_y, m, T_x))
@@ -352,7 +352,7 @@ def lstm_peephole_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = gamma_f * c_prev + gamma_u * c_tilde
     gamma_o = sigmoid(parameters["Wo"] @ concat + parameters["bo"] + parameters["po"] * c_prev)
     a_next = gamma_o * np.tanh(c_next)
-    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
     cache = (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
     return a_next, c_next, yt_pred, cache
 '''

@@ -11,7 +11,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     {c_next_line}
     gamma_o = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
     a_next = gamma_o * np.tanh(c_next)
-    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
     return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 '''
 
@@ -23,7 +23,7 @@ MISSING_FORGET_GATE = _lstm_cell_forward("c_next = c_prev + gamma_u * c_tilde")
 MEMORY_FROM_A0 = '''
 def lstm_forward(x, a0, parameters):
     n_x, m, T_x = x.shape
-    n_y, n_a = parameters["Wy"].shape
+    n_y, n_a = parameters["Wya"].shape
     a, c, y = np.zeros((n_a, m, T_x)), np.zeros((n_a, m, T_x)), np.zeros((n_y, m, T_x))
     cell_caches = []
     a_next, c_next = a0, a0
@@ -89,7 +89,7 @@ def gru_cell_forward(xt, c_prev, parameters):
     Wc = parameters["Wc"]
     c_tilde = np.tanh(gamma_r * (Wc[:, :n_a] @ c_prev) + Wc[:, n_a:] @ xt + parameters["bc"])
     c_next = gamma_u * c_tilde + (1 - gamma_u) * c_prev
-    yt_pred = softmax(parameters["Wy"] @ c_next + parameters["by"])
+    yt_pred = softmax(parameters["Wya"] @ c_next + parameters["by"])
     return c_next, yt_pred, (c_next, c_prev, xt, parameters)
 '''
 
@@ -114,7 +114,7 @@ def gru_cell_forward(xt, c_prev, parameters):
     r = 1 / (1 + np.exp(-(P["Wr"][:, :n] @ c_prev + P["Wr"][:, n:] @ xt + P["br"])))
     candidate = np.tanh(P["Wc"][:, :n] @ (r * c_prev) + P["Wc"][:, n:] @ xt + P["bc"])
     new = c_prev + u * (candidate - c_prev)
-    scores = P["Wy"] @ new + P["by"]
+    scores = P["Wya"] @ new + P["by"]
     e = np.exp(scores - scores.max(axis=0))
     return new, e / e.sum(axis=0), (new, c_prev, xt, P)
 ''',
