@@ -2,8 +2,9 @@
 
 A check's message is a string expression at the place it is raised or passed on (``CheckFailed(f"...")``,
 ``expect_close(name, ..., hint)``), or a constant of its module (a hint, a dict of hints). This module reads
-those expressions from the check modules (grading/checks/*.py) and from the public tests' runtime
-(grading/handout_runtime.py) with ``ast`` and turns each into a template: a value only known when the check
+those expressions from the check modules (grading/checks/*.py), the public tests' runtime
+(grading/handout_runtime.py) and the grader's functions that frame a message or write a grading note
+(GRADER_FUNCTIONS) with ``ast`` and turns each into a template: a value only known when the check
 runs (a shape, a number, the student's error) becomes the field ``{}``; a loop variable over a tuple written
 in the code, or a name of the module, takes each of its values. A template is cut into lines, as
 grading.messages.Table translates line by line. The part headings of the feedback add the first line of
@@ -21,7 +22,19 @@ from pathlib import Path
 from grading.translation import needs_translation, strings_in
 
 REPO = Path(__file__).resolve().parent.parent
-SOURCES = sorted((REPO / "grading" / "checks").glob("*.py")) + [REPO / "grading" / "handout_runtime.py"]
+CHECKS = sorted((REPO / "grading" / "checks").glob("*.py"))
+# The grader's own words in a part's message or a grading note, by the functions that write them (the rest of
+# these modules speaks to the teacher): the names of the student's cells, a cell or call that failed or ran
+# out of time, a repaired notebook. The text of an error itself (Python's, or the sandbox's refusal) is the
+# student's own and stays as it is. The public tests' runtime is read whole.
+GRADER_FUNCTIONS = {
+    "grading/handout_runtime.py": None,
+    "grading/scoring.py": {"extract_cells", "add_students", "_failure_message", "_repair"},
+    "grading/session.py": {"skipped_notes", "_budget_message", "_ensure_started", "invoke"},
+    "grading/sandbox_child.py": {"describe"},
+    "grading/repair.py": {"repair_metadata"},
+    "grading/magics.py": {"_cell_magic", "_line_replacement"},  # why a line of IPython did not run
+}
 FIELD = "{}"
 # a template that starts with a space is a piece appended to another message (" (line 3 of your cell, ...)")
 _PIECE = re.compile(r"^\s")
@@ -120,7 +133,7 @@ def _docstrings(tree):
     return ids
 
 
-def _function_texts(tree, module, docstrings):
+def _function_texts(tree, module, docstrings, functions=None):
     """(template, line number) of every string expression inside a function that is not part of a larger one.
 
     Module-level strings are read from the imported module instead (see source_templates): a constant
@@ -130,7 +143,10 @@ def _function_texts(tree, module, docstrings):
 
     def visit(node, scope):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            scope = _Function(node, module)
+            scope = _Function(node, module) if functions is None or node.name in functions else None
+        elif (scope is not None and isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+              and _texts(node.value, scope) is not None):
+            return  # a string put in a local: counted where the local is used (a piece of a longer message)
         elif scope is not None and id(node) not in docstrings and isinstance(node, ast.expr):
             texts = _texts(node, scope)
             if texts is not None:
@@ -143,19 +159,22 @@ def _function_texts(tree, module, docstrings):
     return found
 
 
-def source_templates(path):
-    """{template line: 'file:line'} of every text of ``path`` that holds words, fields as FIELD."""
+def source_templates(path, functions=None):
+    """{template line: 'file:line'} of every text of ``path`` that holds words, fields as FIELD.
+
+    ``functions``: read only the functions of these names (None: every function, and for a check module
+    its constants, imported: a dict of hints made in a comprehension is a message only once it is whole).
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
-    # the public tests' runtime imports its handout's helpers (it runs only inside a handout): its own
-    # constants are private, so it is read by its source alone
-    runtime = path.name == "handout_runtime.py"
-    module = types.ModuleType(path.stem) if runtime else importlib.import_module(_module_name(path))
+    check = path.parent.name == "checks"
+    # the other modules are read by their source alone (the public tests' runtime only imports inside a handout)
+    module = importlib.import_module(_module_name(path)) if check else types.ModuleType(path.stem)
     templates = {}
-    for text, line_number in _function_texts(tree, module, _docstrings(tree)):
+    for text, line_number in _function_texts(tree, module, _docstrings(tree), functions):
         for line in text.split("\n"):
             if needs_translation(line.replace(FIELD, "")):
                 templates.setdefault(line, f"{path.relative_to(REPO)}:{line_number}")
-    for name, value in vars(module).items():  # constants built by code (a dict of hints made in a comprehension)
+    for name, value in vars(module).items() if check else ():
         if not name.startswith("_"):
             for text in strings_in(value):
                 for line in text.split("\n"):
@@ -181,12 +200,14 @@ def check_descriptions():
 def all_templates():
     """{template: where} of every message of the checks and the public tests, and every part description."""
     templates = {}
-    for path in SOURCES:
+    for path in CHECKS:
         templates.update(source_templates(path))
+    for path, functions in GRADER_FUNCTIONS.items():
+        templates.update(source_templates(REPO / path, functions))
     templates.update(check_descriptions())
     return templates
 
 
 def is_piece(template):
-    """Whether ``template`` is a piece appended to another message (it starts with a space)."""
+    """Whether ``template`` is a piece appended to another message (see _PIECE)."""
     return _PIECE.match(template) is not None

@@ -413,10 +413,12 @@ def test_feedback_on_a_chinese_handout_is_in_chinese_with_the_english_score(tmp_
     both the same points part by part (the same checks), and `feedback` explains it to the second student in
     Chinese, with the rows of the one messages table the Chinese public tests use (grading.translation)."""
     import csv
+    import html
     import shutil
 
     from grading import translation
-    from grading.translation import message_table
+    from grading.translation import message_table, needs_translation
+    from message_templates import FIELD, all_templates
 
     name = NUMPY_ASSIGNMENTS[0]
     course = tmp_path / "course"
@@ -433,6 +435,8 @@ def test_feedback_on_a_chinese_handout_is_in_chinese_with_the_english_score(tmp_
         notebook = nbformat.read(notebook_path, as_version=4)
         cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "rnn_cell_backward_code")
         cell.source = cell.source.replace("dba = ", "dba = 2 * ", 1)
+        cell = next(c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "relative_error_code")
+        cell.source = cell.source.replace("denominator = ", "denominator = undefined_name + ", 1)  # a NameError
         nbformat.write(notebook, notebook_path)
         commands.append(["place", student, name, str(notebook_path)])
     commands += [["grade", name], ["export", name, "--to", "grades.csv"], ["feedback", name]]
@@ -456,3 +460,20 @@ def test_feedback_on_a_chinese_handout_is_in_chinese_with_the_english_score(tmp_
     assert "Likely cause" not in chinese and hint not in chinese
     assert "部分 rnn_cell_backward_parameters" in chinese and "隐藏检查通过" in chinese
     assert "hidden checks passed" in english and "部分" not in english and "Part rnn_cell_backward_parameters" in english
+    # an error of the student's code in the grader's sandbox: the grader's words around Python's own, in Chinese
+    assert rows["zh1"]["relative_error"] == rows["en1"]["relative_error"] == "0"
+    # (the part's message, and a grading note for the cell of the notebook that calls the function)
+    error = "NameError: name 'undefined_name' is not defined"
+    english_text, chinese_text = (html.unescape(re.sub(r"<[^>]+>", "", page)) for page in (english, chinese))
+    assert f"relative_error raised {error} (in your cell relative_error_code, line " in english_text
+    assert f"relative_error 抛出了 {error}（出错位置：你的单元格 relative_error_code 第 " in chinese_text
+    assert f"the notebook's cell gradient_check_demo raised {error} (in your cell" in english_text
+    assert f"笔记本中的单元格 gradient_check_demo 抛出了 {error}（出错位置：" in chinese_text
+    # no English sentence of the checks (tests/message_templates.py: messages, hints, the parts' descriptions) on
+    # the Chinese page; the English page shows many of them, so the search finds them where they are
+    sentences = {piece.strip() for template in all_templates() for piece in template.split(FIELD)
+                 if needs_translation(piece)}
+    shown = [sentence for sentence in sentences if sentence in english_text]
+    assert "dWax, dWaa and dba of rnn_cell_backward." in shown and message_table("zh").translate(hint) in chinese_text
+    assert len(shown) >= 15, shown
+    assert [sentence for sentence in sentences if sentence in chinese_text] == []
