@@ -82,6 +82,14 @@ def _decode(data, values):
         import torch
 
         return getattr(torch, data["torch_dtype"])
+    if "vocabulary" in data:  # the course's Vocabulary, with <EOS> and <UNK> where the check put them
+        from .text import Vocabulary
+
+        vocab = Vocabulary.__new__(Vocabulary)
+        vocab.index_to_token = list(data["vocabulary"]["tokens"])
+        vocab.token_to_index = {token: index for index, token in enumerate(vocab.index_to_token)}
+        vocab.level, vocab.lowercase = data["vocabulary"]["level"], data["vocabulary"]["lowercase"]
+        return vocab
     if "tuple" in data:
         return tuple(_decode(item, values) for item in data["tuple"])
     if "list" in data:

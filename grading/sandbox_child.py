@@ -7,8 +7,9 @@ course. It executes the student's cells in one
 namespace and answers calls of the functions they define. Requests and
 replies are frames of :func:`encode`, which carries only plain data (None,
 bools, numbers, strings, lists, tuples, dicts, numeric NumPy arrays and
-scalars, tensors as arrays): the grader never unpickles anything the
-student's process wrote. Any other value a student's function returns (a
+scalars, tensors as arrays; a course Vocabulary as its tokens, rebuilt here
+with the notebook's own Vocabulary class): the grader never unpickles
+anything the student's process wrote. Any other value a student's function returns (a
 cache object, a closure, a model) stays here, in a table of kept values, and
 travels as a *handle*: its number, its type's name and, for subclasses of
 tuple, list and dict (namedtuples), its contents. A handle sent back as an
@@ -34,7 +35,11 @@ _DTYPE = re.compile(r"^[<>|=]?[biufc][0-9]{1,2}$")
 _LENGTH = struct.Struct("<Q")
 _NODE_KEYS = ({"list"}, {"tuple"}, {"dict"}, {"complex"}, {"array", "dtype", "shape", "scalar", "tensor"},
               {"handle"}, {"handle", "type"}, {"handle", "type", "list"}, {"handle", "type", "tuple"},
-              {"handle", "type", "dict"})
+              {"handle", "type", "dict"}, {"vocabulary"})
+# A course Vocabulary (reference_impl.text) crosses as its tokens, level and lowercase flag: the samplers of
+# assignments 2 and 5 take one, with <EOS> and <UNK> where the check puts them. The sandbox rebuilds it with
+# the Vocabulary class of the course code the notebook imports.
+_VOCABULARY_MODULE = "reference_impl.text"
 
 
 class WireError(ValueError):
@@ -104,6 +109,9 @@ def encode(value, keep=None, reference=None):
             # (ascontiguousarray turns a 0-d array into shape (1,): the shape is the item's own)
             return {"array": len(buffers) - 1, "dtype": contiguous.dtype.str, "shape": list(array.shape),
                     "scalar": isinstance(array, sys.modules["numpy"].generic), "tensor": is_tensor}
+        if keep is None and _is_vocabulary(item):
+            return {"vocabulary": {"tokens": list(item.index_to_token), "level": item.level,
+                                   "lowercase": bool(item.lowercase)}}
         if keep is not None:
             return kept(item, depth)
         raise WireError(f"a value of type {type(item).__name__} (only numbers, arrays, lists, tuples and dicts can be graded)")
@@ -113,6 +121,27 @@ def encode(value, keep=None, reference=None):
     for buffer in buffers:
         parts += [_LENGTH.pack(len(buffer)), buffer]
     return b"".join(parts)
+
+
+def _is_vocabulary(item):
+    return type(item).__name__ == "Vocabulary" and type(item).__module__ == _VOCABULARY_MODULE
+
+
+def _vocabulary(fields):
+    """The Vocabulary of a "vocabulary" node, built with the course's class (WireError if it is not imported)."""
+    module = sys.modules.get(_VOCABULARY_MODULE)
+    cls = getattr(module, "Vocabulary", None)
+    if cls is None:
+        raise WireError(f"a Vocabulary is passed, but the notebook does not import {_VOCABULARY_MODULE}")
+    tokens = fields.get("tokens") if isinstance(fields, dict) else None
+    if not (isinstance(tokens, list) and all(isinstance(t, str) for t in tokens) and len(set(tokens)) == len(tokens)
+            and isinstance(fields.get("level"), str) and isinstance(fields.get("lowercase"), bool)):
+        raise WireError("bad vocabulary")
+    vocab = cls.__new__(cls)
+    vocab.index_to_token = list(tokens)
+    vocab.token_to_index = {token: index for index, token in enumerate(tokens)}
+    vocab.level, vocab.lowercase = fields["level"], fields["lowercase"]
+    return vocab
 
 
 def decode(data, handle=None, max_header_bytes=None):
@@ -173,6 +202,8 @@ def decode(data, handle=None, max_header_bytes=None):
             return result
         if "complex" in node:
             return complex(*[float(x) for x in node["complex"]])
+        if "vocabulary" in node:
+            return _vocabulary(node["vocabulary"])
         if not isinstance(node["dtype"], str) or not _DTYPE.match(node["dtype"]):
             raise WireError("bad dtype")
         index = node["array"]

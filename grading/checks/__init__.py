@@ -138,11 +138,21 @@ def sampling_problem(rng, arguments, eos_index, temperature, max_length, referen
 
 
 def check_samples(name, sample_student, problems, hint):
-    """Compare the student's samples with the reference's, index for index, on (problem, seeds) pairs."""
+    """Compare the student's samples with the reference's, index for index, on (problem, seeds) pairs.
+
+    Every sampler of the course is called as ``name(parameters, vocab, seed=, temperature=, max_length=)``;
+    a TypeError (an older or other signature) gets that call named in its message.
+    """
     for problem, seeds in problems:
         for draw_seed in seeds:
-            returned = call_student(name, sample_student, *problem.arguments, seed=draw_seed,
-                                    temperature=problem.temperature, max_length=problem.max_length)
+            try:
+                returned = call_student(name, sample_student, *problem.arguments, seed=draw_seed,
+                                        temperature=problem.temperature, max_length=problem.max_length)
+            except CheckFailed as failure:
+                if not str(failure).startswith(f"{name} raised TypeError"):
+                    raise
+                raise CheckFailed(f"{failure} (the check calls {name}(parameters, vocab, seed=..., "
+                                  "temperature=..., max_length=...))") from None
             compare_indices(f"{name}(temperature={problem.temperature})", returned, problem.reference(draw_seed),
                             problem.eos_index, hint)
 

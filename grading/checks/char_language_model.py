@@ -1,8 +1,9 @@
 """Hidden checks of assignment 2, the character-level language model.
 
 Students get plain data: encoded names (lists of indices ending with the
-<EOS> index), the vocabulary size, and the indices of <EOS> and <UNK>, which
-sit at drawn positions in vocabularies of drawn sizes (special_vocabulary).
+<EOS> index), the vocabulary size, and for sampling a Vocabulary whose <EOS>
+and <UNK> sit at drawn positions, of a drawn size (special_vocabulary; it
+crosses into the sandbox as its tokens, grading.sandbox_child).
 Sampling is compared index for index: the notebook fixes the random generator
 (``np.random.default_rng(seed)``, one ``rng.choice(V, p=p)`` per step).
 """
@@ -86,7 +87,7 @@ def sampling_problems(seed, temperatures):
         parameters = _parameters(rng, len(vocab), n_a, scale=SAMPLING_SCALE)
         parameters["by"][vocab.eos_index] += EOS_LOGIT_SHIFT
         for temperature in temperatures:
-            yield sampling_problem(rng, (parameters, vocab.eos_index, vocab.unk_index), vocab.eos_index, temperature,
+            yield sampling_problem(rng, (parameters, vocab), vocab.eos_index, temperature,
                                    MAX_LENGTH, functools.partial(sample, parameters, vocab, temperature=temperature,
                                                                  max_length=MAX_LENGTH), DRAWS)
 
@@ -96,8 +97,8 @@ def check_sample(sample_student, seed=None):
     check_samples(
         "sample", sample_student, sampling_problems(seed, (1.0,)),
         "start from x = 0 and a = 0; at every step draw one index with rng.choice(V, p=p) from the softmax output "
-        "(not its argmax), with p[unk_index] = 0 and renormalised (use the eos_index and unk_index arguments, "
-        "not fixed numbers); feed back as the next x a fresh one-hot vector of the drawn index; stop after "
+        "(not its argmax), with p[vocab.unk_index] = 0 and renormalised (use vocab.eos_index and vocab.unk_index "
+        "of the vocab argument, not fixed numbers); feed back as the next x a fresh one-hot vector of the drawn index; stop after "
         "<EOS> (kept in the list) or max_length indices.",
     )
 

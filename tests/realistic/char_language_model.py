@@ -2,10 +2,11 @@
 from . import delete_cell, honest, paste_copy, wrong
 
 SAMPLE_HEAD = '''
-def sample(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
+def sample(parameters, vocab, seed=0, temperature=1.0, max_length=50):
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     ba, by = parameters["ba"], parameters["by"]
     vocab_size, n_a = Wya.shape
+    eos_index, unk_index = vocab.eos_index, vocab.unk_index
     rng = np.random.default_rng(seed)
     x = np.zeros((vocab_size, 1))
     a_prev = np.zeros((n_a, 1))
@@ -202,6 +203,20 @@ NUMPY_INT_SAMPLE = _sample('''
         x[index] = 1.0
 ''')
 
+# V from the vocabulary, <UNK> and <EOS> read where they are used, x as a column of np.eye
+VOCAB_SAMPLE = _sample('''
+    V = len(vocab)
+    for _ in range(max_length):
+        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
+        logits = (Wya @ a_prev + by)[:, 0] / temperature
+        logits[vocab.unk_index] = -np.inf
+        index = int(rng.choice(V, p=softmax(logits)))
+        indices.append(index)
+        if index == vocab.eos_index:
+            break
+        x = np.eye(V)[:, index:index + 1]
+''')
+
 HONEST = [
     honest("loops", "loops and a fresh one-hot from np.eye compute the same clipping and the same draws",
            {"clip_by_global_norm_code": LOOP_CLIP, "sample_code": LOGIT_TEMPERATURE_SAMPLE}),
@@ -226,6 +241,8 @@ HONEST = [
            edit=delete_cell("sample_temperature")),
     honest("tqdm_auto_and_saved_model", "tqdm.auto, a saved and reloaded model and a saved plot in the student's own folder",
            {"train_names_code": TQDM_AUTO_TRAIN}, added=[("generate_names", SAVE_AND_PLOT)]),
+    honest("sample_reads_the_vocabulary", "len(vocab), vocab.unk_index and vocab.eos_index read from the vocab "
+           "argument where they are used", {"sample_code": VOCAB_SAMPLE}),
     honest("numpy_integer_indices", "the indices are NumPy integers from rng.choice: ints for decoding and comparing",
            {"sample_code": NUMPY_INT_SAMPLE}),
 ]
@@ -312,9 +329,12 @@ def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rat
     return parameters, losses
 '''
 
-# the notebook's own vocabulary (a global of the corpus cell) instead of the indices passed in
-GLOBAL_VOCAB = _wrong_sample(unk="p[vocab.unk_index] = 0.0",
-                             keep_and_stop="indices.append(index)\n        if index == vocab.eos_index:\n            break")
+# the argument renamed: the release's line eos_index, unk_index = vocab.eos_index, vocab.unk_index then reads
+# the notebook's own vocabulary (a global of the corpus cell) instead of the one passed in
+GLOBAL_VOCAB = _wrong_sample().replace("def sample(parameters, vocab,", "def sample(parameters, vocabulary,")
+# the signature of an older release, (parameters, eos_index, unk_index, ...): called with a vocab, it fails
+OLD_SIGNATURE = _wrong_sample().replace("def sample(parameters, vocab,", "def sample(parameters, eos_index, unk_index,").replace(
+    "    eos_index, unk_index = vocab.eos_index, vocab.unk_index\n", "")
 
 GLOBAL_SEQUENCES = '''
 def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rate=0.01, max_norm=5.0, seed=0):
@@ -335,10 +355,10 @@ WRONG = [
           "sample writes -inf into the model's by to block <UNK>: sampling changes the trained model "
           "(the next sample or training step sees a different model)", {"sample_code": BLOCKS_UNK_IN_MODEL}),
     wrong("hard_coded_eos_index", {"sample", "sample_temperature"},
-          "stops at index 0 instead of eos_index: wrong for any vocabulary where <EOS> is elsewhere",
+          "stops at index 0 instead of vocab.eos_index: wrong for any vocabulary where <EOS> is elsewhere",
           {"sample_code": HARD_CODED_EOS}),
     wrong("hard_coded_unk_index", {"sample", "sample_temperature"},
-          "removes index 1 instead of unk_index: wrong for any vocabulary where <UNK> is elsewhere",
+          "removes index 1 instead of vocab.unk_index: wrong for any vocabulary where <UNK> is elsewhere",
           {"sample_code": HARD_CODED_UNK}),
     wrong("samples_past_eos", {"sample", "sample_temperature"},
           "keeps drawing after <EOS> until max_length: the sequence must end at its first <EOS>",
@@ -364,8 +384,11 @@ WRONG = [
           "iteration j trains on name order[(j + 1) % n]: off by one in the order of the names",
           {"train_names_code": TRAIN_OFF_BY_ONE}),
     wrong("sample_uses_global_vocab", {"sample", "sample_temperature"},
-          "uses the notebook's global vocab for <EOS> and <UNK> instead of the eos_index and unk_index passed in: "
+          "uses the notebook's global vocab for <EOS> and <UNK> instead of the vocabulary passed in: "
           "wrong for any other vocabulary", {"sample_code": GLOBAL_VOCAB}),
+    wrong("sample_keeps_an_old_signature", {"sample", "sample_temperature"},
+          "sample(parameters, eos_index, unk_index, ...) as in an older release: the grader calls "
+          "sample(parameters, vocab, seed=..., temperature=..., max_length=...)", {"sample_code": OLD_SIGNATURE}),
     wrong("train_uses_global_names", {"train_names"},
           "trains on the notebook's global list of names instead of the sequences passed in",
           {"train_names_code": GLOBAL_SEQUENCES}, added=[("corpus", NAMES_ENCODED)]),

@@ -14,10 +14,11 @@ def optimize(x, y, a0, parameters, learning_rate=0.01, max_norm=5.0):
 
 def _sample(choose_line, distribution_line):
     return f'''
-def sample(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
+def sample(parameters, vocab, seed=0, temperature=1.0, max_length=50):
     Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
     ba, by = parameters["ba"], parameters["by"]
     vocab_size, n_a = Wya.shape
+    eos_index, unk_index = vocab.eos_index, vocab.unk_index
     rng = np.random.default_rng(seed)
     x = np.zeros((vocab_size, 1))
     a_prev = np.zeros((n_a, 1))
@@ -67,7 +68,7 @@ def clip_by_global_norm(gradients, max_norm):
     return {key: factor * np.array(g) for key, g in gradients.items()}, length
 ''',
     "sample_code": '''
-def sample(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
+def sample(parameters, vocab, seed=0, temperature=1.0, max_length=50):
     generator = np.random.default_rng(seed)
     V = parameters["by"].shape[0]
     h = np.zeros((parameters["Waa"].shape[0], 1))
@@ -80,10 +81,10 @@ def sample(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length
         h = np.tanh(parameters["Wax"].dot(inp) + parameters["Waa"].dot(h) + parameters["ba"])
         logits = (parameters["Wya"].dot(h) + parameters["by"]).ravel()
         weights = np.exp((logits - logits.max()) / temperature)
-        weights[unk_index] = 0.0
+        weights[vocab.unk_index] = 0.0
         previous = int(generator.choice(V, p=weights / weights.sum()))
         out.append(previous)
-        if previous == eos_index:
+        if previous == vocab.eos_index:
             break
     return out
 ''',
