@@ -88,7 +88,7 @@ def _lm_parameters(rng, V, n_a, dtype=torch.float64):
     for name in parameters:
         if name.startswith("b"):
             parameters[name] = rng.normal(size=parameters[name].shape)
-    parameters["Wy"] = 2 * parameters["Wy"]
+    parameters["Wya"] = 2 * parameters["Wya"]
     return _rounded(parameters, dtype)
 
 
@@ -141,26 +141,26 @@ def check_lstm_cell_torch(lstm_cell_torch_student, seed=None):
 
 def _reference_model(parameters):
     """reference_impl's LanguageModel (float64, one-hot inputs) holding ``parameters``."""
-    V, n_a = parameters["Wy"].shape
+    V, n_a = parameters["Wya"].shape
     model = LanguageModel(V, n_a, "lstm", input="one_hot", device="cpu", dtype=torch.float64)
     numpy_to_layer({name: parameters[name] for name in RECURRENT}, model.recurrent)
     with torch.no_grad():
-        model.Wy.copy_(torch.tensor(parameters["Wy"]))
+        model.Wya.copy_(torch.tensor(parameters["Wya"]))
         model.by.copy_(torch.tensor(parameters["by"]))
     return model
 
 
 def _reference_gradients(model, loss):
     """d loss / d every parameter of the reference model, keyed as the student's parameters dict."""
-    named = dict(model.recurrent.cell.named_parameters(), Wy=model.Wy, by=model.by)
+    named = dict(model.recurrent.cell.named_parameters(), Wya=model.Wya, by=model.by)
     gradients = torch.autograd.grad(loss, list(named.values()))
     return {f"parameters['{name}']": gradient.numpy() for name, gradient in zip(named, gradients)}
 
 
 def _reference_logits(parameters, x):
-    inputs = one_hot(x.numpy(), parameters["Wy"].shape[0])
+    inputs = one_hot(x.numpy(), parameters["Wya"].shape[0])
     a, _, _, _ = lstm_forward(inputs, np.zeros((parameters["bf"].shape[0], x.shape[0])), parameters)
-    return np.einsum("vn,nmt->vmt", parameters["Wy"], a) + parameters["by"][:, :, None]
+    return np.einsum("vn,nmt->vmt", parameters["Wya"], a) + parameters["by"][:, :, None]
 
 
 def _lm_problems(seed):
@@ -174,10 +174,10 @@ def _lm_problems(seed):
 def check_lm_forward(lm_forward_student, seed=None):
     """Logits of the language model on a padded batch, their dtype, and their gradients through autograd."""
     hint = ("x<t> is the one-hot vector of x[:, t], the zero vector where x is -1; start from a = c = 0, run "
-            "lstm_cell_torch over t and return Wy a<t> + by for every t (no softmax), shape (V, m, T). "
+            "lstm_cell_torch over t and return Wya a<t> + by for every t (no softmax), shape (V, m, T). "
             "(Also check lstm_cell_torch.)")
     for rng, parameters, x, _, dtype in _lm_problems(seed):
-        weights = rng.normal(size=(parameters["Wy"].shape[0],) + tuple(x.shape))
+        weights = rng.normal(size=(parameters["Wya"].shape[0],) + tuple(x.shape))
         model = _reference_model(parameters)
         logits, _ = model(x)
         expected = _reference_gradients(model, (logits * torch.tensor(weights)).sum())
@@ -228,7 +228,7 @@ def sampling_problems(seed, temperatures):
     for rng, (V_range, n_a, _, _) in problem_rngs(SHAPES, seed):
         vocab = _vocabulary(rng, V_range)
         parameters = _lm_parameters(rng, len(vocab), n_a)
-        parameters["Wy"] *= OUTPUT_SCALE
+        parameters["Wya"] *= OUTPUT_SCALE
         parameters["by"] *= OUTPUT_SCALE
         parameters["by"][vocab.eos_index] += EOS_LOGIT_SHIFT
         parameters["bf"] += FORGET_BIAS_SHIFT
@@ -267,7 +267,7 @@ def check_sample_torch(sample_torch_student, seed=None):
     """Draws at temperature 1, and a run on float32 weights."""
     _samples_in_float32(sample_torch_student, seed, 1.0)
     check_samples("sample_torch", sample_torch_student, sampling_problems(seed, (1.0,)),
-                   "start from x = 0 and a = c = 0; each step's scores are the logits Wy a + by (shape (1, V)) with "
+                   "start from x = 0 and a = c = 0; each step's scores are the logits Wya a + by (shape (1, V)) with "
                    "scores[0, unk_index] = -inf (the unk_index argument, not a fixed number); draw with "
                    "draw(scores, generator) (not argmax); feed back a fresh one-hot vector of the drawn index; "
                    "stop after <EOS> (kept in the list) or max_length. (Also check lstm_cell_torch.)")

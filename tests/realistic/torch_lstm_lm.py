@@ -9,8 +9,8 @@ from . import delete_cell, honest, paste_copy, wrong
 SAMPLE_HEAD = '''
 @torch.no_grad()
 def sample_torch(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
-    V, n_a = parameters["Wy"].shape
-    dtype, device = parameters["Wy"].dtype, parameters["Wy"].device
+    V, n_a = parameters["Wya"].shape
+    dtype, device = parameters["Wya"].dtype, parameters["Wya"].device
     generator = torch.Generator(device=device).manual_seed(seed)
     x = torch.zeros(V, 1, dtype=dtype, device=device)
     a = torch.zeros(n_a, 1, dtype=dtype, device=device)
@@ -25,9 +25,9 @@ def _sample(body):
 
 LM_FORWARD_HEAD = '''
 def lm_forward(x, parameters):
-    V, n_a = parameters["Wy"].shape
+    V, n_a = parameters["Wya"].shape
     m, T = x.shape
-    a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
+    a = torch.zeros(n_a, m, dtype=parameters["Wya"].dtype, device=parameters["Wya"].device)
     c = torch.zeros_like(a)
     logits = []
 '''
@@ -57,7 +57,7 @@ LOOP_ONE_HOT_FORWARD = _lm_forward('''
             if x[j, t] >= 0:
                 xt[x[j, t], j] = 1.0
         a, c = lstm_cell_torch(xt, a, c, parameters)
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
 ''')
 
 MASKED_LOSS = '''
@@ -80,7 +80,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_tilde = gate("c", tanh)
     c_next = gamma_f * c_prev + gamma_u * c_tilde
     a_next = gamma_o * tanh(c_next)
-    yt_pred = softmax(dot(parameters["Wy"], a_next) + parameters["by"])
+    yt_pred = softmax(dot(parameters["Wya"], a_next) + parameters["by"])
     return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 
 npt.assert_allclose(sigmoid(array([0.0])), [0.5])
@@ -89,7 +89,7 @@ npt.assert_allclose(sigmoid(array([0.0])), [0.5])
 ONE_HOT_SAMPLE = _sample('''
     for _ in range(max_length):
         a, c = lstm_cell_torch(x, a, c, parameters)
-        scores = (parameters["Wy"] @ a + parameters["by"]).T / temperature
+        scores = (parameters["Wya"] @ a + parameters["by"]).T / temperature
         scores = scores.masked_fill(torch.arange(V, device=device) == unk_index, float("-inf"))
         index = draw(scores, generator).item()
         indices.append(index)
@@ -134,9 +134,9 @@ import warnings
 calls = {"lm_forward": 0}
 
 def lm_forward(x, parameters):
-    V, n_a = parameters["Wy"].shape
+    V, n_a = parameters["Wya"].shape
     m, T = x.shape
-    a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
+    a = torch.zeros(n_a, m, dtype=parameters["Wya"].dtype, device=parameters["Wya"].device)
     c = torch.zeros_like(a)
     logits = []
     calls["lm_forward"] += 1
@@ -147,7 +147,7 @@ def lm_forward(x, parameters):
     inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype) * (x >= 0).unsqueeze(-1)
     for t in range(T):
         a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
     return torch.stack(logits, dim=2)
 '''
 
@@ -202,7 +202,7 @@ REFERENCE_INPUTS = "    inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).
 DETACHED_STATE = _lm_forward(REFERENCE_INPUTS + '''
     for t in range(T):
         a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
         a, c = a.detach(), c.detach()           # "to save memory"
 ''')
 
@@ -210,12 +210,12 @@ FLOAT64_INPUTS = _lm_forward('''
     inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).double() * (x >= 0).unsqueeze(-1)
     for t in range(T):
         a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
 ''')
 
 LOGITS_BEFORE_STEP = _lm_forward(REFERENCE_INPUTS + '''
     for t in range(T):
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
         a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
 ''')
 
@@ -223,7 +223,7 @@ PADDING_AS_INDEX_0 = _lm_forward('''
     inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype)
     for t in range(T):
         a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
 ''')
 
 MEAN_OVER_TOKENS = '''
@@ -250,7 +250,7 @@ SAMPLE_LOOP = '''
 '''
 
 
-def _wrong_sample(before="", scores='scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T',
+def _wrong_sample(before="", scores='scores = ((parameters["Wya"] @ a + parameters["by"]) / temperature).T',
                   unk='scores[0, unk_index] = -float("inf")',
                   keep_and_stop="indices.append(index)\n        if index == eos_index:\n            break",
                   next_input="x = torch.zeros(V, 1, dtype=dtype, device=device)\n        x[index] = 1.0"):
@@ -267,7 +267,7 @@ PAST_EOS = _wrong_sample(keep_and_stop="indices.append(index)")
 ONE_HOT_NOT_RESET = _wrong_sample(next_input="x[index] = 1.0")
 # log(p / T) is log p shifted by a constant: the softmax inside draw undoes it
 TEMPERATURE_ON_PROBABILITIES = _wrong_sample(
-    scores='logits = (parameters["Wy"] @ a + parameters["by"]).T',
+    scores='logits = (parameters["Wya"] @ a + parameters["by"]).T',
     unk='logits[0, unk_index] = -float("inf")\n        scores = torch.log(torch.softmax(logits, dim=1) / temperature)')
 
 STATE_WITHOUT_TANH = _sample('''
@@ -279,7 +279,7 @@ STATE_WITHOUT_TANH = _sample('''
         o = torch.sigmoid(p["Wo"] @ concat + p["bo"])
         c = f * c + i * torch.tanh(p["Wc"] @ concat + p["bc"])
         a = o * c                                # tanh of the memory forgotten
-        scores = ((p["Wy"] @ a + p["by"]) / temperature).T
+        scores = ((p["Wya"] @ a + p["by"]) / temperature).T
         scores[0, unk_index] = -float("inf")
         index = int(draw(scores, generator))
         indices.append(index)
@@ -298,7 +298,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
     c_next = gamma_f * c_prev + gamma_u * c_tilde
     gamma_o = sigmoid(parameters["Wo"] @ concat + parameters["bo"])
     a_next = gamma_o * c_next
-    yt_pred = softmax(parameters["Wy"] @ a_next + parameters["by"])
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
     return a_next, c_next, yt_pred, (a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters)
 '''
 
@@ -306,7 +306,7 @@ def lstm_cell_forward(xt, a_prev, c_prev, parameters):
 THROUGH_NUMPY_CELL = '''
 def lstm_cell_torch(xt, a_prev, c_prev, parameters):
     numpy_parameters = {k: v.detach().cpu().numpy() for k, v in parameters.items()}
-    numpy_parameters.update(Wy=np.zeros((1, a_prev.shape[0])), by=np.zeros((1, 1)))
+    numpy_parameters.update(Wya=np.zeros((1, a_prev.shape[0])), by=np.zeros((1, 1)))
     a_next, c_next, _, _ = lstm_cell_forward(xt.detach().cpu().numpy(), a_prev.detach().cpu().numpy(),
                                              c_prev.detach().cpu().numpy(), numpy_parameters)
     return (torch.from_numpy(a_next).to(dtype=xt.dtype, device=xt.device),

@@ -174,15 +174,15 @@ TORCH_SAMPLE_CHANGES_PARAMETERS = _torch_sample_with(
 
 _RIGHT_LM_FORWARD = '''
 def lm_forward(x, parameters):
-    V, n_a = parameters["Wy"].shape
+    V, n_a = parameters["Wya"].shape
     m, T = x.shape
-    a = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype, device=parameters["Wy"].device)
+    a = torch.zeros(n_a, m, dtype=parameters["Wya"].dtype, device=parameters["Wya"].device)
     c = torch.zeros_like(a)
     logits = []
     inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype) * (x >= 0).unsqueeze(-1)
     for t in range(T):
         a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
-        logits.append(parameters["Wy"] @ a + parameters["by"])
+        logits.append(parameters["Wya"] @ a + parameters["by"])
     return torch.stack(logits, dim=2)
 '''
 

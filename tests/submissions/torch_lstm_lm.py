@@ -25,8 +25,8 @@ def _sample(scores_line, choose_line):
     return f'''
 @torch.no_grad()
 def sample_torch(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
-    V, n_a = parameters["Wy"].shape
-    dtype, device = parameters["Wy"].dtype, parameters["Wy"].device
+    V, n_a = parameters["Wya"].shape
+    dtype, device = parameters["Wya"].dtype, parameters["Wya"].device
     generator = torch.Generator(device=device).manual_seed(seed)
     x = torch.zeros(V, 1, dtype=dtype, device=device)
     a = torch.zeros(n_a, 1, dtype=dtype, device=device)
@@ -46,11 +46,11 @@ def sample_torch(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_
 '''
 
 
-RIGHT_SCORES = 'scores = ((parameters["Wy"] @ a + parameters["by"]) / temperature).T'
+RIGHT_SCORES = 'scores = ((parameters["Wya"] @ a + parameters["by"]) / temperature).T'
 RIGHT_DRAW = "index = int(draw(scores, generator))"
 SAMPLING_WITH_ARGMAX = _sample(RIGHT_SCORES, "index = int(torch.argmax(scores))")
 # multiplying by T flattens where dividing sharpens, and the other way round
-TEMPERATURE_MULTIPLIED = _sample('scores = ((parameters["Wy"] @ a + parameters["by"]) * temperature).T', RIGHT_DRAW)
+TEMPERATURE_MULTIPLIED = _sample('scores = ((parameters["Wya"] @ a + parameters["by"]) * temperature).T', RIGHT_DRAW)
 
 WRONG = {
     "swapped_concatenation": (
@@ -73,9 +73,9 @@ def lstm_cell_torch(xt, a_prev, c_prev, parameters):
 ''',
     "lm_forward_code": '''
 def lm_forward(x, parameters):
-    V, n_a = parameters["Wy"].shape
+    V, n_a = parameters["Wya"].shape
     m, T = x.shape
-    h = torch.zeros(n_a, m, dtype=parameters["Wy"].dtype)
+    h = torch.zeros(n_a, m, dtype=parameters["Wya"].dtype)
     mem = torch.zeros_like(h)
     outputs = torch.zeros(V, m, T, dtype=h.dtype)
     for t in range(T):
@@ -84,7 +84,7 @@ def lm_forward(x, parameters):
             if x[j, t] >= 0:
                 inp[x[j, t], j] = 1.0
         h, mem = lstm_cell_torch(inp, h, mem, parameters)
-        outputs[:, :, t] = parameters["Wy"] @ h + parameters["by"]
+        outputs[:, :, t] = parameters["Wya"] @ h + parameters["by"]
     return outputs
 ''',
     "lm_loss_code": '''
