@@ -70,6 +70,17 @@ def missing_names(table):
     return problems
 
 
+def retired_names_in_use(table):
+    """'file: name (idea)' for every retired name of an inconsistency that a file listed anywhere in the table uses."""
+    files = sorted({place["file"] for _, place in places(table)})
+    problems, cache = [], {}
+    for item in table["inconsistencies"]:
+        for name in item.get("retired", ()):
+            problems += [f"{file}: {name} ({item['idea']})" for file in files
+                         if name in cache.setdefault(file, code_names(REPO / file))]
+    return problems
+
+
 @pytest.fixture(scope="module")
 def table():
     return notation_page.load()
@@ -95,6 +106,21 @@ def test_name_check_reports_a_misspelt_name_and_a_missing_file():
                          {"torch": {"file": "reference_impl/nowhere.py", "names": ["x"]}}]}
     assert missing_names(table) == ["reference_impl/lstm.py: gamma_uu (symbols/0/library)",
                                     "reference_impl/nowhere.py does not exist (symbols/1/torch)"]
+
+
+def test_no_retired_name_comes_back(table):
+    output_weights = next(item for item in table["inconsistencies"] if item["idea"] == "the output weights")
+    assert {"Wy", "dWy"} <= set(output_weights["retired"])
+    problems = retired_names_in_use(table)
+    assert not problems, "retired names in book/data/notation.yml that a file it lists uses again:\n" + "\n".join(problems)
+
+
+def test_retired_name_check_reports_a_file_that_uses_one(tmp_path):
+    gated = tmp_path / "gated.py"
+    gated.write_text('"""Wy in prose is fine."""\ndef cell(parameters):\n    return parameters["Wy"], parameters["Wya"]\n')
+    table = {"symbols": [{"library": {"file": str(gated), "names": ["Wya"]}}],
+             "inconsistencies": [{"idea": "the output weights", "retired": ["Wy", "dWy"]}]}
+    assert retired_names_in_use(table) == [f"{gated}: Wy (the output weights)"]
 
 
 def test_a_name_only_in_a_comment_or_docstring_does_not_count(tmp_path):
