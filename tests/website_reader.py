@@ -85,12 +85,13 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_site(folder=SITE):
-    """A built site (by default _build/html) on a free localhost port; yields its base URL."""
+def serve_site(folder=SITE, handler=QuietHandler):
+    """A built site (by default _build/html) on a free localhost port, served by `handler`
+    (a SimpleHTTPRequestHandler); yields its base URL."""
     if folder == SITE and not (SITE / "index.html").is_file():
         pytest.fail(f"no built site at {SITE}: build it first with `make book`")
     server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(folder)))
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
