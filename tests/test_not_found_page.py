@@ -34,6 +34,8 @@ return {
   home: document.getElementById("home").href, search: document.getElementById("search").action,
   switchHref: switcher.href, switchLang: switcher.lang, switchText: text(switcher),
   resources: performance.getEntriesByType("resource").map(r => r.name),
+  // without an icon of its own, a browser asks for /favicon.ico, outside a project site
+  icons: [...document.querySelectorAll("link[rel~=icon]")].map(link => link.href),
 };
 """
 
@@ -95,6 +97,7 @@ def check_404_page(page, language, site, english_site):
     assert page["switchText"] == SWITCH_LABEL[language] and page["switchLang"] == HTML_LANG[other], page
     assert page["switchHref"] == (english_site + "zh/" if language == "en" else english_site) + ROOT_PAGE, page
     assert not page["resources"], f"the 404 page fetches {page['resources']}"
+    assert page["icons"] and all(icon.startswith("data:") for icon in page["icons"]), page["icons"]
 
 
 MISSING = [  # an address that is no page, and the language of the site it is in
