@@ -119,8 +119,12 @@ def test_host_serving_one_404_page_shows_it_in_the_language_of_the_address(brows
     with serve_like_a_static_host(prefix) as english_site:
         url = english_site + missing
         assert status(url) == 404
+        browser.get_log("browser")  # what earlier pages logged
         browser.get(url)
         page = browser.execute_script(READ_PAGE_JS)
+        errors = [entry["message"] for entry in browser.get_log("browser")
+                  if entry["level"] == "SEVERE" and not entry["message"].startswith(f"{url} - ")]
+        assert not errors, f"{url}: console errors (but the page's own status 404): {errors}"
         site = english_site + ("zh/" if language == "zh" else "")
         check_404_page(page, language, site, english_site)
         for link in (page["home"], page["search"], page["switchHref"]):
