@@ -109,12 +109,12 @@ def test_sampling_is_seeded_feeds_draws_back_and_never_draws_a_forbidden_token()
     model = StreamLanguageModel(6, 8, seed=0)
 
     def draw(seed, temperature=1.0):
-        return sample_stream(model, [1, 2], 40, temperature, generator=torch.Generator().manual_seed(seed), forbid=[5])
+        return sample_stream(model, [1, 2], 40, temperature, seed=seed, forbid=[5])
 
     assert draw(3) == draw(3) and draw(3) != draw(4)
     assert 5 not in draw(3) + draw(4, temperature=3.0)
     # a near-zero temperature is greedy: each draw is the argmax given the prompt and the earlier draws
-    greedy = sample_stream(model, [1, 2], 5, 1e-4, generator=torch.Generator().manual_seed(0))
+    greedy = sample_stream(model, [1, 2], 5, 1e-4, seed=0)
     for t in range(5):
         logits, _ = model(torch.tensor([1, 2] + greedy[:t]).view(-1, 1))
         assert greedy[t] == int(logits[-1, 0].argmax())
@@ -128,7 +128,7 @@ def test_sampling_carries_the_state_from_draw_to_draw():
     model = StreamLanguageModel(3, 8, seed=0)
     history = train_stream_lm(model, stream, stream, epochs=25, batch_size=4, num_steps=12, learning_rate=0.05)
     assert history["valid"][-1] < 1.15  # 1 is perfect; about 1.4 without context
-    drawn = sample_stream(model, [0, 1], 10, temperature=0.05, generator=torch.Generator().manual_seed(0))
+    drawn = sample_stream(model, [0, 1], 10, temperature=0.05, seed=0)
     assert drawn == [0, 2, 0, 1, 0, 2, 0, 1, 0, 2]
 
 

@@ -251,7 +251,7 @@ def train_stream_lm(model, train_indices, valid_indices, epochs, batch_size=32, 
 
 
 @torch.no_grad()
-def sample_stream(model, prompt, length, temperature=1.0, generator=None, forbid=()):
+def sample_stream(model, prompt, length, temperature=1.0, seed=0, forbid=()):
     """Continue a prompt by drawing one token at a time from p^(1/τ), feeding each draw back in.
 
     See the chapter :doc:`/book/chapters/07_sampling`.
@@ -265,8 +265,9 @@ def sample_stream(model, prompt, length, temperature=1.0, generator=None, forbid
         tokens to draw
     temperature : float
         τ > 0: below 1 sharpens the distribution, above 1 flattens it
-    generator : torch.Generator or None
-        for reproducible draws
+    seed : int
+        seed of the random draws (a torch.Generator on the model's device, as reference_impl.torch_models.sample
+        seeds its own); the same seed gives the same draws
     forbid : sequence of int
         indices never drawn (e.g. <UNK>)
 
@@ -280,12 +281,14 @@ def sample_stream(model, prompt, length, temperature=1.0, generator=None, forbid
     if len(prompt) == 0:
         raise ValueError("prompt must hold at least one token")
     model.eval()
-    logits, state = model(torch.as_tensor(list(prompt), dtype=torch.long).view(-1, 1))
+    device = next(model.parameters()).device
+    generator = torch.Generator(device=device).manual_seed(int(seed))
+    logits, state = model(torch.as_tensor(list(prompt), dtype=torch.long, device=device).view(-1, 1))
     drawn = []
     for _ in range(int(length)):
         scores = logits[-1, 0] / temperature
         scores[list(forbid)] = -float("inf")
         index = int(torch.multinomial(torch.softmax(scores, dim=0), 1, generator=generator))
         drawn.append(index)
-        logits, state = model(torch.tensor([[index]]), state)
+        logits, state = model(torch.tensor([[index]], device=device), state)
     return drawn
