@@ -11,8 +11,9 @@ equations) and with reference_impl.torch_models (loss, sampler):
   parameters, and compared with the reference's gradients, so a hidden state
   wrongly detached (same values, wrong gradients) fails;
 - samples index for index (not as decoded text, which stops at the first
-  <EOS>): the notebook's ``draw`` helper fixes how an index is drawn from a
-  generator seeded with the given seed; <EOS> and <UNK> sit at drawn positions.
+  <EOS>) with reference_impl.torch_models.sample's: the notebook's ``draw``
+  helper fixes how an index is drawn from a generator seeded with the given
+  seed; the sampler gets a Vocabulary whose <EOS> and <UNK> sit at drawn positions.
 """
 import functools
 
@@ -26,7 +27,13 @@ from reference_impl.lstm import (
     lstm_forward,
 )
 from reference_impl.text import one_hot
-from reference_impl.torch_models import LanguageModel, masked_cross_entropy, numpy_to_layer, pad_sequences
+from reference_impl.torch_models import (
+    LanguageModel,
+    masked_cross_entropy,
+    numpy_to_layer,
+    pad_sequences,
+    sample,
+)
 
 from . import (
     CheckFailed,
@@ -207,22 +214,6 @@ def check_lm_loss(lm_loss_student, seed=None):
                           TOLERANCES[dtype])
 
 
-@torch.no_grad()
-def _reference_sample(model, vocab, seed, temperature):
-    """The indices reference_impl.torch_models.sample draws for one sequence (it returns them decoded)."""
-    generator = torch.Generator().manual_seed(seed)
-    x, state, indices = torch.full((1, 1), -1, dtype=torch.long), None, []
-    while len(indices) < MAX_LENGTH:
-        logits, state = model(x, state0=state)
-        scores = logits[:, :, 0].T / temperature
-        scores[:, vocab.unk_index] = -float("inf")
-        x = torch.multinomial(torch.softmax(scores, dim=1), 1, generator=generator)
-        indices.append(int(x))
-        if indices[-1] == vocab.eos_index:
-            break
-    return indices
-
-
 def sampling_problems(seed, temperatures):
     """The (SamplingProblem, draw seeds) pairs of a sampler check (checks.check_samples)."""
     for rng, (V_range, n_a, _, _) in problem_rngs(SHAPES, seed):
@@ -234,9 +225,9 @@ def sampling_problems(seed, temperatures):
         parameters["bf"] += FORGET_BIAS_SHIFT
         model = _reference_model(parameters)
         for temperature in temperatures:
-            yield sampling_problem(rng, (_tensors(parameters), vocab.eos_index, vocab.unk_index), vocab.eos_index,
-                                   temperature, MAX_LENGTH,
-                                   functools.partial(_reference_sample, model, vocab, temperature=temperature), DRAWS)
+            yield sampling_problem(rng, (_tensors(parameters), vocab), vocab.eos_index, temperature, MAX_LENGTH,
+                                   functools.partial(sample, model, vocab, temperature=temperature,
+                                                     max_length=MAX_LENGTH), DRAWS)
 
 
 def _samples_in_float32(sample_torch_student, seed, temperature):
@@ -250,7 +241,7 @@ def _samples_in_float32(sample_torch_student, seed, temperature):
     vocab = _vocabulary(rng, SHAPES[0][0])
     parameters = _tensors(_lm_parameters(rng, len(vocab), SHAPES[0][1], torch.float32), torch.float32)
     function = f"sample_torch(temperature={temperature}) on float32 weights"
-    returned = call_student("sample_torch", sample_torch_student, parameters, vocab.eos_index, vocab.unk_index,
+    returned = call_student("sample_torch", sample_torch_student, parameters, vocab,
                             seed=int(rng.integers(2**31)), temperature=temperature, max_length=MAX_LENGTH)
     try:
         indices = [int(index) for index in returned]
@@ -268,7 +259,7 @@ def check_sample_torch(sample_torch_student, seed=None):
     _samples_in_float32(sample_torch_student, seed, 1.0)
     check_samples("sample_torch", sample_torch_student, sampling_problems(seed, (1.0,)),
                    "start from x = 0 and a = c = 0; each step's scores are the logits Wya a + by (shape (1, V)) with "
-                   "scores[0, unk_index] = -inf (the unk_index argument, not a fixed number); draw with "
+                   "scores[0, vocab.unk_index] = -inf (vocab.unk_index of the vocab argument, not a fixed number); draw with "
                    "draw(scores, generator) (not argmax); feed back a fresh one-hot vector of the drawn index; "
                    "stop after <EOS> (kept in the list) or max_length. (Also check lstm_cell_torch.)")
 

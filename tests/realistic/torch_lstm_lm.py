@@ -8,9 +8,10 @@ from . import delete_cell, honest, paste_copy, wrong
 
 SAMPLE_HEAD = '''
 @torch.no_grad()
-def sample_torch(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
+def sample_torch(parameters, vocab, seed=0, temperature=1.0, max_length=50):
     V, n_a = parameters["Wya"].shape
     dtype, device = parameters["Wya"].dtype, parameters["Wya"].device
+    eos_index, unk_index = vocab.eos_index, vocab.unk_index
     generator = torch.Generator(device=device).manual_seed(seed)
     x = torch.zeros(V, 1, dtype=dtype, device=device)
     a = torch.zeros(n_a, 1, dtype=dtype, device=device)
@@ -168,7 +169,7 @@ from IPython.display import Markdown, display
 names_by_temperature = {}
 for temperature in tqdm([0.5, 1.0], desc="temperatures"):
     names_by_temperature[temperature] = [
-        vocab.decode(sample_torch({k: v.detach() for k, v in parameters.items()}, vocab.eos_index, vocab.unk_index,
+        vocab.decode(sample_torch({k: v.detach() for k, v in parameters.items()}, vocab,
                                   seed=s, temperature=temperature, max_length=20)) for s in range(4)]
 display(Markdown("\\n".join(f"* T = {t}: {', '.join(n)}" for t, n in names_by_temperature.items())))
 '''
@@ -313,8 +314,13 @@ def lstm_cell_torch(xt, a_prev, c_prev, parameters):
             torch.from_numpy(c_next).to(dtype=xt.dtype, device=xt.device))
 '''
 
-GLOBAL_VOCAB = _wrong_sample(unk='scores[0, vocab.unk_index] = -float("inf")',
-                             keep_and_stop="indices.append(index)\n        if index == vocab.eos_index:\n            break")
+# the argument renamed: the release's line eos_index, unk_index = vocab.eos_index, vocab.unk_index then reads
+# the notebook's own vocabulary (a global of the training cell) instead of the one passed in
+GLOBAL_VOCAB = _wrong_sample().replace("def sample_torch(parameters, vocab,", "def sample_torch(parameters, vocabulary,")
+# the signature of an older release, (parameters, eos_index, unk_index, ...): called with a vocab, it fails
+OLD_SIGNATURE = _wrong_sample().replace("def sample_torch(parameters, vocab,",
+                                        "def sample_torch(parameters, eos_index, unk_index,").replace(
+    "    eos_index, unk_index = vocab.eos_index, vocab.unk_index\n", "")
 
 TORCH_CELL = '''
 def lstm_cell_torch(xt, a_prev, c_prev, parameters):
@@ -362,9 +368,9 @@ WRONG = [
           "sample_torch writes -inf into the model's by: sampling changes the trained model (and the optimizer's "
           "tensors, which share its storage)", {"sample_torch_code": WRITES_INTO_PARAMETERS}),
     wrong("hard_coded_eos_index", {"sample_torch", "sample_torch_temperature"},
-          "stops at index 0 instead of eos_index", {"sample_torch_code": HARD_CODED_EOS}),
+          "stops at index 0 instead of vocab.eos_index", {"sample_torch_code": HARD_CODED_EOS}),
     wrong("hard_coded_unk_index", {"sample_torch", "sample_torch_temperature"},
-          "blocks index 1 instead of unk_index", {"sample_torch_code": HARD_CODED_UNK}),
+          "blocks index 1 instead of vocab.unk_index", {"sample_torch_code": HARD_CODED_UNK}),
     wrong("samples_past_eos", {"sample_torch", "sample_torch_temperature"},
           "keeps drawing after <EOS> until max_length", {"sample_torch_code": PAST_EOS}),
     wrong("one_hot_not_reset", {"sample_torch", "sample_torch_temperature"},
@@ -381,8 +387,12 @@ WRONG = [
           "differentiate it, so no gradient reaches the LSTM's weights in the training cell",
           {"lstm_cell_torch_code": THROUGH_NUMPY_CELL}),
     wrong("sample_uses_global_vocab", {"sample_torch", "sample_torch_temperature"},
-          "uses the notebook's global vocab for <EOS> and <UNK> instead of the indices passed in",
+          "uses the notebook's global vocab for <EOS> and <UNK> instead of the vocabulary passed in",
           {"sample_torch_code": GLOBAL_VOCAB}),
+    wrong("sample_keeps_an_old_signature", {"sample_torch", "sample_torch_temperature"},
+          "sample_torch(parameters, eos_index, unk_index, ...) as in an older release: the grader calls "
+          "sample_torch(parameters, vocab, seed=..., temperature=..., max_length=...)",
+          {"sample_torch_code": OLD_SIGNATURE}),
     wrong("in_place_memory_update", {"lstm_cell_torch"},
           "c_prev is updated in place: the caller's memory tensor is overwritten (a caller that keeps the memory of "
           "every step sees them all change). Autograd still differentiates it (it saves the original), and "

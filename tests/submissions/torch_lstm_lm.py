@@ -24,9 +24,10 @@ def lm_loss(parameters, x, y):
 def _sample(scores_line, choose_line):
     return f'''
 @torch.no_grad()
-def sample_torch(parameters, eos_index, unk_index, seed=0, temperature=1.0, max_length=50):
+def sample_torch(parameters, vocab, seed=0, temperature=1.0, max_length=50):
     V, n_a = parameters["Wya"].shape
     dtype, device = parameters["Wya"].dtype, parameters["Wya"].device
+    eos_index, unk_index = vocab.eos_index, vocab.unk_index
     generator = torch.Generator(device=device).manual_seed(seed)
     x = torch.zeros(V, 1, dtype=dtype, device=device)
     a = torch.zeros(n_a, 1, dtype=dtype, device=device)
