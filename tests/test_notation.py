@@ -1,6 +1,7 @@
 """The notation table (book/data/notation.yml): every name it lists exists where it says, and its page is current."""
 import ast
 import importlib.util
+import inspect
 from pathlib import Path
 
 import nbformat
@@ -145,3 +146,36 @@ def test_the_notation_page_is_generated_from_the_table(table):
     assert page == notation_page.render(table), "book/appendix/notation.md is not current: run scripts/notation_page.py"
     for entry in table["symbols"]:
         assert f"${entry['tex']}$" in page
+
+
+def _notebook_signature(notebook, function):
+    """(name, default) of each argument of ``function`` as a notebook's code cell defines it (read, not run)."""
+    for cell in nbformat.read(REPO / notebook, as_version=4).cells:
+        if cell.cell_type != "code":
+            continue
+        for node in ast.walk(ast.parse("\n".join(line for line in cell.source.splitlines()
+                                                 if not line.lstrip().startswith(("%", "!"))))):
+            if isinstance(node, ast.FunctionDef) and node.name == function:
+                names = [a.arg for a in node.args.args]
+                defaults = [None] * (len(names) - len(node.args.defaults)) + [ast.literal_eval(d) for d in node.args.defaults]
+                return list(zip(names, defaults))
+    raise AssertionError(f"{notebook} defines no {function}")
+
+
+def _signature(function):
+    return [(p.name, None if p.default is inspect.Parameter.empty else p.default)
+            for p in inspect.signature(function).parameters.values()]
+
+
+def test_every_sampler_has_the_one_signature():
+    """sample(parameters_or_model, vocab, seed=0, temperature=1.0, max_length=50, avoid_unk=True): the NumPy and torch
+    samplers take exactly these arguments; the assignments' take them without avoid_unk (they never draw <UNK>)."""
+    torch_models = pytest.importorskip("reference_impl.torch_models")
+    from reference_impl.sampling import sample
+
+    expected = [("vocab", None), ("seed", 0), ("temperature", 1.0), ("max_length", 50), ("avoid_unk", True)]
+    assert _signature(sample) == [("parameters", None)] + expected
+    assert _signature(torch_models.sample) == [("model", None)] + expected
+    for notebook, function in (("solutions/char_language_model/char_language_model.ipynb", "sample"),
+                               ("solutions/torch_lstm_lm/torch_lstm_lm.ipynb", "sample_torch")):
+        assert _notebook_signature(notebook, function) == [("parameters", None)] + expected[:-1], notebook
