@@ -6,7 +6,8 @@ cell of the assignment's notebook (its nbgrader ``grade_id``).
 
 A check takes the student's function(s), calls them only with plain data
 (NumPy arrays, dicts and tuples of them, numbers, strings; tensors for the
-torch assignment), compares what they return with ``reference_impl`` within
+torch assignment; a reference_impl.text.Vocabulary for the samplers, which
+crosses into the sandbox as its tokens), compares what they return with ``reference_impl`` within
 tolerances and raises :class:`CheckFailed` with a message that names the
 wrong output, its expected shape and the likely cause. The hardened grader
 draws the inputs from :func:`submission_seed` (a hash of the submitted file,
