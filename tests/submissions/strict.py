@@ -100,7 +100,7 @@ DROPPING_EOS = _sample_with("        indices.append(index)\n        if index == 
 # <UNK> removed by a bias of -1e9 written into the caller's parameters: the draws are right
 SAMPLE_CHANGES_PARAMETERS = _sample_with(
     '    ba, by = parameters["ba"], parameters["by"]\n',
-    '    parameters["by"][unk_index] = -1e9\n    ba, by = parameters["ba"], parameters["by"]\n')
+    '    parameters["by"][vocab.unk_index] = -1e9\n    ba, by = parameters["ba"], parameters["by"]\n')
 
 # --- assignments 3 and 4 ----------------------------------------------------------------------
 
