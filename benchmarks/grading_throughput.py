@@ -30,7 +30,7 @@ from grading import ASSIGNMENTS, nbgrader_commands  # noqa: E402
 from grading.batch import grade_all  # noqa: E402
 from grading.sandbox import shared_jail  # noqa: E402
 from grading.scoring import assignment_packages  # noqa: E402
-from load_guard import LoadGuard, add_arguments  # noqa: E402
+from load_guard import LoadGuard, add_arguments, own_cpu_seconds  # noqa: E402
 from term_course import notebook  # noqa: E402
 
 
@@ -63,12 +63,24 @@ def measure(workdir, assignment, submissions, repeats, guard):
         for workers in (1, 2):
             course = shutil.copytree(template, workdir / assignment / f"hardened{workers}-{repeat}")
             guard.check()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), own_cpu_seconds()
             outcomes = grade_all(course, assignment, workers=workers, progress=False)
-            runs[workers].append(time.perf_counter() - start)
+            runs[workers].append((time.perf_counter() - start, own_cpu_seconds() - cpu_start))
             assert len(outcomes) == submissions and all(o["status"] == "graded" for o in outcomes), outcomes
-    timings.update({f"hardened{workers}": min(seconds) for workers, seconds in runs.items()})
+    timings.update({f"hardened{workers}": min(wall for wall, _ in done) for workers, done in runs.items()})
     return timings, runs
+
+
+def runs_note(assignment, runs):
+    """Every hardened run's wall time and CPU time (the command's and its forked jobs'): where two workers
+    take more CPU time than one for the same submissions, the two CPUs slowed each other down (shared
+    caches and memory), which no scheduling of the jobs can win back."""
+    def listed(done):
+        return ", ".join(f"{wall:.1f} ({cpu:.1f} CPU)" for wall, cpu in done)
+
+    cpu1, cpu2 = (min(cpu for _, cpu in runs[workers]) for workers in (1, 2))
+    return (f"{assignment}: hardened runs, wall s (CPU s): 1 worker {listed(runs[1])}; 2 workers {listed(runs[2])}; "
+            f"least CPU time, 2 workers / 1 worker: {cpu2 / cpu1:.2f}")
 
 
 def main():
@@ -95,8 +107,7 @@ def main():
             table.append(f"{assignment:22s} {per['stock']:11.2f} {per['hardened1']:14.2f} {per['hardened2']:15.2f} "
                          f"{timings['stock'] / timings['hardened1']:16.2f}x "
                          f"{timings['hardened1'] / timings['hardened2']:12.2f}x")
-            notes.append(f"{assignment}: all hardened runs, s: 1 worker {', '.join(f'{t:.1f}' for t in runs[1])}; "
-                         f"2 workers {', '.join(f'{t:.1f}' for t in runs[2])}")
+            notes.append(runs_note(assignment, runs))
             shutil.rmtree(workdir / assignment, ignore_errors=True)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
