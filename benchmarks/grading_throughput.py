@@ -72,14 +72,24 @@ def measure(workdir, assignment, submissions, repeats, guard):
 
 
 def runs_note(assignment, runs):
-    """Every hardened run's wall time and CPU time (the command's and its forked jobs'): where two workers
-    take more CPU time than one for the same submissions, the two CPUs slowed each other down (shared
-    caches and memory), which no scheduling of the jobs can win back."""
+    """Every hardened run's wall time and CPU time (the command's and its forked jobs').
+
+    Two figures follow that the machine's drifting speed changes less than it
+    changes the ratio of two runs' wall times: the CPUs each worker count
+    kept busy (CPU time over wall time: 2 would be no idle CPU at all), and
+    the least CPU time of 2 workers over that of 1 (above 1, the two CPUs
+    slowed each other down: shared caches and memory, which no scheduling of
+    the jobs can win back).
+    """
     def listed(done):
         return ", ".join(f"{wall:.1f} ({cpu:.1f} CPU)" for wall, cpu in done)
 
+    def busy(done):
+        return ", ".join(f"{cpu / wall:.2f}" for wall, cpu in done)
+
     cpu1, cpu2 = (min(cpu for _, cpu in runs[workers]) for workers in (1, 2))
     return (f"{assignment}: hardened runs, wall s (CPU s): 1 worker {listed(runs[1])}; 2 workers {listed(runs[2])}; "
+            f"CPUs kept busy: 1 worker {busy(runs[1])}; 2 workers {busy(runs[2])}; "
             f"least CPU time, 2 workers / 1 worker: {cpu2 / cpu1:.2f}")
 
 
