@@ -4,6 +4,7 @@ import json
 import math
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,20 @@ def test_tied_model_reads_its_output_matrix_from_the_embedding():
     assert torch.allclose(logits[0, 0], tied.embedding @ a[:, 0, 0] + tied.by, atol=1e-5)
     with pytest.raises(ValueError, match="n_e == n_a"):
         StreamLanguageModel(11, 6, n_e=4, tie=True)
+
+
+def test_weights_saved_with_the_old_output_key_load_with_a_warning_and_a_tied_model_refuses_them():
+    saved = StreamLanguageModel(11, 6, seed=0).state_dict()
+    old = {("Wy" if name == "Wya" else name): tensor for name, tensor in saved.items()}
+    model = StreamLanguageModel(11, 6, seed=1)
+    with pytest.warns(FutureWarning, match="old key 'Wy', renamed 'Wya'"):
+        model.load_state_dict(old)
+    assert "Wy" in old and all(torch.equal(tensor, saved[name]) for name, tensor in model.state_dict().items())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model.load_state_dict(saved)  # the current key: no warning
+    with pytest.raises(RuntimeError, match="Unexpected key.*Wy"):  # a tied model has no output matrix of its own
+        StreamLanguageModel(11, 6, tie=True).load_state_dict(old)
 
 
 def test_dropout_acts_in_training_only():

@@ -113,6 +113,68 @@ def test_loaded_tensors_equal_the_saved_ones(vocab, tmp_path):
         assert torch.equal(tensor, saved[name]), name
 
 
+def rewrite_payload(path, change):
+    """Write the checkpoint at ``path`` again, its payload changed by ``change`` (as an older version wrote it)."""
+    import hashlib
+    import io
+
+    from reference_impl.torch_models.checkpoint import MAGIC
+
+    data = path.read_bytes()[len(MAGIC):].partition(b"\n")[2]
+    payload = torch.load(io.BytesIO(data), weights_only=True)
+    change(payload)
+    buffer = io.BytesIO()
+    torch.save(payload, buffer)
+    data = buffer.getvalue()
+    path.write_bytes(MAGIC + hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data)
+
+
+def with_old_output_key(payload):
+    """The state dict as saved while the output weights were called Wy (same place in the model's order)."""
+    payload["state_dict"] = {("Wy" if name == "Wya" else name): value for name, value in payload["state_dict"].items()}
+
+
+def test_a_checkpoint_saved_with_the_old_output_key_loads_and_resumes_exactly(vocab, tmp_path):
+    path = tmp_path / "old.ckpt"
+    uninterrupted = small_trainer(vocab)
+    uninterrupted.train(3, eval_every=3)
+    uninterrupted.save(path)
+    saved = {name: tensor.clone() for name, tensor in uninterrupted.model.state_dict().items()}
+    uninterrupted.train(3, eval_every=3)
+    rewrite_payload(path, with_old_output_key)
+
+    with pytest.warns(FutureWarning, match="old key 'Wy', renamed 'Wya'"):
+        rebuilt = load_checkpoint(path, vocab=vocab, device="cpu")["model"]
+    assert set(rebuilt.state_dict()) == set(saved)
+    for name, tensor in rebuilt.state_dict().items():
+        assert torch.equal(tensor, saved[name]), name
+
+    resumed = small_trainer(vocab, seed=7)  # the optimiser's state is keyed by position: it fits as before
+    with pytest.warns(FutureWarning, match="'Wy'"):
+        resumed.resume(path)
+    resumed.train(3, eval_every=3)
+    for (name, p), q in zip(uninterrupted.model.named_parameters(), resumed.model.parameters()):
+        assert torch.equal(p, q), name
+
+
+def test_a_checkpoint_with_the_current_output_key_loads_without_a_warning(vocab, tmp_path):
+    import warnings
+
+    small_trainer(vocab).save(tmp_path / "lm.ckpt")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        model = load_checkpoint(tmp_path / "lm.ckpt", vocab=vocab, device="cpu")["model"]
+    assert "Wya" in model.state_dict() and "Wy" not in model.state_dict()
+
+
+def test_a_checkpoint_with_both_the_old_and_the_new_output_key_is_refused_by_name(vocab, tmp_path):
+    path = tmp_path / "both.ckpt"
+    small_trainer(vocab).save(path)
+    rewrite_payload(path, lambda payload: payload["state_dict"].update(Wy=payload["state_dict"]["Wya"]))
+    with pytest.raises(ValueError, match="holds both 'Wy', the old name of 'Wya', and 'Wya'"):
+        load_checkpoint(path, vocab=vocab, device="cpu")
+
+
 def test_corrupt_or_foreign_files_are_refused(vocab, tmp_path):
     path = tmp_path / "lm.ckpt"
     small_trainer(vocab).save(path)

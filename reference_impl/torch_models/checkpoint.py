@@ -85,6 +85,8 @@ def load_checkpoint(path, model=None, optimizer=None, vocab=None, device=None, d
 
     Raises ValueError for a file that is not a checkpoint, is corrupt, or
     does not match the given model (naming the differing settings) or vocabulary.
+    A checkpoint saved before the output weights were renamed Wya holds them
+    as Wy: they load as Wya, with a FutureWarning naming the rename.
 
     See the chapter :doc:`/book/chapters/06_language_model`.
 
@@ -112,7 +114,7 @@ def load_checkpoint(path, model=None, optimizer=None, vocab=None, device=None, d
     config, state_dict = payload["config"], payload["state_dict"]
     if model is None:
         if dtype is None:
-            dtype = state_dict["Wya"].dtype
+            dtype = state_dict["by"].dtype  # a key of every checkpoint, old (Wy) or new (Wya)
         model = LanguageModel(**config, device=device, dtype=dtype)
     else:
         wrong = _differences(model.config, config)

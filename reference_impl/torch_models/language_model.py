@@ -13,6 +13,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._renamed_keys import accept_old_keys
 from .device import lengths_to_mask, random_normal, resolve_device, resolve_dtype, seeded
 from .fused import resolve_backend, run_fused
 from .layers import make_recurrent
@@ -132,6 +133,7 @@ class LanguageModel(nn.Module):
             self.Wya = nn.Parameter(random_normal((V, n_a), float(n_a) ** -0.5, **factory))
             self.by = nn.Parameter(torch.zeros(V, 1, **factory))
         self.backend = backend
+        accept_old_keys(self)  # weights saved before the output matrix was renamed Wya still load
 
     @property
     def backend(self):

@@ -20,6 +20,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from ._renamed_keys import accept_old_keys
 from .device import seeded
 from .fused import run_fused
 from .layers import make_recurrent
@@ -62,6 +63,7 @@ class StreamLanguageModel(nn.Module):
             self.recurrent = make_recurrent("lstm", n_e, int(n_a))
             self.Wya = None if tie else nn.Parameter(torch.empty(int(vocab_size), int(n_a)).uniform_(-0.1, 0.1))
             self.by = nn.Parameter(torch.zeros(int(vocab_size)))
+        accept_old_keys(self)  # weights saved before the output matrix was renamed Wya still load
 
     def forward(self, x, state0=None):
         """Logits of the next token at every step of a window.
