@@ -55,6 +55,8 @@ class Vocabulary:
 
     Index 0 is <EOS> and index 1 is <UNK>; the corpus tokens follow in
     sorted order, so the indices do not depend on the order of the corpus.
+    ``Vocabulary.from_ordered_tokens`` keeps a given order instead, and
+    ``to_dict`` gives back what it takes.
 
     See the chapter :doc:`/book/chapters/02_notation`.
 
@@ -75,10 +77,66 @@ class Vocabulary:
         if level not in LEVELS:
             raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
         kept = sorted(set(tokens) - {EOS, UNK})
-        self.index_to_token = [EOS, UNK] + kept
-        self.token_to_index = {token: i for i, token in enumerate(self.index_to_token)}
+        self._set_fields([EOS, UNK] + kept, level, lowercase)
+
+    def _set_fields(self, index_to_token, level, lowercase):
+        self.index_to_token = index_to_token
+        self.token_to_index = {token: i for i, token in enumerate(index_to_token)}
         self.level = level
         self.lowercase = lowercase
+
+    @classmethod
+    def from_ordered_tokens(cls, tokens, level="char", lowercase=True):
+        """Vocabulary whose token at index i is tokens[i] (<EOS> and <UNK> wherever they are in tokens).
+
+        The inverse of to_dict: ``Vocabulary.from_ordered_tokens(**vocab.to_dict())`` is a vocabulary
+        with the same indices, level and lowercase flag.
+
+        Parameters
+        ----------
+        tokens
+            list of distinct strings in index order, holding <EOS> and <UNK>
+        level
+            "char" or "word" (see tokenize)
+        lowercase
+            True or False: whether texts are lower-cased before they are tokenised
+
+        Returns
+        -------
+        vocabulary
+            a Vocabulary of len(tokens) tokens
+        """
+        if level not in LEVELS:
+            raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
+        if not isinstance(lowercase, bool):
+            raise ValueError(f"lowercase must be True or False, got {lowercase!r}")
+        if not isinstance(tokens, (list, tuple)):
+            raise ValueError(f"tokens must be a list of strings in index order, got {type(tokens).__name__}")
+        tokens = list(tokens)
+        for i, token in enumerate(tokens):
+            if not isinstance(token, str):
+                raise ValueError(f"tokens must be strings, got {type(token).__name__} {token!r} at index {i}")
+        seen = {}
+        for i, token in enumerate(tokens):
+            if token in seen:
+                raise ValueError(f"tokens must be distinct, got {token!r} at indices {seen[token]} and {i}")
+            seen[token] = i
+        missing = [special for special in (EOS, UNK) if special not in seen]
+        if missing:
+            raise ValueError(f"tokens must hold {EOS} and {UNK}, missing {' and '.join(missing)}")
+        vocab = cls.__new__(cls)
+        vocab._set_fields(tokens, level, lowercase)
+        return vocab
+
+    def to_dict(self):
+        """The vocabulary as plain data, which from_ordered_tokens takes back.
+
+        Returns
+        -------
+        fields : dict
+            "tokens": list of strings in index order, "level": "char" or "word", "lowercase": bool
+        """
+        return {"tokens": list(self.index_to_token), "level": self.level, "lowercase": bool(self.lowercase)}
 
     @classmethod
     def from_texts(cls, texts, level="char", lowercase=True, min_count=1, max_size=None):

@@ -1,4 +1,6 @@
 """Tokenisation, the vocabulary and one-hot encoding."""
+import json
+
 import numpy as np
 import pytest
 
@@ -98,3 +100,44 @@ def test_a_vocabulary_rebuilt_from_its_token_list_has_the_same_indices():
     vocab = Vocabulary.from_texts(["the cat sat", "a dog ran"], level="word", max_size=4)
     rebuilt = Vocabulary(vocab.index_to_token, level="word")
     assert rebuilt.index_to_token == vocab.index_to_token
+
+
+def test_from_ordered_tokens_keeps_the_given_order():
+    tokens = ["z", UNK, "a", EOS, " "]
+    vocab = Vocabulary.from_ordered_tokens(tokens, level="char", lowercase=False)
+    assert vocab.index_to_token == tokens and vocab.index_to_token is not tokens
+    assert all(vocab.token_to_index[t] == i for i, t in enumerate(tokens)) and len(vocab.token_to_index) == 5
+    assert (vocab.eos_index, vocab.unk_index, vocab.lowercase) == (3, 1, False)
+    assert list(vocab.encode("Az", add_eos=True)) == [1, 0, 3]
+    assert vocab.decode([0, 2, 4, 3, 2]) == "za "
+
+
+@pytest.mark.parametrize("vocab", [
+    Vocabulary.from_texts(["the cat sat", "a dog ran"], level="word", lowercase=False),
+    Vocabulary.from_ordered_tokens(["b", EOS, "a", UNK]),
+])
+def test_to_dict_is_plain_data_that_from_ordered_tokens_takes_back(vocab):
+    fields = vocab.to_dict()
+    assert fields == json.loads(json.dumps(fields))  # plain data
+    assert fields == {"tokens": vocab.index_to_token, "level": vocab.level, "lowercase": vocab.lowercase}
+    rebuilt = Vocabulary.from_ordered_tokens(**fields)
+    assert rebuilt.to_dict() == fields and rebuilt.token_to_index == vocab.token_to_index
+    fields["tokens"].append("extra")  # the dict is a copy: changing it leaves the vocabulary as it was
+    assert "extra" not in vocab and len(rebuilt) == len(vocab)
+
+
+@pytest.mark.parametrize("tokens, level, lowercase, message", [
+    ([EOS, UNK, "a", "b", "a"], "char", True, r"distinct, got 'a' at indices 2 and 4"),
+    ([UNK, "a"], "char", True, f"must hold {EOS} and {UNK}, missing {EOS}$"),
+    ([EOS, "a"], "char", True, f"must hold {EOS} and {UNK}, missing {UNK}$"),
+    (["a"], "char", True, f"missing {EOS} and {UNK}$"),
+    ([EOS, UNK, 1], "char", True, "tokens must be strings, got int 1 at index 2"),
+    ([EOS, UNK, None], "word", True, "tokens must be strings, got NoneType None at index 2"),
+    (EOS + UNK, "char", True, "tokens must be a list of strings in index order, got str"),
+    (None, "char", True, "tokens must be a list of strings in index order, got NoneType"),
+    ([EOS, UNK], "sentence", True, r"level must be one of \('char', 'word'\), got 'sentence'"),
+    ([EOS, UNK], "char", "yes", "lowercase must be True or False, got 'yes'"),
+])
+def test_from_ordered_tokens_names_what_it_expected(tokens, level, lowercase, message):
+    with pytest.raises(ValueError, match=message):
+        Vocabulary.from_ordered_tokens(tokens, level=level, lowercase=lowercase)

@@ -80,14 +80,11 @@ def special_vocabulary(rng, V):
     <EOS> is never at index 0 and <UNK> never at index 1 (where reference_impl.text.Vocabulary puts
     them), so code that hard-codes those indices instead of using the arguments fails.
     """
-    letters = [chr(ord("a") + k) for k in range(V - 2)]
-    vocab = Vocabulary(letters)
+    letters = iter(chr(ord("a") + k) for k in range(V - 2))
     eos_index = int(rng.integers(1, V))
     unk_index = int(rng.choice([k for k in range(V) if k not in (1, eos_index)]))
-    tokens = iter(letters)
-    vocab.index_to_token = [EOS if k == eos_index else UNK if k == unk_index else next(tokens) for k in range(V)]
-    vocab.token_to_index = {token: k for k, token in enumerate(vocab.index_to_token)}
-    return vocab
+    return Vocabulary.from_ordered_tokens([EOS if k == eos_index else UNK if k == unk_index else next(letters)
+                                           for k in range(V)])
 
 
 def problem_rngs(shapes, seed=None):
