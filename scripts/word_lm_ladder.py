@@ -135,7 +135,7 @@ def results_document(seeds, ladder, bigram_mix, vocab_size, runs, bigram_taught=
     return {
         "about": "Test perplexity of word-level models of The Time Machine (chapter 6's split and vocabulary). "
                  "Written by scripts/word_lm_ladder.py; do not edit by hand.",
-        "settings": dict(SETTINGS, models=MODELS, training="embedding (n_e = n_a) -> LSTM -> W_y a + b_y; Adam; "
+        "settings": dict(SETTINGS, models=MODELS, training="embedding (n_e = n_a) -> LSTM -> W_{ya} a + b_y; Adam; "
                          "truncated BPTT over the stream; weights of the best validation epoch kept; "
                          "gradients clipped at global norm max_norm; in the training words, "
                          "the share unknown_taught of the words seen once replaced by <UNK> (teach_unknown)", mixes=list(MIXES)),

@@ -2,6 +2,7 @@
 import ast
 import importlib.util
 import inspect
+import re
 from pathlib import Path
 
 import nbformat
@@ -122,6 +123,44 @@ def test_retired_name_check_reports_a_file_that_uses_one(tmp_path):
     table = {"symbols": [{"library": {"file": str(gated), "names": ["Wya"]}}],
              "inconsistencies": [{"idea": "the output weights", "retired": ["Wy", "dWy"]}]}
     assert retired_names_in_use(table) == [f"{gated}: Wy (the output weights)"]
+
+
+# The stored results the chapters read and the scripts that write them describe their models in words and TeX,
+# where a retired name can come back unseen by code_names (an f-string, a JSON value).
+STORED_RESULTS = sorted((REPO / "reference_impl" / "_book_data").glob("*.json")) + sorted((REPO / "scripts").glob("*.py"))
+
+
+def tex_of(name):
+    """A parameter's name as the book writes it: its letter, then the rest as subscript (Wya -> W_{ya}, Wy -> W_y)."""
+    rest = name[1:]
+    return f"{name[0]}_{rest}" if len(rest) == 1 else f"{name[0]}_{{{rest}}}"
+
+
+def retired_tex_in_use(table, files):
+    """'file: tex (idea)' for every retired parameter name (a capital and its subscript) written in TeX in ``files``."""
+    problems = []
+    for item in table["inconsistencies"]:
+        for name in item.get("retired", ()):
+            if re.fullmatch(r"[A-Z][a-z]+", name):
+                written = re.compile(re.escape(tex_of(name)) + r"(?![\w{])")
+                problems += [f"{file}: {tex_of(name)} ({item['idea']})" for file in files
+                             if written.search(Path(file).read_text(encoding="utf-8"))]
+    return problems
+
+
+def test_stored_results_write_the_output_weights_as_the_book_does(table):
+    output_layer = next(entry for entry in table["symbols"] if entry["symbol"] == "Wya, by")
+    assert output_layer["tex"].startswith(tex_of("Wya"))
+    problems = retired_tex_in_use(table, STORED_RESULTS)
+    assert not problems, "retired names written in TeX in stored results or their scripts:\n" + "\n".join(problems)
+
+
+def test_retired_tex_check_reports_the_old_name_and_not_the_new(tmp_path):
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text('{"training": "LSTM -> W_y a + b_y"}')
+    new.write_text('{"training": "LSTM -> W_{ya} a + b_y, W_ya"}')
+    table = {"inconsistencies": [{"idea": "the output weights", "retired": ["Wy", "dWy"]}]}
+    assert retired_tex_in_use(table, [old, new]) == [f"{old}: W_y (the output weights)"]
 
 
 def test_a_name_only_in_a_comment_or_docstring_does_not_count(tmp_path):
