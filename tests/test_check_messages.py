@@ -182,6 +182,127 @@ def test_a_message_or_description_without_a_row_is_named():
     assert set(NOT_MESSAGES) <= set(all_templates())
 
 
+# ---- and no row of that table is stale -------------------------------------------------------------------
+# A row is still needed while a text the checks, the public tests or the feedback show uses it. Two readings of
+# the source find those texts: the templates (message_templates.all_templates, with the feedback's own words:
+# the part headings of grading.feedback.part_heading, what grading.scoring writes around the checks' outcomes,
+# the handout's check_all() cell), translated by the table as a student's message is, which credits a row that
+# translates a template or one of its fields' values; and the string literals of the modules that write those
+# texts, which every fixed piece of a row must occur in (the one-word headers of check_all()'s table, the lines
+# of a printed difference and the sandbox's "(in cell, line)" are too short or too scattered for a template).
+FEEDBACK_FUNCTIONS = {"grading/scoring.py": {"preprocess", "preprocess_cell"}}
+
+
+def _producers():
+    """The modules that write the texts: the checks, the grader's files the templates are read from, the feedback
+    and the handouts."""
+    from message_templates import CHECKS, GRADER_FUNCTIONS
+
+    return [*CHECKS, *(REPO / path for path in GRADER_FUNCTIONS), REPO / "grading" / "feedback.py",
+            REPO / "grading" / "handouts.py"]
+
+
+def _shown_texts():
+    """Every English text (a template: fields as message_templates.FIELD) the table may be asked to translate."""
+    from grading import ASSIGNMENTS
+    from grading.feedback import part_heading
+    from grading.handouts import CHECK_ALL_TEXT
+    from message_templates import all_templates, source_templates
+
+    templates = set(all_templates())
+    for path, functions in FEEDBACK_FUNCTIONS.items():
+        templates.update(source_templates(REPO / path, functions))
+    # the headings as written (their "(1 point(s))" is no template: it holds no two words in a row)
+    templates.update(part_heading(test, extra_credit) for assignment in ASSIGNMENTS
+                     for test in graded_tests(assignment).values() for extra_credit in (False, True))
+    return templates | {CHECK_ALL_TEXT}
+
+
+def _literals(paths):
+    """Every string literal of ``paths``: constants, and the fixed parts of f-strings."""
+    import ast
+
+    return [node.value for path in paths for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+            if isinstance(node, ast.Constant) and isinstance(node.value, str)]
+
+
+def _rows_translating(templates, rows):
+    """The English of the rows that Table.translate uses on ``templates`` (fields filled), or that a template can
+    become with its fields filled in (a row for one value of a field), or that hold a piece some template appends."""
+    import re
+
+    from grading.messages import Table
+    from message_templates import FIELD, is_piece
+
+    table = Table(rows)
+    english_of = {Table([(english, "")]).rows[0][1].pattern: english for english, _ in rows}
+    used = set()
+
+    def translate(text):  # as Table.translate_line, recording the rows it uses
+        for _, pattern, _ in table.rows:
+            match = pattern.fullmatch(text)
+            if match is not None:
+                used.add(english_of[pattern.pattern])
+                for value in match.groupdict().values():
+                    translate(value)
+                return
+
+    fillable = []
+    for template in templates:
+        filled = template.replace(FIELD, "x")
+        for text in {filled, *filled.split("\n")}:
+            translate(text)
+        pattern = re.compile(r".+?".join(re.escape(part) for part in template.split(FIELD)), re.DOTALL)
+        fillable.append((pattern, is_piece(template)))
+    for english, _ in rows:
+        filled = re.sub(r"\{\w+\}", "x", english)
+        if any(pattern.search(filled) if piece else pattern.fullmatch(filled) for pattern, piece in fillable):
+            used.add(english)
+    return used
+
+
+def _stale_rows(rows, templates, literals):
+    """The English of every row that neither a template uses (_rows_translating) nor the literals hold."""
+    import re
+
+    used = _rows_translating(templates, rows)
+    stale = []
+    for english, _ in rows:
+        pieces = [piece for piece in re.split(r"\{\w+\}", english) if re.search(r"[A-Za-z]{2,}", piece)]
+        if english not in used and not all(any(piece in literal for literal in literals) for piece in pieces):
+            stale.append(english)
+    return stale
+
+
+def test_every_row_of_the_message_table_translates_a_text_still_shown():
+    from grading.translation import message_rows
+
+    stale = _stale_rows(message_rows("zh"), _shown_texts(), _literals(_producers()))
+    assert stale == [], ("rows of grading/locale/zh_CN/messages.po whose English no check, public test or "
+                         "feedback shows any more (remove them):\n" + "\n".join(stale))
+
+
+def test_a_row_no_check_shows_any_more_is_named_stale():
+    from grading.translation import message_rows
+
+    rows = message_rows("zh")
+    retired = [("{name} is purple, expected {colour}.", "{name} 是紫色的，应为 {colour}。"),
+               ("the gradients of the purple cell", "紫色单元的梯度"),
+               # the row of a value of a field ("{why}"), after the check's wording changed ("final" -> "last")
+               ("it left out the last <EOS> (index {index}); append it, then stop.", "漏掉了最后的 <EOS>（下标 {index}）。")]
+    templates, literals = _shown_texts(), _literals(_producers())
+    assert _stale_rows(rows + retired, templates, literals) == [english for english, _ in retired]
+    # each way of being used counts, the templates' alone too: a row that translates a message, one that gives
+    # a field's value, one that a template can become, a piece
+    used = [("{name} must be a torch tensor, got {type}.", ""),
+            ("{function} returned {n} indices, expected {m} drawn with the same generator (<EOS> is index {eos} "
+             "here): {why}", ""),
+            ("it left out the final <EOS> (index {index}); append it, then stop.", ""),
+            ("Keys missing from x: {keys} (expected the keys y).", ""),
+            ("{name} raised {error} (line {line} of your cell, in {function})", "")]
+    assert _stale_rows(used, templates, []) == []
+
+
 def test_the_templates_are_read_whole_from_the_checks():
     """Strings joined by + or f-strings, hints looked up in a dict, loop variables over written tuples."""
     from message_templates import all_templates
