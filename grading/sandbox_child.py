@@ -510,6 +510,30 @@ def _prepare_packages(packages, workdir):
         __import__(package)
 
 
+def _notebook_builtins(builtins):
+    """Give ``builtins`` what a notebook's code finds there: IPython's display, and help (from site, which
+    ``python -S`` skips). Each loads its module on first use."""
+
+    def display(*objects, **kwargs):
+        from IPython.display import display as ipython_display
+
+        return ipython_display(*objects, **kwargs)
+
+    import _sitebuiltins
+
+    builtins.display, builtins.help = display, _sitebuiltins._Helper()
+
+
+def _future_flags():
+    """The compiler flags of every ``from __future__ import`` feature."""
+    import __future__
+
+    flags = 0
+    for feature in __future__.all_feature_names:
+        flags |= getattr(__future__, feature).compiler_flag
+    return flags
+
+
 def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     """Answer requests until the grader closes the pipe.
 
@@ -522,6 +546,9 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
 
     _prepare_packages(packages, workdir)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
+    _notebook_builtins(builtins)
+    # as IPython compiles cells, a cell's `from __future__ import` holds for the cells after it
+    future_flags, all_future_flags = 0, _future_flags()
     cell_names = set()
     kept = _Kept()
     sys.addaudithook(_make_guard(read_roots, os.path.realpath(workdir)))
@@ -545,7 +572,8 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
             limit = request.get("max_reply_bytes") or MAX_FRAME_BYTES
             if request["op"] == "exec":
                 cell_names.add(f"<{request['index']}>")
-                code = compile(request["source"], f"<{request['index']}>", "exec")
+                code = compile(request["source"], f"<{request['index']}>", "exec", future_flags, True)
+                future_flags |= code.co_flags & all_future_flags
                 exec(code, namespace)
                 reply = {"ok": True}
             elif request["op"] == "call":

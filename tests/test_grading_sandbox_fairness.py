@@ -210,6 +210,29 @@ def test_writefile_writes_into_the_work_folder_and_a_later_cell_imports_it(fallb
     assert not (tmp_path / "jail" / "work" / "escaped.py").exists() and not Path("/tmp/escaped.py").exists()
 
 
+NOTEBOOK_HABITS = [
+    "from __future__ import annotations\n",
+    # IPython keeps the first cell's future import: the annotation naming its own class is never evaluated
+    "class Log:\n    def add(self, value: float) -> Log:\n        return self\n",
+    # display and help are builtins in a notebook, used without an import
+    "def shown(x):\n    display(x)\n    help(len)\n    return type(Log().add(1.0)).__name__\n",
+]
+
+
+@pytest.mark.parametrize("fallback", [False, True], ids=["jail", "fallback"])
+def test_a_future_import_holds_for_later_cells_and_display_and_help_are_builtins(fallback, tmp_path):
+    if not fallback and isolation_level() != "jail":
+        pytest.skip("the jail needs root")
+    jail = Jail(jailed=False, root=tmp_path / "jail") if fallback else shared_jail()
+    try:
+        with Session(NOTEBOOK_HABITS, dataclasses.replace(TEST_LIMITS, cell_seconds=20.0), jail) as session:
+            assert session.run_cells() == {}
+            assert session.call("shown", {"shown": True}) == "Log"
+    finally:
+        if fallback:
+            jail.close()
+
+
 def test_a_handout_notebook_imports_course_helpers_and_its_check_all_cell_is_not_an_added_cell():
     """A student works in the handout (grading.handouts): an answer may import ``course_helpers`` as its
     locked cells do, and its check_all() cells are the handout's own, not cells the student added."""
