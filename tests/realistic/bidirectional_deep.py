@@ -241,6 +241,92 @@ def deep_backward(da, cache):
     return {"dx": da, "dlayers": [dlayers[d] for d in sorted(dlayers)]}
 '''
 
+# both directions in one loop, the caches in a dict keyed by direction, the states joined with np.r_
+DIRECTION_LOOP_FORWARD = '''
+def bidirectional_forward(x, parameters):
+    forward_parameters, backward_parameters = parameters
+    n_a, m = forward_parameters["Waa"].shape[0], x.shape[1]
+    a0 = np.zeros((n_a, m))
+    states, cache = [], {}
+    for direction, params, inputs in (("fwd", forward_parameters, x), ("bwd", backward_parameters, np.flip(x, -1))):
+        a_direction, cache[direction] = rnn_layer_forward(inputs, a0, params)
+        states.append(a_direction if direction == "fwd" else np.flip(a_direction, -1))
+    return np.r_[states[0], states[1]], cache
+'''
+
+DIRECTION_LOOP_BACKWARD = '''
+def bidirectional_backward(da, cache):
+    n_a = da.shape[0] // 2
+    upstream = {"fwd": da[:n_a], "bwd": np.flip(da[n_a:], -1)}
+    grads = {direction: rnn_backward(upstream[direction], cache[direction]) for direction in ("fwd", "bwd")}
+    dx = grads["fwd"]["dx"] + np.flip(grads["bwd"]["dx"], -1)
+    dparameters = tuple({key: grads[d][key] for key in ("dWax", "dWaa", "dba")} for d in ("fwd", "bwd"))
+    return {"dx": dx, "dparameters": dparameters}
+'''
+
+# a recursion down the list of layers; the list cache, bottom first, emptied by pop in the backward pass
+RECURSIVE_DEEP_FORWARD = '''
+def deep_forward(x, layers):
+    if len(layers) == 0:
+        return x, []
+    n_a = layers[0]["Waa"].shape[0]
+    a, first = rnn_layer_forward(x, np.zeros((n_a, x.shape[1])), layers[0])
+    top, rest = deep_forward(a, layers[1:])
+    return top, [first] + rest
+'''
+
+POP_DEEP_BACKWARD = '''
+def deep_backward(da, cache):
+    dlayers = []
+    while cache:
+        grads = rnn_backward(da, cache.pop())
+        dlayers.insert(0, {"dWax": grads["dWax"], "dWaa": grads["dWaa"], "dba": grads["dba"]})
+        da = grads["dx"]
+    return {"dx": da, "dlayers": dlayers}
+'''
+
+# IPython keeps a cell's __future__ imports for the cells after it: an annotation may name its own class
+FUTURE_IMPORTS = '''from __future__ import annotations
+
+from dataclasses import dataclass, field
+'''
+
+FUTURE_DEEP_FORWARD = '''
+@dataclass
+class DeepCache:
+    layers: list[tuple] = field(default_factory=list)
+
+    def push(self, layer_cache: tuple) -> DeepCache:
+        self.layers.append(layer_cache)
+        return self
+
+
+def deep_forward(x: np.ndarray, layers: list[dict[str, np.ndarray]]) -> tuple[np.ndarray, DeepCache]:
+    cache = DeepCache()
+    a = x
+    for parameters in layers:
+        a, layer_cache = rnn_layer_forward(a, np.zeros((parameters["Waa"].shape[0], x.shape[1])), parameters)
+        cache.push(layer_cache)
+    return a, cache
+'''
+
+FUTURE_DEEP_BACKWARD = '''
+def deep_backward(da: np.ndarray, cache: DeepCache) -> dict:
+    dlayers = []
+    for layer_cache in reversed(cache.layers):
+        grads = rnn_backward(da, layer_cache)
+        dlayers.append({k: grads[k] for k in ("dWax", "dWaa", "dba")})
+        da = grads["dx"]
+    return {"dx": da, "dlayers": dlayers[::-1]}
+'''
+
+# display is a builtin in Jupyter (IPython puts it there)
+DISPLAY_SHAPES = '''
+a_demo, _ = deep_forward(x_train[:, :4], [initialize_layer_parameters("rnn", n_x, n_a, seed=0),
+                                          initialize_layer_parameters("rnn", n_a, n_a, seed=1)])
+display(a_demo.shape)
+'''
+
 HONEST = [
     honest("namedtuple_cache", "a namedtuple cache consumed only by the student's own bidirectional_backward",
            {"bidirectional_forward_code": NAMEDTUPLE_BIDIRECTIONAL_FORWARD,
@@ -269,6 +355,17 @@ HONEST = [
            edit=delete_cell("bidirectional_forward")),
     honest("dataclass_cache_and_logging", "dataclass objects as the cache, and logging while running",
            {"deep_forward_code": DATACLASS_DEEP_FORWARD, "deep_backward_code": DATACLASS_DEEP_BACKWARD}),
+    honest("direction_loop_dict_cache", "both directions run in one loop, np.flip on the last axis, np.r_ to "
+           "stack them and a dict cache keyed by direction",
+           {"bidirectional_forward_code": DIRECTION_LOOP_FORWARD,
+            "bidirectional_backward_code": DIRECTION_LOOP_BACKWARD}),
+    honest("recursive_stack_pop_backward", "a recursive deep_forward, and a backward pass that pops the layers' "
+           "caches off its own list (the cache is used once)",
+           {"deep_forward_code": RECURSIVE_DEEP_FORWARD, "deep_backward_code": POP_DEEP_BACKWARD}),
+    honest("future_annotations_and_display", "`from __future__ import annotations` in the first cell holds for "
+           "the later cells in Jupyter (a method annotated with its own class); display used unimported",
+           {"deep_forward_code": FUTURE_DEEP_FORWARD, "deep_backward_code": FUTURE_DEEP_BACKWARD},
+           added=[(None, FUTURE_IMPORTS), ("tagging_experiment", DISPLAY_SHAPES)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -347,6 +444,19 @@ def deep_backward(da, cache):
 TOP_FIRST = DEEP_BACKWARD.format(next_upstream='upstream = grads["dx"]', order="pass")
 SAME_DA_EVERY_LAYER = DEEP_BACKWARD.format(next_upstream="upstream = da", order="dlayers.reverse()")
 
+# np.flip without an axis reverses every axis: the units and the examples too
+FLIP_ALL_AXES = BIDIRECTIONAL_FORWARD.format(
+    backward_run="a_reversed, backward_caches = rnn_layer_forward(np.flip(x), a0, backward_parameters)",
+    stacked="np.flip(a_reversed)")
+# the examples reversed instead of the time steps (the same thing when m = 1)
+REVERSES_EXAMPLES = BIDIRECTIONAL_FORWARD.format(
+    backward_run="a_reversed, backward_caches = rnn_layer_forward(x[:, ::-1], a0, backward_parameters)",
+    stacked="a_reversed[:, ::-1]")
+# dWaa transposed in the student's own loops: Waa is square, so the shape is right
+DWAA_TRANSPOSED = OWN_LOOP_DEEP_BACKWARD.replace('grads["dWaa"] += dz @ step["a_prev"].T',
+                                                 'grads["dWaa"] += step["a_prev"] @ dz.T')
+assert DWAA_TRANSPOSED != OWN_LOOP_DEEP_BACKWARD
+
 WRONG = [
     wrong("backward_states_not_reversed_back", {"bidirectional_forward"},
           "the backward direction's states are stacked in reversed time order; the backward pass, given that "
@@ -377,4 +487,13 @@ WRONG = [
     wrong("same_da_for_every_layer", {"deep_backward"},
           "every layer gets the top layer's da instead of the dx of the layer above",
           {"deep_backward_code": SAME_DA_EVERY_LAYER}),
+    wrong("flips_every_axis", {"bidirectional_forward", "bidirectional_backward"},
+          "np.flip(x) without an axis reverses the features and the examples too, not only time",
+          {"bidirectional_forward_code": FLIP_ALL_AXES}),
+    wrong("reverses_examples_not_time", {"bidirectional_forward", "bidirectional_backward"},
+          "x[:, ::-1] reverses the examples, not the time steps (right only for one example)",
+          {"bidirectional_forward_code": REVERSES_EXAMPLES}),
+    wrong("own_loops_dwaa_transposed", {"deep_backward"},
+          "dWaa = a_prev dz^T is the transpose of dz a_prev^T: Waa is square, so only its values are wrong",
+          {"deep_forward_code": OWN_LOOP_DEEP_FORWARD, "deep_backward_code": DWAA_TRANSPOSED}),
 ]

@@ -217,6 +217,150 @@ VOCAB_SAMPLE = _sample('''
         x = np.eye(V)[:, index:index + 1]
 ''')
 
+# IPython makes display a builtin: a student who imported only clear_output calls display unimported
+DISPLAY_TRAIN = '''
+from IPython.display import clear_output
+
+def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rate=0.01, max_norm=5.0, seed=0):
+    parameters = initialize_rnn_parameters(vocab_size, n_a, vocab_size, seed=seed)
+    order = np.random.default_rng(seed).permutation(len(sequences))
+    losses = []
+    smooth_loss = None
+    for j in range(num_iterations):
+        x, y, _ = language_model_batch([sequences[order[j % len(sequences)]]], vocab_size)
+        loss, _, parameters = optimize(x, y, np.zeros((n_a, 1)), parameters, learning_rate, max_norm)
+        losses.append(loss)
+        smooth_loss = loss if smooth_loss is None else 0.99 * smooth_loss + 0.01 * loss
+        if j % 500 == 0:
+            clear_output(wait=True)
+            display(f"iteration {j}: smoothed loss {smooth_loss:.3f}")
+    return parameters, losses
+'''
+
+# IPython keeps a cell's __future__ imports for the cells after it: an annotation may name its own class
+FUTURE_IMPORTS = '''from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+'''
+
+FUTURE_ANNOTATED_TRAIN = '''
+@dataclass
+class TrainingLog:
+    losses: list[float] = field(default_factory=list)
+    smooth: float | None = None
+
+    def add(self, loss: float) -> TrainingLog:
+        self.losses.append(float(loss))
+        self.smooth = loss if self.smooth is None else 0.999 * self.smooth + 0.001 * loss
+        return self
+
+
+@functools.lru_cache(maxsize=None)
+def zero_state(n_a: int) -> np.ndarray:
+    return np.zeros((n_a, 1))
+
+
+def train_names(sequences: list[np.ndarray], vocab_size: int, n_a: int = 50, num_iterations: int = 2000,
+                learning_rate: float = 0.01, max_norm: float = 5.0, seed: int = 0) -> tuple[dict, list[float]]:
+    parameters = initialize_rnn_parameters(vocab_size, n_a, vocab_size, seed=seed)
+    order = np.random.default_rng(seed).permutation(len(sequences))
+    log = TrainingLog()
+    for j in range(num_iterations):
+        x, y, _ = language_model_batch([sequences[order[j % len(sequences)]]], vocab_size)
+        loss, _, parameters = optimize(x, y, zero_state(n_a), parameters, learning_rate, max_norm)
+        log.add(loss)
+    return parameters, log.losses
+'''
+
+# the corpus read from the data file that the course's loader reads
+READ_CORPUS_FILE = '''
+from pathlib import Path
+import reference_impl.datasets as datasets
+
+corpus_file = Path(datasets.__file__).parent / "data" / "names.txt"
+with open(corpus_file, encoding="utf-8") as f:
+    my_names = [line.strip() for line in f if line.strip()]
+print(len(my_names), "names; the longest is", max(my_names, key=len))
+print("same as load_names():", my_names == datasets.load_names() == names)
+print("name lengths:", np.bincount([len(name) for name in my_names]))
+'''
+
+# a checkpoint every 1000 iterations, in a folder of the student's own
+CHECKPOINT_TRAIN = '''
+import os
+import pickle
+
+def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rate=0.01, max_norm=5.0, seed=0):
+    parameters = initialize_rnn_parameters(vocab_size, n_a, vocab_size, seed=seed)
+    order = np.random.default_rng(seed).permutation(len(sequences))
+    losses = []
+    os.makedirs("checkpoints", exist_ok=True)
+    for j in range(num_iterations):
+        x, y, _ = language_model_batch([sequences[order[j % len(sequences)]]], vocab_size)
+        loss, _, parameters = optimize(x, y, np.zeros((n_a, 1)), parameters, learning_rate, max_norm)
+        losses.append(loss)
+        if j % 1000 == 0:
+            with open(os.path.join("checkpoints", f"names_{j:05d}.pkl"), "wb") as f:
+                pickle.dump({"parameters": parameters, "losses": losses}, f)
+    return parameters, losses
+'''
+
+RELOAD_CHECKPOINT = '''
+import glob
+import json
+
+latest = sorted(glob.glob("checkpoints/names_*.pkl"))[-1]
+with open(latest, "rb") as f:
+    checkpoint = pickle.load(f)
+print("reloaded", latest, "after", len(checkpoint["losses"]), "iterations")
+with open("losses.json", "w") as f:
+    json.dump([float(loss) for loss in losses], f)
+'''
+
+# as torch.nn.utils.clip_grad_norm_ does: the factor max_norm / (norm + 1e-6), clamped at 1
+TORCH_STYLE_CLIP = '''
+def clip_by_global_norm(gradients, max_norm):
+    norm = np.sqrt(sum(np.vdot(g, g) for g in gradients.values()))
+    clip_coef = min(max_norm / (norm + 1e-6), 1.0)
+    return {name: g * clip_coef for name, g in gradients.items()}, norm
+'''
+
+# log(0) is -inf, whose softmax weight is 0: the divide warning silenced by np.errstate used as a decorator;
+# the global generator is seeded too, though only the notebook's rng draws
+ERRSTATE_SAMPLE = '\n@np.errstate(divide="ignore")' + _sample('''
+    np.random.seed(seed)
+    for _ in range(max_length):
+        a_prev = np.tanh(Wax @ x + Waa @ a_prev + ba)
+        p = softmax(np.log(softmax(Wya @ a_prev + by)) / temperature)
+        p[unk_index] = 0.0
+        p = p / np.sum(p)
+        index = rng.choice(vocab_size, p=p.ravel())
+        indices.append(int(index))
+        if index == eos_index:
+            break
+        x = np.zeros((vocab_size, 1))
+        x[index] = 1
+''')
+
+IPYTHON_HABITS_TOP = '''%load_ext autoreload
+%autoreload 2
+import warnings
+warnings.filterwarnings("ignore")
+import numpy as np
+np.seterr(divide="ignore", over="ignore")
+np.set_printoptions(precision=3, suppress=True)
+'''
+
+IPYTHON_HABITS_CORPUS = '''
+from IPython.display import Markdown, display
+
+display(Markdown(f"**{len(names)} names**, a vocabulary of {len(vocab)} symbols"))
+!head -3 names.txt
+%who_ls
+help(vocab.decode)
+'''
+
 HONEST = [
     honest("loops", "loops and a fresh one-hot from np.eye compute the same clipping and the same draws",
            {"clip_by_global_norm_code": LOOP_CLIP, "sample_code": LOGIT_TEMPERATURE_SAMPLE}),
@@ -245,6 +389,22 @@ HONEST = [
            "argument where they are used", {"sample_code": VOCAB_SAMPLE}),
     honest("numpy_integer_indices", "the indices are NumPy integers from rng.choice: ints for decoding and comparing",
            {"sample_code": NUMPY_INT_SAMPLE}),
+    honest("display_builtin_and_smoothed_loss", "display is a builtin in Jupyter (IPython puts it there): "
+           "a progress line shown with it, and a running smoothed loss kept beside the recorded losses",
+           {"train_names_code": DISPLAY_TRAIN}),
+    honest("future_annotations_dataclass_lru_cache", "`from __future__ import annotations` in the first cell holds "
+           "for the later cells in Jupyter; a dataclass log and an lru_cache'd zero state",
+           {"train_names_code": FUTURE_ANNOTATED_TRAIN}, added=[(None, FUTURE_IMPORTS)]),
+    honest("reads_corpus_file_and_checkpoints", "the corpus file read directly where the course's loader reads it; "
+           "pickled checkpoints written while training and reloaded, losses saved as JSON",
+           {"train_names_code": CHECKPOINT_TRAIN},
+           added=[("corpus", READ_CORPUS_FILE), ("generate_names", RELOAD_CHECKPOINT)]),
+    honest("torch_style_clip_and_errstate_sampler", "clip_grad_norm_'s factor max_norm / (norm + 1e-6) clamped at 1 "
+           "is the clipping asked for (to 1e-6 relative); log(0) = -inf silenced by @np.errstate gives the same p",
+           {"clip_by_global_norm_code": TORCH_STYLE_CLIP, "sample_code": ERRSTATE_SAMPLE}),
+    honest("ipython_habits", "%load_ext autoreload, warnings.filterwarnings, np.seterr, IPython.display's Markdown, "
+           "a shell escape, %who_ls and help() in cells the student added",
+           added=[(None, IPYTHON_HABITS_TOP), ("corpus", IPYTHON_HABITS_CORPUS)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -350,6 +510,26 @@ def train_names(sequences, vocab_size, n_a=50, num_iterations=2000, learning_rat
 
 NAMES_ENCODED = "names_encoded = [vocab.encode(name, add_eos=True) for name in names]\n"
 
+# a new generator at every step: every step draws with the same uniform number
+RNG_EVERY_STEP = _wrong_sample(
+    next_input="x = np.zeros((vocab_size, 1))\n        x[index] = 1.0\n        rng = np.random.default_rng(seed)")
+# the global generator of another course (np.random.seed, np.random.choice) draws other indices than the
+# notebook's rng.choice, which the text asks for: stock nbgrader gives it no points either
+LEGACY_GLOBAL_SEED = _wrong_sample(before="    np.random.seed(seed)\n").replace(
+    "int(rng.choice(vocab_size, p=p))", "int(np.random.choice(range(vocab_size), p=p.ravel()))")
+
+# elementwise clipping of another course, in place: not a rescaling by the global norm
+VALUE_CLIPPING = '''
+def clip_by_global_norm(gradients, max_norm):
+    norm = float(np.sqrt(sum(np.sum(g**2) for g in gradients.values())))
+    for gradient in [gradients["dWaa"], gradients["dWax"], gradients["dWya"], gradients["dba"], gradients["dby"]]:
+        np.clip(gradient, -max_norm, max_norm, out=gradient)
+    return gradients, norm
+'''
+
+# the course library's own sampler imported in place of an answer (from a clone of the course's repository)
+REFERENCE_SAMPLER = "from reference_impl.sampling import sample\n"
+
 WRONG = [
     wrong("sample_writes_into_parameters", {"sample", "sample_temperature"},
           "sample writes -inf into the model's by to block <UNK>: sampling changes the trained model "
@@ -392,4 +572,16 @@ WRONG = [
     wrong("train_uses_global_names", {"train_names"},
           "trains on the notebook's global list of names instead of the sequences passed in",
           {"train_names_code": GLOBAL_SEQUENCES}, added=[("corpus", NAMES_ENCODED)]),
+    wrong("new_generator_every_step", {"sample", "sample_temperature"},
+          "the generator is created again at every step, so every step draws with the same random number: "
+          "the characters of a name are not drawn independently", {"sample_code": RNG_EVERY_STEP}),
+    wrong("legacy_global_random_state", {"sample", "sample_temperature"},
+          "np.random.seed and np.random.choice draw other indices than the rng.choice the notebook asks for "
+          "(stock nbgrader gives no points either)", {"sample_code": LEGACY_GLOBAL_SEED}),
+    wrong("clips_each_value", {"clip_by_global_norm", "optimize_gradients", "optimize_update", "train_names"},
+          "np.clip of every entry to [-max_norm, max_norm] is not a rescaling by the global norm: the direction "
+          "of the step changes", {"clip_by_global_norm_code": VALUE_CLIPPING}),
+    wrong("imports_the_reference_sampler", {"sample", "sample_temperature"},
+          "the course library's sampler imported instead of an answer: the grader hands out only what the "
+          "notebook's own cells import", {"sample_code": REFERENCE_SAMPLER}),
 ]
