@@ -148,6 +148,55 @@ def test_translations_keep_math_roles_code_and_links(page):
                         f"format, inline code or a URL:\n" + "\n".join(broken))
 
 
+# Words in the math of a display equation: \text{...} that is not a subscript or superscript label
+# (dc_{\text{next}} is a symbol's name). Since a translation's math is its English's, such words would stay
+# English on the Chinese site: the book writes them in the sentence around the equation, or as symbols
+# (\dots for "terms through ...", \min(1, v/\|g\|) for "if").
+TEXT_IN_MATH = re.compile(r"(?<![_^])(?<![_^]\{)\\text\{([^{}]*)\}")
+
+
+def is_display_block(english):
+    """Whether a catalogue entry is a $$ block of its own: its English starts and ends with a line break (the
+    Chinese may lose them: scripts/translations.py apply strips them)."""
+    return english.startswith("\n") and english.endswith("\n")
+
+
+def display_math(text, block):
+    """The display equations of a catalogue entry: its whole text for a block (is_display_block of its English),
+    else its $$...$$ spans."""
+    return [text.strip("\n")] if block else re.findall(r"\$\$.+?\$\$", text, re.DOTALL)
+
+
+def words_in_display_math(text, block):
+    """The words of ``text``'s display equations that a reader sees as words (see TEXT_IN_MATH)."""
+    return [words for math in display_math(text, block) for words in TEXT_IN_MATH.findall(math)
+            if re.search(r"[A-Za-z]{2,}", words)]
+
+
+def test_words_in_display_math_are_found():
+    assert words_in_display_math("\n\\Gamma_f &= \\sigma(z_f) &&\\text{forget gate}\\\\\n", True) == ["forget gate"]
+    assert words_in_display_math("see $$a + \\big(\\text{terms through } b\\big)$$ here", False) == ["terms through "]
+    assert words_in_display_math("dc = dc_{\\text{next}} + da, \\quad h_\\text{prev}", True) == []
+    assert words_in_display_math("inline $P(\\text{cats})$ is an example, not an equation", False) == []
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_display_math_is_the_englishs_and_holds_no_words(page):
+    catalogue = read_catalogue(page)
+    if catalogue is None:
+        pytest.fail(f"{page}: no catalogue")
+    problems = []
+    for english, chinese in translated(catalogue):
+        block = is_display_block(english)
+        if display_math(english, block) != display_math(chinese, block):
+            problems.append(f"  {short(english)}\n    the Chinese changed its display math")
+        words = words_in_display_math(chinese, block)
+        if words:
+            problems.append(f"  {short(chinese)}\n    English words in \\text{{}}: {words}")
+    assert not problems, (f"{page}: display equations must be the English ones and hold no words (write them "
+                          "in the sentence around the equation, or as symbols):\n" + "\n".join(problems))
+
+
 # --- (c) the glossary's terms ----------------------------------------------------------
 
 def glossary_entries():
@@ -172,7 +221,6 @@ TERM_EXCEPTIONS = {
                                 "相关门 where the English says relevance"),
     "He initialisation": ("He 初始化", "the entry names two schemes; its first Chinese, Xavier 初始化, is the other"),
     "He scaling": ("He 初始化", "He's scale of the initial weights is He initialisation"),
-    "singular value": ("奇异值", "a singular value itself; the entry's first Chinese, 谱范数, is the largest one"),
     "initialisation": ("初始化", "a named scheme (Xavier 初始化) or the initial weights; 参数初始化 is the "
                                 "entry's name, 初始化 what every scheme's name ends in"),
     "activation": ("激活值", "the English itself says activation (the notes' name for a^<t>), not hidden state"),
@@ -236,6 +284,12 @@ def term_problems(english, chinese, entries):
             if other in rest and other not in allowed:
                 problems.append(f"{other!r} is another textbook's name: use {chinese_names[0]!r}")
     return problems
+
+
+def test_a_singular_value_and_the_spectral_norm_have_their_own_chinese():
+    """One entry named both once, so that every singular value had to be written 谱范数 (the largest one)."""
+    chinese_of = {name: chinese[0] for names, chinese in glossary_entries() for name in names}
+    assert chinese_of["singular value"] == "奇异值" and chinese_of["spectral norm"] == "谱范数"
 
 
 def test_term_check_finds_a_wrong_and_an_other_textbooks_name():
