@@ -85,11 +85,7 @@ def _decode(data, values):
     if "vocabulary" in data:  # the course's Vocabulary, with <EOS> and <UNK> where the check put them
         from .text import Vocabulary
 
-        vocab = Vocabulary.__new__(Vocabulary)
-        vocab.index_to_token = list(data["vocabulary"]["tokens"])
-        vocab.token_to_index = {token: index for index, token in enumerate(vocab.index_to_token)}
-        vocab.level, vocab.lowercase = data["vocabulary"]["level"], data["vocabulary"]["lowercase"]
-        return vocab
+        return Vocabulary.from_ordered_tokens(**data["vocabulary"])
     if "tuple" in data:
         return tuple(_decode(item, values) for item in data["tuple"])
     if "list" in data:

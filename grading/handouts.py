@@ -179,8 +179,7 @@ class _Encoder:
         if isinstance(value, dict):
             return {"dict": [[self.encode(key), self.encode(item)] for key, item in value.items()]}
         if type(value).__name__ == "Vocabulary" and type(value).__module__ == "reference_impl.text":
-            return {"vocabulary": {"tokens": list(value.index_to_token), "level": value.level,
-                                   "lowercase": bool(value.lowercase)}}
+            return {"vocabulary": value.to_dict()}
         if type(value).__module__ == "torch" and type(value).__name__ == "dtype":
             return {"torch_dtype": str(value).split(".")[-1]}
         if type(value).__name__ == "Tensor":

@@ -36,10 +36,11 @@ _LENGTH = struct.Struct("<Q")
 _NODE_KEYS = ({"list"}, {"tuple"}, {"dict"}, {"complex"}, {"array", "dtype", "shape", "scalar", "tensor"},
               {"handle"}, {"handle", "type"}, {"handle", "type", "list"}, {"handle", "type", "tuple"},
               {"handle", "type", "dict"}, {"vocabulary"})
-# A course Vocabulary (reference_impl.text) crosses as its tokens, level and lowercase flag: the samplers of
-# assignments 2 and 5 take one, with <EOS> and <UNK> where the check puts them. The sandbox rebuilds it with
-# the Vocabulary class of the course code the notebook imports.
+# A course Vocabulary (reference_impl.text) crosses as its to_dict() (tokens, level and lowercase flag): the
+# samplers of assignments 2 and 5 take one, with <EOS> and <UNK> where the check puts them. The sandbox
+# rebuilds it with Vocabulary.from_ordered_tokens of the course code the notebook imports.
 _VOCABULARY_MODULE = "reference_impl.text"
+_VOCABULARY_FIELDS = {"tokens", "level", "lowercase"}  # Vocabulary.to_dict(), what from_ordered_tokens takes
 
 
 class WireError(ValueError):
@@ -110,8 +111,7 @@ def encode(value, keep=None, reference=None):
             return {"array": len(buffers) - 1, "dtype": contiguous.dtype.str, "shape": list(array.shape),
                     "scalar": isinstance(array, sys.modules["numpy"].generic), "tensor": is_tensor}
         if keep is None and _is_vocabulary(item):
-            return {"vocabulary": {"tokens": list(item.index_to_token), "level": item.level,
-                                   "lowercase": bool(item.lowercase)}}
+            return {"vocabulary": item.to_dict()}
         if keep is not None:
             return kept(item, depth)
         raise WireError(f"a value of type {type(item).__name__} (only numbers, arrays, lists, tuples and dicts can be graded)")
@@ -133,15 +133,12 @@ def _vocabulary(fields):
     cls = getattr(module, "Vocabulary", None)
     if cls is None:
         raise WireError(f"a Vocabulary is passed, but the notebook does not import {_VOCABULARY_MODULE}")
-    tokens = fields.get("tokens") if isinstance(fields, dict) else None
-    if not (isinstance(tokens, list) and all(isinstance(t, str) for t in tokens) and len(set(tokens)) == len(tokens)
-            and isinstance(fields.get("level"), str) and isinstance(fields.get("lowercase"), bool)):
-        raise WireError("bad vocabulary")
-    vocab = cls.__new__(cls)
-    vocab.index_to_token = list(tokens)
-    vocab.token_to_index = {token: index for index, token in enumerate(tokens)}
-    vocab.level, vocab.lowercase = fields["level"], fields["lowercase"]
-    return vocab
+    if not (isinstance(fields, dict) and set(fields) == _VOCABULARY_FIELDS):
+        raise WireError(f"bad vocabulary: expected a dict of {sorted(_VOCABULARY_FIELDS)}")
+    try:
+        return cls.from_ordered_tokens(fields["tokens"], fields["level"], fields["lowercase"])
+    except ValueError as error:
+        raise WireError(f"bad vocabulary: {error}") from None
 
 
 def decode(data, handle=None, max_header_bytes=None):
@@ -534,6 +531,19 @@ def _future_flags():
     return flags
 
 
+def _statements(source, filename, flags):
+    """The top-level statements of a cell, each a module of its own, parsed with the __future__ ``flags``.
+
+    IPython compiles and runs a cell statement by statement, so a ``from __future__ import`` may follow
+    other statements of its cell (a magic line, which grading.magics makes ``pass``, or an import) and
+    holds for the statements after it; a cell compiled as one module refuses it.
+    """
+    import ast
+
+    tree = compile(source, filename, "exec", flags | ast.PyCF_ONLY_AST, True)
+    return [ast.Module([statement], []) for statement in tree.body]
+
+
 def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     """Answer requests until the grader closes the pipe.
 
@@ -547,7 +557,7 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     _prepare_packages(packages, workdir)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     _notebook_builtins(builtins)
-    # as IPython compiles cells, a cell's `from __future__ import` holds for the cells after it
+    # as IPython compiles cells, a `from __future__ import` holds for the statements and cells after it
     future_flags, all_future_flags = 0, _future_flags()
     cell_names = set()
     kept = _Kept()
@@ -571,10 +581,12 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
             request = decode(body, handle=kept.resolve)
             limit = request.get("max_reply_bytes") or MAX_FRAME_BYTES
             if request["op"] == "exec":
-                cell_names.add(f"<{request['index']}>")
-                code = compile(request["source"], f"<{request['index']}>", "exec", future_flags, True)
-                future_flags |= code.co_flags & all_future_flags
-                exec(code, namespace)
+                name = f"<{request['index']}>"
+                cell_names.add(name)
+                for statement in _statements(request["source"], name, future_flags):
+                    code = compile(statement, name, "exec", future_flags, True)
+                    future_flags |= code.co_flags & all_future_flags
+                    exec(code, namespace)
                 reply = {"ok": True}
             elif request["op"] == "call":
                 function = namespace.get(request["name"])
