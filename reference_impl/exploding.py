@@ -1,4 +1,9 @@
-"""A ReLU RNN whose gradient really explodes: the clipping experiment of chapter 8.
+"""Chapter 8's clipping experiments: large steps of a tanh RNN, and a ReLU RNN whose gradient really explodes.
+
+train_tanh_rnn trains the course's tanh RNN by plain gradient descent with a
+large learning rate, with or without clipping by the global norm: its
+gradients stay finite, but a few large ones make steps large enough to throw
+the parameters away.
 
 The course's tanh RNN cannot overflow: tanh keeps every state between -1 and
 1, and its derivative shrinks where units saturate, so a huge step kills the
@@ -15,6 +20,8 @@ import numpy as np
 from .activations import sigmoid
 from .datasets import make_agreement_data
 from .optim import clip_by_global_norm, clip_by_value, global_norm, sgd_update
+from .rnn import initialize_rnn_parameters
+from .rnn_model import rnn_model_backward, rnn_model_forward
 
 CLIPPING = (None, "value", "norm")
 
@@ -152,3 +159,51 @@ def train_relu_rnn(clipping=None, seed=0, m=128, gap=10, n_a=32, spectral_radius
         _, _, y_pred = relu_rnn_loss(parameters, x, y)
     accuracy = 0.5 if blew_up_at is not None else float(np.mean((y_pred > 0.5) == (y > 0.5)))
     return {"losses": losses, "norms": norms, "blew_up_at": blew_up_at, "accuracy": accuracy}
+
+
+def train_tanh_rnn(max_norm=None, seed=0, m=256, gap=10, n_a=32, learning_rate=0.5, steps=300):
+    """Plain gradient descent of the course's many-to-one tanh RNN on the agreement task, clipped or not.
+
+    The training set is make_agreement_data(m, gap, seed=0) for every seed;
+    the seed draws the initial weights (initialize_rnn_parameters), so a run
+    with clipping and one without that share a seed start from the same
+    parameters, see the same data and take the same number of steps.
+
+    See the chapter :doc:`/book/chapters/08_vanishing_gradients`.
+
+    Parameters
+    ----------
+    max_norm
+        None (no clipping) or the global norm the gradients are clipped to (clip_by_global_norm)
+    seed
+        seeds the initial weights
+    m, gap
+        number of training sentences and words between subject and verb
+    n_a
+        hidden units
+    learning_rate, steps
+        the gradient-descent step size and the number of steps
+
+    Returns
+    -------
+    run : dict
+        with the entries
+
+        - losses: shape (steps,), the loss before each step
+        - norms: shape (steps,), the global gradient norm before clipping
+        - accuracy: training accuracy of the predictions before the last step
+    """
+    x, y, _ = make_agreement_data(m, gap, seed=0)
+    parameters = initialize_rnn_parameters(x.shape[0], n_a, n_y=1, seed=seed)
+    a0 = np.zeros((n_a, x.shape[1]))
+    losses, norms = np.zeros(steps), np.zeros(steps)
+    for step in range(steps):
+        losses[step], y_pred, cache = rnn_model_forward(x, y, a0, parameters, output="sigmoid", many_to_one=True)
+        grads = rnn_model_backward(cache)
+        grads = {name: grads[name] for name in ("dWax", "dWaa", "dba", "dWya", "dby")}
+        if max_norm is None:
+            norms[step] = global_norm(grads)
+        else:
+            grads, norms[step] = clip_by_global_norm(grads, max_norm)
+        sgd_update(parameters, grads, learning_rate)
+    return {"losses": losses, "norms": norms, "accuracy": float(np.mean((y_pred > 0.5) == (y > 0.5)))}

@@ -14,12 +14,18 @@ reference_impl/_book_data/agreement_memory.json:
 It runs with the kernel settings of scripts/execute_book.py, like scripts/agreement_sweep.py.
 """
 import argparse
-import json
 import sys
 
 import numpy as np
 
-from agreement_sweep import REPO, SETTINGS, SUCCESS, add_results_options, run_as_the_book_does
+from agreement_sweep import (
+    REPO,
+    SETTINGS,
+    SUCCESS,
+    add_results_options,
+    check_or_write_seeds,
+    run_as_the_book_does,
+)
 
 RESULTS = REPO / "reference_impl" / "_book_data" / "agreement_memory.json"  # shipped with the library
 GAP = 30
@@ -81,21 +87,7 @@ def main(argv=None):
     add_results_options(parser, SEEDS, RESULTS)
     args = parser.parse_args(argv)
     run_as_the_book_does()
-    if args.check:
-        stored = json.loads(args.results.read_text(encoding="utf-8"))
-        unknown = [s for s in args.seeds if s not in stored["seeds"]]
-        if unknown:
-            parser.error(f"seeds {unknown} are not in {args.results} (seeds {stored['seeds']})")
-        if stored["settings"] != results_document([], [])["settings"]:
-            print(f"{args.results} was made with other settings: {stored['settings']}")
-            return 1
-        problems = compare(stored, args.seeds, inside_runs(args.seeds))
-        print("\n".join(problems) if problems else f"{args.results}: seeds {args.seeds} reproduced exactly")
-        return 1 if problems else 0
-    found = inside_runs(args.seeds, log=lambda line: print(line, flush=True))
-    args.results.write_text(json.dumps(results_document(args.seeds, found), indent=1) + "\n", encoding="utf-8")
-    print(f"wrote {args.results}")
-    return 0
+    return check_or_write_seeds(parser, args, inside_runs, results_document, compare, indent=1)
 
 
 if __name__ == "__main__":

@@ -55,6 +55,30 @@ def run_as_the_book_does():
     sys.path.insert(0, str(REPO))
 
 
+def check_or_write_seeds(parser, args, runs, results_document, compare, indent=None):
+    """Main step of a results script over seeds, after run_as_the_book_does.
+
+    With --check, re-run args.seeds with runs(seeds) and compare(stored, seeds, found) them with the
+    results file (which must hold those seeds and the settings of results_document); otherwise run
+    them with a log and write results_document(seeds, found) to the file. Returns the exit status.
+    """
+    if args.check:
+        stored = json.loads(args.results.read_text(encoding="utf-8"))
+        unknown = [s for s in args.seeds if s not in stored["seeds"]]
+        if unknown:
+            parser.error(f"seeds {unknown} are not in {args.results} (seeds {stored['seeds']})")
+        if stored["settings"] != results_document([], [])["settings"]:
+            print(f"{args.results} was made with other settings: {stored['settings']}")
+            return 1
+        problems = compare(stored, args.seeds, runs(args.seeds))
+        print("\n".join(problems) if problems else f"{args.results}: seeds {args.seeds} reproduced exactly")
+        return 1 if problems else 0
+    found = runs(args.seeds, log=lambda line: print(line, flush=True))
+    args.results.write_text(json.dumps(results_document(args.seeds, found), indent=indent) + "\n", encoding="utf-8")
+    print(f"wrote {args.results}")
+    return 0
+
+
 def sweep(gaps, seeds, runs=RUNS, log=None):
     """Test accuracy of every run at every gap and seed.
 

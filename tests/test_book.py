@@ -239,7 +239,7 @@ def test_cross_reference_check_tells_titled_from_untitled():
 # The library's experiments that train a network: one call is one seed, and whether a network learns
 # a task can change from seed to seed.
 SEEDED_EXPERIMENTS = ("train_classifier", "agreement_accuracy_by_gap", "agreement_memory", "tagging_accuracy", "train_relu_rnn",
-                      "train_stream_lm")
+                      "train_stream_lm", "train_tanh_rnn")
 SINGLE_RUN_TAG = "single-run"
 
 

@@ -1,9 +1,19 @@
-"""The ReLU RNN of chapter 8's exploding-gradient experiment: its gradients, and what the page says about it."""
+"""Chapter 8's clipping experiments: the ReLU RNN's gradients, and what the page says about both experiments."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from recurrent_helpers import GRADIENT_TOLERANCE, with_random_biases
-from reference_impl.exploding import initialize_relu_rnn_parameters, relu_rnn_loss, train_relu_rnn
+from reference_impl.exploding import (
+    initialize_relu_rnn_parameters,
+    relu_rnn_loss,
+    train_relu_rnn,
+    train_tanh_rnn,
+)
 from reference_impl.gradcheck import check_gradients
 
 N_X, N_A, M, T_X = 3, 4, 5, 6
@@ -86,3 +96,61 @@ def test_clipped_runs_never_blow_up_and_norm_clipping_learns_in_most_seeds(runs)
 def test_unknown_clipping_is_rejected():
     with pytest.raises(ValueError, match="clipping must be one of"):
         train_relu_rnn("sometimes")
+
+
+# Chapter 8, "Experiment: large steps with and without clipping": the tanh RNN's runs of seeds 0-9 are stored
+# by scripts/clipping_runs.py; the file is reproduced here, and the page's statements are checked on it and
+# re-run on seeds outside it.
+CLIPPING_SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "clipping_runs.py"
+CLIPPING_RESULTS = CLIPPING_SCRIPT.parent.parent / "reference_impl" / "_book_data" / "clipping_runs.json"
+TANH_SETTINGS = {"m": 256, "gap": 10, "n_a": 32, "learning_rate": 0.5, "steps": 300}
+
+
+@pytest.fixture(scope="module")
+def stored_clipping_runs():
+    document = json.loads(CLIPPING_RESULTS.read_text(encoding="utf-8"))
+    assert {k: v for k, v in document["settings"].items() if k != "success"} == TANH_SETTINGS
+    return {run["max_norm"]: run["by_seed"] for run in document["runs"]}
+
+
+def assert_clipping_claims(unclipped, clipped, learning_rate=TANH_SETTINGS["learning_rate"], max_norm=1.0):
+    """What the page says: every unclipped run ends at chance, most clipped runs learn, and unclipped steps are longer."""
+    assert len(unclipped) == len(clipped) >= 3
+    assert all(run["accuracy"] <= 0.6 for run in unclipped), [run["accuracy"] for run in unclipped]  # chance: 0.5
+    assert sum(run["accuracy"] >= 0.9 for run in clipped) >= 0.8 * len(clipped), [run["accuracy"] for run in clipped]
+    # an unclipped step is longer than any clipped one in some seed: the large steps the page speaks of
+    assert max(np.max(run["norms"]) for run in unclipped) * learning_rate > learning_rate * max_norm
+
+
+def test_clipping_script_reproduces_the_stored_results_exactly():
+    result = subprocess.run([sys.executable, str(CLIPPING_SCRIPT), "--check", "--seeds", "3"], cwd=CLIPPING_SCRIPT.parent.parent,
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "reproduced exactly" in result.stdout
+
+
+def test_stored_clipping_runs_hold_the_pages_statements(stored_clipping_runs):
+    assert len(stored_clipping_runs[None]) >= 10
+    assert_clipping_claims(stored_clipping_runs[None], stored_clipping_runs[1.0])
+
+
+@pytest.fixture(scope="module")
+def fresh_clipping_runs():
+    seeds = (10, 11, 12, 13, 14)
+    return {max_norm: [train_tanh_rnn(max_norm, seed=seed, **TANH_SETTINGS) for seed in seeds] for max_norm in (None, 1.0)}
+
+
+def test_clipping_statements_hold_on_seeds_outside_the_results_file(fresh_clipping_runs):
+    assert_clipping_claims(fresh_clipping_runs[None], fresh_clipping_runs[1.0])
+
+
+def test_clipping_claims_fail_for_runs_that_were_not_clipped(fresh_clipping_runs):
+    """The claim check separates the two: unclipped runs passed off as clipped fail it."""
+    with pytest.raises(AssertionError):
+        assert_clipping_claims(fresh_clipping_runs[None], fresh_clipping_runs[None])
+
+
+def test_clipping_to_norm_1_does_not_rescue_a_learning_rate_of_1_5():
+    """The page's exercise: with learning rate 1.5 the runs clipped to norm 1 stay at chance (seeds outside 0-4)."""
+    settings = dict(TANH_SETTINGS, learning_rate=1.5)
+    assert all(train_tanh_rnn(1.0, seed=seed, **settings)["accuracy"] <= 0.6 for seed in (10, 11, 12))
