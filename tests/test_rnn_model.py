@@ -9,6 +9,9 @@ from reference_impl import (
     clip_by_global_norm,
     initialize_adam,
     initialize_rnn_parameters,
+    output_backward,
+    relative_error,
+    rnn_cell_backward,
     rnn_model_backward,
     rnn_model_forward,
 )
@@ -79,3 +82,27 @@ def test_backward_functions_follow_the_readme_convention():
              and not (len(params) in (2, 3) and params[-1] in ("cache", "caches") and params[0].startswith("d"))}
     assert not wrong, f"backward functions off the README's convention: {wrong}"
     assert {name: signatures[name] for name in loss_level} == {"rnn_model_backward": ["cache"]}
+
+
+def _output_paths_only_gradients(parameters, x, y, a0):
+    """dWax, dWaa, dba when each step's output loss is carried into its own step only (no path through time)."""
+    cache = rnn_model_forward(x, y, a0, parameters, output="sigmoid")[2]
+    da_from_outputs = output_backward(cache.dz, cache.output_cache)["da"]
+    steps = [rnn_cell_backward(da_from_outputs[:, :, t], cell_cache)
+             for t, cell_cache in enumerate(cache.rnn_cache.cell_caches)]
+    return {name: sum(step[name] for step in steps) for name in ("dWax", "dWaa", "dba")}
+
+
+@pytest.mark.parametrize("seed", range(10, 20))
+def test_dropping_the_path_through_time_gives_a_wrong_gradient_for_every_seed(seed):
+    """Chapter 4's claim, on seeds the page does not use: without the path through time the gradient is wrong
+    (relative error of 1e-2 or more, where a correct one is below 1e-7), for all three recurrent parameters."""
+    n_x, n_a, n_y, m, T_x = 4, 3, 1, 2, 6  # the page's sizes
+    rng = np.random.default_rng(seed)
+    parameters = initialize_rnn_parameters(n_x, n_a, n_y, seed=seed)
+    x, y = rng.normal(size=(n_x, m, T_x)), (rng.random((n_y, m, T_x)) < 0.5).astype(float)
+    a0 = rng.normal(size=(n_a, m))
+    full = rnn_model_backward(rnn_model_forward(x, y, a0, parameters, output="sigmoid")[2])
+    truncated = _output_paths_only_gradients(parameters, x, y, a0)
+    for name in ("dWax", "dWaa", "dba"):
+        assert relative_error(truncated[name], full[name]) >= 1e-2, name
