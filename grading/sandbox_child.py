@@ -531,6 +531,19 @@ def _future_flags():
     return flags
 
 
+def _statements(source, filename, flags):
+    """The top-level statements of a cell, each a module of its own, parsed with the __future__ ``flags``.
+
+    IPython compiles and runs a cell statement by statement, so a ``from __future__ import`` may follow
+    other statements of its cell (a magic line, which grading.magics makes ``pass``, or an import) and
+    holds for the statements after it; a cell compiled as one module refuses it.
+    """
+    import ast
+
+    tree = compile(source, filename, "exec", flags | ast.PyCF_ONLY_AST, True)
+    return [ast.Module([statement], []) for statement in tree.body]
+
+
 def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     """Answer requests until the grader closes the pipe.
 
@@ -544,7 +557,7 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     _prepare_packages(packages, workdir)
     namespace = {"__name__": "__main__", "__builtins__": builtins}
     _notebook_builtins(builtins)
-    # as IPython compiles cells, a cell's `from __future__ import` holds for the cells after it
+    # as IPython compiles cells, a `from __future__ import` holds for the statements and cells after it
     future_flags, all_future_flags = 0, _future_flags()
     cell_names = set()
     kept = _Kept()
@@ -568,10 +581,12 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
             request = decode(body, handle=kept.resolve)
             limit = request.get("max_reply_bytes") or MAX_FRAME_BYTES
             if request["op"] == "exec":
-                cell_names.add(f"<{request['index']}>")
-                code = compile(request["source"], f"<{request['index']}>", "exec", future_flags, True)
-                future_flags |= code.co_flags & all_future_flags
-                exec(code, namespace)
+                name = f"<{request['index']}>"
+                cell_names.add(name)
+                for statement in _statements(request["source"], name, future_flags):
+                    code = compile(statement, name, "exec", future_flags, True)
+                    future_flags |= code.co_flags & all_future_flags
+                    exec(code, namespace)
                 reply = {"ok": True}
             elif request["op"] == "call":
                 function = namespace.get(request["name"])

@@ -211,7 +211,8 @@ def test_writefile_writes_into_the_work_folder_and_a_later_cell_imports_it(fallb
 
 
 NOTEBOOK_HABITS = [
-    "from __future__ import annotations\n",
+    # IPython runs a cell statement by statement: a future import may follow a magic (a `pass` here) or an import
+    "%load_ext autoreload\nimport math\nfrom __future__ import annotations\n",
     # IPython keeps the first cell's future import: the annotation naming its own class is never evaluated
     "class Log:\n    def add(self, value: float) -> Log:\n        return self\n",
     # display and help are builtins in a notebook, used without an import
