@@ -189,6 +189,69 @@ def dtanh(t):
 
 IMPORT_HELPERS = "from lstm_helpers import dsigmoid, dtanh\n"
 
+# sigmoid overflow silenced, lists for the tuples, more gradient keys than asked for, and IPython's display,
+# a builtin in Jupyter (no import needed)
+QUIET_SIGMOID = '''
+import warnings
+
+warnings.filterwarnings("ignore", category=RuntimeWarning)
+
+
+def sigmoid(z):
+    """1 / (1 + e^-z); e^-z overflows to inf for very negative z, which still gives the right 0."""
+    with np.errstate(over="ignore"):
+        return 1.0 / (1.0 + np.exp(-z))
+'''
+
+LIST_LSTM_CELL = '''
+def lstm_cell_forward(xt, a_prev, c_prev, parameters):
+    concat = np.vstack((a_prev, xt))
+    gates = [sigmoid(parameters["Wf"] @ concat + parameters["bf"]),
+             sigmoid(parameters["Wi"] @ concat + parameters["bi"]),
+             np.tanh(parameters["Wc"] @ concat + parameters["bc"]),
+             sigmoid(parameters["Wo"] @ concat + parameters["bo"])]
+    gamma_f, gamma_u, c_tilde, gamma_o = gates
+    c_next = gamma_f * c_prev + gamma_u * c_tilde
+    a_next = gamma_o * np.tanh(c_next)
+    yt_pred = softmax(parameters["Wya"] @ a_next + parameters["by"])
+    cache = [a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters]
+    return [a_next, c_next, yt_pred, cache]
+'''
+
+# a backward cell's start: the cache unpacked, the memory's gradient and the four gates' pre-activation gradients
+LSTM_DZ_BY_GATE = '''
+def lstm_cell_backward(da_next, dc_next, cache):
+    a_next, c_next, a_prev, c_prev, gamma_f, gamma_u, c_tilde, gamma_o, xt, parameters = cache
+    n_a = a_prev.shape[0]
+    concat = np.concatenate([a_prev, xt], axis=0)
+    tanh_c = np.tanh(c_next)
+    dc = dc_next + da_next * gamma_o * (1 - tanh_c**2)
+    dz = {"f": dc * c_prev * gamma_f * (1 - gamma_f), "i": dc * c_tilde * gamma_u * (1 - gamma_u),
+          "c": dc * gamma_u * (1 - c_tilde**2), "o": da_next * tanh_c * gamma_o * (1 - gamma_o)}
+'''
+
+EXTRA_KEYS_LSTM_CELL_BACKWARD = LSTM_DZ_BY_GATE + '''    dconcat = sum(parameters["W" + g].T @ dz[g] for g in "fico")
+    gradients = {"dc": dc, "dconcat": dconcat, "dz": dz}
+    for g in "fico":
+        gradients["dW" + g] = dz[g] @ concat.T
+        gradients["db" + g] = dz[g].sum(axis=1, keepdims=True)
+    gradients.update(da_prev=dconcat[:n_a], dxt=dconcat[n_a:], dc_prev=dc * gamma_f)
+    return gradients
+'''
+
+SHOW_GATES = '''
+from IPython.display import Markdown
+
+_rng = np.random.default_rng(3)
+_q = {**{"W" + g: _rng.normal(size=(4, 7)) for g in "fico"}, **{"b" + g: np.zeros((4, 1)) for g in "fico"},
+      "Wya": _rng.normal(size=(2, 4)), "by": np.zeros((2, 1))}
+_a, _y, _c, _steps = lstm_forward(_rng.normal(size=(3, 5, 6)), np.zeros((4, 5)), _q)
+_g = lstm_backward(np.ones((4, 5, 6)), _steps)
+display(Markdown("| gate | mean of its gradient |\\n|---|---|\\n"
+                 + "\\n".join(f"| {g} | {_g['dW' + g].mean():.3f} |" for g in "fico")))
+print("extra keys kept:", sorted(set(_g) - {"dx", "da0"}))
+'''
+
 HONEST = [
     honest("split_weights_and_einsum", "splitting W into its state and input blocks is the same product as W [c; x]",
            {"gru_cell_forward_code": SPLIT_WEIGHTS_GRU_CELL, "gru_forward_code": LOOP_GRU_FORWARD}),
@@ -214,6 +277,11 @@ HONEST = [
     honest("writefile_helper_module", "helpers written to a module with %%writefile and imported, as IPython runs it",
            {"lstm_cell_backward_code": IMPORT_HELPERS + EXPLICIT_LSTM_CELL_BACKWARD},
            added=[("lstm_forward", WRITEFILE_HELPERS)]),
+    honest("lists_extra_keys_and_display_builtin",
+           "a sigmoid of the student's own with its overflow warning silenced, lists where the notebook shows "
+           "tuples, gradient dicts with more keys than asked for, and display(), which Jupyter provides without an import",
+           {"lstm_cell_forward_code": LIST_LSTM_CELL, "lstm_cell_backward_code": EXTRA_KEYS_LSTM_CELL_BACKWARD},
+           added=[("setup", QUIET_SIGMOID), ("lstm_backward", SHOW_GATES)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -357,6 +425,28 @@ def lstm_peephole_cell_forward(xt, a_prev, c_prev, parameters):
     return a_next, c_next, yt_pred, cache
 '''
 
+SPLIT_LSTM_CELL_BACKWARD = LSTM_DZ_BY_GATE + '''    gradients = {"dc_prev": dc * gamma_f}
+    da_prev, dxt = 0, 0
+    for g in "fico":
+        W = parameters["W" + g]
+        gradients["dW" + g] = dz[g] @ concat.T
+        gradients["db" + g] = np.sum(dz[g], axis=1, keepdims=True)
+        da_prev = da_prev + {a_block} @ dz[g]
+        dxt = dxt + W[:, n_a:].T @ dz[g]
+    gradients["da_prev"], gradients["dxt"] = da_prev, dxt
+    return gradients
+'''
+# the (n_a, n_a) block of each W is square: without its transpose da_prev keeps its shape and loses its values
+A_BLOCK_NOT_TRANSPOSED = SPLIT_LSTM_CELL_BACKWARD.replace("{a_block}", "W[:, :n_a]")
+
+PEEPHOLES_IGNORED = LSTM_CONCAT_SWAPPED.replace("lstm_cell_forward", "lstm_peephole_cell_forward").replace(
+    "concatenate([xt, a_prev]", "concatenate([a_prev, xt]")
+
+GRU_MEMORY_NOT_STORED = GRU_FORWARD_FROM_C0.replace(
+    "c[:, :, t], y_pred[:, :, t], cache = gru_cell_forward(x[:, :, t], c0, parameters)",
+    "c_next, y_pred[:, :, t], cache = gru_cell_forward(x[:, :, t], c_next, parameters)").replace(
+    "    for t in range(T_x):", "    c_next = c0\n    for t in range(T_x):")
+
 WRONG = [
     wrong("gru_reset_after_product", {"gru_cell_forward", "gru_forward"},
           "the reset gate scales Wc [c_prev; x] instead of c_prev inside it", {"gru_cell_forward_code": RESET_AFTER_PRODUCT}),
@@ -386,4 +476,13 @@ WRONG = [
     wrong("peephole_output_gate_on_c_prev", {"lstm_peephole_cell_forward"},
           "the output gate's peephole looks at c_prev; it looks at the new memory c_next",
           {"lstm_peephole_cell_forward_code": PEEPHOLE_ON_C_PREV}),
+    wrong("lstm_a_block_not_transposed", {"lstm_cell_backward_inputs", "lstm_backward"},
+          "da_prev adds W[:, :n_a] dz without the transpose: that block is square, so the shape is right and the "
+          "values are not; dxt, which needs the transpose to have its shape, is right",
+          {"lstm_cell_backward_code": A_BLOCK_NOT_TRANSPOSED}),
+    wrong("peepholes_ignored", {"lstm_peephole_cell_forward"},
+          "the peephole cell is the plain LSTM cell: pf, pi and po are never used", {"lstm_peephole_cell_forward_code": PEEPHOLES_IGNORED}),
+    wrong("gru_memory_not_stored", {"gru_forward"},
+          "the recurrence is right but c[:, :, t] is never written: c keeps its zeros, y_pred is right",
+          {"gru_forward_code": GRU_MEMORY_NOT_STORED}),
 ]

@@ -1,5 +1,7 @@
 """Realistic submissions of assignment 1 (RNN step by step)."""
-from . import both, delete_cell, honest, paste_copy, wrong
+import json
+
+from . import ROOT, both, delete_cell, honest, paste_copy, wrong
 
 # ---- honest ---------------------------------------------------------------------------
 
@@ -387,6 +389,172 @@ RESTORED_EXACTLY = IN_PLACE_NUMERICAL.replace("{plus}", "eps").replace("{minus_s
 RESTORED_UP_TO_ROUNDING = IN_PLACE_NUMERICAL.replace("array[ix] = old + {plus}", "array[ix] += eps").replace(
     "{minus_step}", "-= 2 * eps").replace("{restore}", "+= eps")
 
+# the first cell of a student who writes typed Python: IPython keeps a __future__ import for the cells after
+# it, and accepts it after other statements (its magics here), as it compiles a cell statement by statement
+TYPED_IMPORTS = '''%load_ext autoreload
+%autoreload 2
+from __future__ import annotations
+
+import functools
+import sys
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+warnings.filterwarnings("ignore", category=RuntimeWarning)
+np.seterr(all="ignore")
+sys.setrecursionlimit(10_000)
+'''
+
+# -> StepSizes names the class inside its own body: right only with the postponed annotations imported above
+TYPED_CELL_FORWARD = '''
+Parameters = dict[str, np.ndarray]
+
+
+@dataclass(frozen=True)
+class StepSizes:
+    """The sizes of one step, read off its inputs."""
+
+    n_x: int
+    n_a: int
+    m: int
+
+    @classmethod
+    def of(cls, xt: np.ndarray, a_prev: np.ndarray) -> StepSizes:
+        return cls(xt.shape[0], a_prev.shape[0], xt.shape[1])
+
+
+def rnn_cell_forward(xt: np.ndarray, a_prev: np.ndarray, parameters: Parameters) -> tuple[np.ndarray, np.ndarray, tuple]:
+    sizes = StepSizes.of(xt, a_prev)
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    assert Wax.shape == (sizes.n_a, sizes.n_x) and Waa.shape == (sizes.n_a, sizes.n_a)
+    np.random.seed(1)  # kept from the course's example cell: it reseeds only NumPy's global generator
+    a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)
+    yt_pred = softmax(Wya @ a_next + by)
+    cache = (a_next, a_prev, xt, parameters)
+    return a_next, yt_pred, cache
+'''
+
+TYPED_NUMERICAL = '''
+@functools.lru_cache(maxsize=None)
+def entries(shape: tuple[int, ...]) -> tuple[tuple[int, ...], ...]:
+    """Every index of an array of this shape, cached: the same shapes come back for every parameter."""
+    return tuple(np.ndindex(shape))
+
+
+def rnn_numerical_gradients(x: np.ndarray, a0: np.ndarray, parameters: Parameters, da: np.ndarray,
+                            eps: float = 1e-6) -> Parameters:
+    rng = np.random.default_rng(0)  # a generator of its own, for the spot check below
+    inputs: Parameters = {"x": x.astype(float), "a0": a0.astype(float)}
+    inputs.update({name: parameters[name].astype(float) for name in parameters})
+
+    def perturbed_loss() -> float:
+        a, _, _ = rnn_forward(inputs["x"], inputs["a0"], {name: inputs[name] for name in parameters})
+        return float(np.sum(da * a))
+
+    gradients: Parameters = {}
+    for name in ("x", "a0", "Wax", "Waa", "ba"):
+        array = inputs[name]
+        grad = np.zeros_like(array)
+        for index in entries(array.shape):
+            original = array[index]
+            array[index] = original + eps
+            loss_plus = perturbed_loss()
+            array[index] = original - eps
+            loss_minus = perturbed_loss()
+            array[index] = original
+            grad[index] = (loss_plus - loss_minus) / (2 * eps)
+        spot = tuple(int(rng.integers(n)) for n in array.shape)
+        assert np.isfinite(grad[spot])
+        gradients["d" + name] = grad
+    return gradients
+'''
+
+# files in the notebook's folder, shell escapes, and IPython's display (a builtin in Jupyter: no import needed)
+FILES_AND_DISPLAY = '''
+import os
+import matplotlib.pyplot as plt
+from IPython.display import Markdown
+
+!ls
+%pip list
+listing = !ls
+os.makedirs("figures", exist_ok=True)
+errors = {key: relative_error(analytic[key], numeric[key]) for key in analytic}
+plt.bar(list(errors), list(errors.values()))
+plt.yscale("log")
+plt.savefig("figures/relative_errors.png", dpi=72)
+plt.close()
+np.save("dWaa.npy", analytic["dWaa"])
+np.savez("gradients.npz", **analytic)
+with open("gradient_check.log", "w") as log:
+    for key, error in errors.items():
+        log.write(f"{key} {error:.3e}\\n")
+assert np.array_equal(np.load("dWaa.npy"), analytic["dWaa"])
+with open("gradient_check.log") as log:
+    print(log.read())
+help(relative_error)
+display(Markdown(f"largest relative error: **{max(errors.values()):.2e}**"))
+'''
+
+# lists where the notebook shows tuples, and more keys than the notebook asks for
+LIST_CELL_FORWARD = '''
+def rnn_cell_forward(xt, a_prev, parameters):
+    Wax, Waa, Wya = parameters["Wax"], parameters["Waa"], parameters["Wya"]
+    ba, by = parameters["ba"], parameters["by"]
+    a_next = np.tanh(Waa @ a_prev + Wax @ xt + ba)
+    yt_pred = softmax(Wya @ a_next + by)
+    cache = [a_next, a_prev, xt, parameters]
+    return [a_next, yt_pred, cache]
+'''
+
+LIST_FORWARD = '''
+def rnn_forward(x, a0, parameters):
+    n_x, m, T_x = x.shape
+    n_y, n_a = parameters["Wya"].shape
+    a = np.zeros((n_a, m, T_x))
+    y_pred = np.zeros((n_y, m, T_x))
+    cell_caches = []
+    a_next = a0
+    for t in range(T_x):
+        a_next, yt_pred, cache = rnn_cell_forward(x[:, :, t], a_next, parameters)
+        a[:, :, t] = a_next
+        y_pred[:, :, t] = yt_pred
+        cell_caches.append(cache)
+    return [a, y_pred, [cell_caches, x]]
+'''
+
+EXTRA_KEYS_CELL_BACKWARD = '''
+def rnn_cell_backward(da_next, cache):
+    a_next, a_prev, xt, parameters = cache
+    Wax, Waa = parameters["Wax"], parameters["Waa"]
+    dz = (1 - a_next**2) * da_next
+    return {"dxt": Wax.T @ dz, "da_prev": Waa.T @ dz, "dWax": dz @ xt.T, "dWaa": dz @ a_prev.T,
+            "dba": np.sum(dz, axis=1, keepdims=True), "dz": dz, "dtanh": 1 - a_next**2}
+'''
+
+EXTRA_KEYS_BACKWARD = '''
+def rnn_backward(da, caches):
+    cell_caches, x = caches
+    n_a, m, T_x = da.shape
+    parameters = cell_caches[0][3]
+    gradients = {"dx": np.zeros(x.shape), "dWax": np.zeros(parameters["Wax"].shape),
+                 "dWaa": np.zeros(parameters["Waa"].shape), "dba": np.zeros(parameters["ba"].shape),
+                 "da_prev_norms": [], "steps": T_x}
+    da_prev = np.zeros((n_a, m))
+    for t in reversed(range(T_x)):
+        step = rnn_cell_backward(da[:, :, t] + da_prev, cell_caches[t])
+        gradients["dx"][:, :, t] = step["dxt"]
+        da_prev = step["da_prev"]
+        gradients["da_prev_norms"].append(float(np.linalg.norm(da_prev)))
+        for key in ("dWax", "dWaa", "dba"):
+            gradients[key] += step[key]
+    gradients["da0"] = da_prev
+    return gradients
+'''
+
 HONEST = [
     honest("loops", "loops over examples, units and time compute the same values as matrix products",
            {"rnn_cell_forward_code": LOOP_CELL_FORWARD, "rnn_cell_backward_code": LOOP_CELL_BACKWARD,
@@ -427,6 +595,20 @@ HONEST = [
            "+= eps, -= 2 eps, += eps restores every entry to within one rounding error (1e-17): nothing in the "
            "notebook can tell the difference, so no input was changed in any sense that matters",
            {"rnn_numerical_gradients_code": RESTORED_UP_TO_ROUNDING}),
+    honest("typed_python_future_annotations",
+           "type hints, a dataclass whose method names its own class, functools.lru_cache and a first cell that "
+           "imports annotations from __future__ after its magics, silences warnings and reseeds NumPy: Jupyter runs "
+           "all of it (its compiler keeps a __future__ import for the later cells)",
+           {"rnn_cell_forward_code": TYPED_CELL_FORWARD, "rnn_numerical_gradients_code": TYPED_NUMERICAL},
+           added=[(None, TYPED_IMPORTS)]),
+    honest("files_shell_and_display_builtin",
+           "a plot saved to a new folder, arrays saved with np.save and a log file written and read back, shell "
+           "escapes, help() and display(), which Jupyter provides without an import",
+           added=[("gradient_check_demo", FILES_AND_DISPLAY)]),
+    honest("lists_and_extra_keys", "lists where the notebook shows tuples, and gradient dicts with more keys than "
+                                   "the notebook asks for: every value the notebook reads is there",
+           {"rnn_cell_forward_code": LIST_CELL_FORWARD, "rnn_forward_code": LIST_FORWARD,
+            "rnn_cell_backward_code": EXTRA_KEYS_CELL_BACKWARD, "rnn_backward_code": EXTRA_KEYS_BACKWARD}),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -545,6 +727,35 @@ def rnn_numerical_gradients(x, a0, parameters, da, eps=1e-6):
     return rnn_backward(da, caches)
 '''
 
+# Waa is square, so a missing transpose keeps every shape right: only the values show it
+DA_PREV_NOT_TRANSPOSED = CELL_BACKWARD.replace("da_prev = Waa.T @ dz", "da_prev = Waa @ dz").format(
+    state="a_prev", dba="np.sum(dz, axis=1, keepdims=True)")
+
+# every gradient is computed, but dx is never written into the zeros allocated for it: right shapes, wrong values
+DX_NEVER_STORED = BPTT.replace('dx[:, :, t] = step["dxt"]', 'dxt = step["dxt"]').format(
+    steps="reversed(range(T_x))", upstream="da[:, :, t] + da_prev", carry='da_prev = step["da_prev"]')
+
+
+def _public_answers(part):
+    """The values the handout's recorded public test of ``part`` expects, in the order it compares them."""
+    record = json.loads((ROOT / "handouts" / "rnn_step_by_step" / "course_helpers" / "public_tests.json").read_text())
+    return [float(event["args"][2]["float"]) for event in record["tests"][part]["events"]
+            if event["kind"] == "compare" and "float" in event["args"][2]]
+
+
+# the expected values copied out of the handout's course_helpers/public_tests.json, returned in the order the
+# public test asks for them: it passes the public test and knows nothing of other inputs
+RELATIVE_ERROR_HARD_CODED = f'''
+PUBLIC_ANSWERS = {_public_answers("relative_error")!r}
+answers_given = []
+
+
+def relative_error(analytic, numeric):
+    answer = PUBLIC_ANSWERS[len(answers_given) % len(PUBLIC_ANSWERS)]
+    answers_given.append(answer)
+    return answer
+'''
+
 WRONG = [
     wrong("bptt_mutates_da", {"rnn_backward_inputs", "rnn_backward_parameters"},
           "rnn_backward adds the carried gradient into the caller's da, so the notebook's gradient check "
@@ -586,4 +797,13 @@ WRONG = [
     wrong("numerical_minus_side_at_original", {"rnn_numerical_gradients"},
           "the minus side is taken at the original value but still divided by 2 eps: half the gradient",
           {"rnn_numerical_gradients_code": MINUS_SIDE_AT_ORIGINAL}),
+    wrong("da_prev_not_transposed", {"rnn_cell_backward_inputs", "rnn_backward_inputs", "rnn_backward_parameters"},
+          "da_prev = Waa dz without the transpose: Waa is square, so every shape is right and only the values are "
+          "wrong; BPTT then carries the wrong gradient to the earlier steps", {"rnn_cell_backward_code": DA_PREV_NOT_TRANSPOSED}),
+    wrong("dx_never_stored", {"rnn_backward_inputs"},
+          "dx keeps the zeros it was allocated with: the right shape, none of the values",
+          {"rnn_backward_code": DX_NEVER_STORED}),
+    wrong("relative_error_hard_codes_public_answers", {"relative_error"},
+          "returns the values recorded in the handout's public test, in the order that test asks for them: it "
+          "passes the public test and computes nothing", {"relative_error_code": RELATIVE_ERROR_HARD_CODED}),
 ]
