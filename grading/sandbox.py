@@ -15,7 +15,9 @@ a process that
 - has its own empty network namespace, no new privileges, and rlimits on
   address space, CPU seconds, processes, file size and open files;
 - cannot start a thread or a process: a seccomp filter (grading.seccomp)
-  refuses clone and fork, as root or not;
+  refuses clone and fork, as root or not (OpenMP is limited to one thread, so
+  ``torch.set_num_threads(4)`` computes on one, and ``torch.compile`` leaves
+  its function as written);
 - runs ``python -I -S`` with an audit hook (grading.sandbox_child) that
   refuses starting processes, signals, sockets, ctypes, hand-made code objects
   and opening files outside the jail, where they are tried: importing
@@ -120,6 +122,12 @@ class Sandbox:
         matplotlib_cache = "/matplotlib" if self.jail.jailed else str(self.jail.root / "matplotlib")
         environment = {"PATH": "/nonexistent", "HOME": "/nonexistent", "LANG": "C.UTF-8",
                        "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                       # torch.set_num_threads(4) raises OpenMP's count, and OpenMP ends the process when the
+                       # seccomp filter refuses its threads: the limit keeps every parallel region on one thread
+                       "OMP_THREAD_LIMIT": "1",
+                       # torch.compile's inductor runs a C++ compiler, a process the sandbox refuses: compiled
+                       # functions run as written, which is what compiling promises to compute
+                       "TORCH_COMPILE_DISABLE": "1",
                        "GRADING_MATPLOTLIB_CACHE": matplotlib_cache}
         # as root each sandbox makes its folder, owned by its uid, in _confine; the fallback gets one here
         self.workdir = None if self.jail.jailed else Path(tempfile.mkdtemp(dir=self.jail.root / "work"))

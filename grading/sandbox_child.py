@@ -552,6 +552,7 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     student code.
     """
     import builtins
+    import linecache
     import traceback
 
     _prepare_packages(packages, workdir)
@@ -583,6 +584,8 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
             if request["op"] == "exec":
                 name = f"<{request['index']}>"
                 cell_names.add(name)
+                # as IPython does: inspect.getsource finds a cell's code (torch.jit.script compiles from it)
+                linecache.cache[name] = (len(request["source"]), None, request["source"].splitlines(True), name)
                 for statement in _statements(request["source"], name, future_flags):
                     code = compile(statement, name, "exec", future_flags, True)
                     future_flags |= code.co_flags & all_future_flags
