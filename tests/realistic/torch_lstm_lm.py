@@ -174,6 +174,126 @@ for temperature in tqdm([0.5, 1.0], desc="temperatures"):
 display(Markdown("\\n".join(f"* T = {t}: {', '.join(n)}" for t, n in names_by_temperature.items())))
 '''
 
+TORCH_CELL = '''
+def lstm_cell_torch(xt, a_prev, c_prev, parameters):
+    concat = torch.cat([a_prev, xt], dim=0){cast}
+    gamma_f = torch.sigmoid(parameters["Wf"]{cast} @ concat + parameters["bf"]{cast})
+    gamma_u = torch.sigmoid(parameters["Wi"]{cast} @ concat + parameters["bi"]{cast})
+    c_tilde = torch.tanh(parameters["Wc"]{cast} @ concat + parameters["bc"]{cast})
+    {memory}
+    gamma_o = torch.sigmoid(parameters["Wo"]{cast} @ concat + parameters["bo"]{cast})
+    a_next = gamma_o * torch.tanh(c_next)
+    return a_next, c_next
+'''
+GOOD_MEMORY = "c_next = gamma_f * c_prev + gamma_u * c_tilde"
+
+THREADS_AND_DETERMINISM = """
+torch.set_num_threads(4)               # my laptop has four cores
+torch.manual_seed(0)
+torch.backends.cudnn.deterministic = True
+torch.backends.cudnn.benchmark = False
+torch.use_deterministic_algorithms(True)
+print(torch.get_num_threads(), "threads on", device)
+"""
+
+# TorchScript compiles from the source: inspect.getsource must find the cell's code, as IPython lets it
+JIT_SCRIPT_CELL = "\nfrom typing import Dict, Tuple\n\n\n@torch.jit.script" + TORCH_CELL.format(cast="", memory=GOOD_MEMORY).replace(
+    "def lstm_cell_torch(xt, a_prev, c_prev, parameters):",
+    "def lstm_cell_torch(xt: torch.Tensor, a_prev: torch.Tensor, c_prev: torch.Tensor,\n"
+    "                    parameters: Dict[str, torch.Tensor]) -> Tuple[torch.Tensor, torch.Tensor]:")
+
+DEFAULT_DTYPE_FLOAT64 = """
+import torch
+torch.set_default_dtype(torch.float64)   # as precise as the NumPy cell
+"""
+
+# the global generator seeded in the function: torch.multinomial draws one index as draw() does
+CATEGORICAL_SAMPLER = """
+@torch.inference_mode()
+def sample_torch(parameters, vocab, seed=0, temperature=1.0, max_length=50):
+    torch.manual_seed(seed)                     # the same seed gives the same name
+    V, n_a = parameters["Wya"].shape
+    dtype, device = parameters["Wya"].dtype, parameters["Wya"].device
+    x = torch.zeros(V, 1, dtype=dtype, device=device)
+    a = torch.zeros(n_a, 1, dtype=dtype, device=device)
+    c = torch.zeros_like(a)
+    indices = []
+    for _ in range(max_length):
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        logits = (parameters["Wya"] @ a + parameters["by"]).squeeze(1) / temperature
+        logits[vocab.unk_index] = float("-inf")
+        index = torch.distributions.Categorical(logits=logits).sample().item()
+        indices.append(index)
+        if index == vocab.eos_index:
+            break
+        x = torch.zeros(V, 1, dtype=dtype, device=device)
+        x[index, 0] = 1.0
+    return indices
+"""
+
+MODULE_FORWARD = """
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class CharLSTM(nn.Module):
+    # the language model as a module around the parameter dict: the tensors stay the caller's
+
+    def __init__(self, parameters):
+        super().__init__()
+        self.weights = parameters          # a plain dict, not registered: autograd reaches the caller's tensors
+        V = parameters["Wya"].shape[0]
+        self.register_buffer("eye", torch.eye(V, dtype=parameters["Wya"].dtype, device=parameters["Wya"].device))
+
+    def forward(self, x):
+        p = self.weights
+        n_a = p["Wya"].shape[1]
+        m, T = x.shape
+        a = x.new_zeros(n_a, m, dtype=self.eye.dtype)
+        c = torch.zeros_like(a)
+        inputs = self.eye[x.clamp(min=0)] * (x >= 0).unsqueeze(-1).to(self.eye.dtype)   # (m, T, V)
+        logits = []
+        for t in range(T):
+            a, c = lstm_cell_torch(inputs[:, t].T, a, c, p)
+            logits.append(F.linear(a.T, p["Wya"], p["by"].squeeze(1)).T)
+        return torch.stack(logits, dim=2)
+
+
+def lm_forward(x, parameters):
+    model = CharLSTM(parameters).to(device)
+    model.train()
+    return model(x.to(device))
+"""
+
+TENSOR_LIST_SAMPLE = "import torch.nn.functional as F\n" + _sample("""
+    drawn = []
+    for _ in range(max_length):
+        a, c = lstm_cell_torch(x, a, c, parameters)
+        scores = ((parameters["Wya"] @ a + parameters["by"]) / temperature).T.clone()
+        scores[0, unk_index] = -float("inf")
+        index = draw(scores, generator)          # (1, 1) tensor
+        drawn.append(index.view(-1))
+        if index.item() == eos_index:
+            break
+        x = F.one_hot(index.view(-1), V).T.to(dtype)
+    indices = torch.cat(drawn).detach().cpu().numpy().tolist()
+""")
+
+SAVE_AND_RELOAD = """
+import os
+
+torch.save({k: v.detach().cpu() for k, v in parameters.items()}, "lm.pt")
+print(os.path.getsize("lm.pt"), "bytes saved")
+restored = torch.load("lm.pt", map_location=device)
+model = CharLSTM(restored)
+model.eval()
+with torch.no_grad():
+    xb, yb, _ = pad_sequences(sequences[:8], device=device)
+    print("reloaded loss:", lm_loss(restored, xb, yb).item())
+model.train()
+print(vocab.decode(sample_torch(restored, vocab, seed=1, max_length=20)))
+"""
+
 HONEST = [
     honest("stacked_weights_einsum", "one stacked product chunked into four gates is the same LSTM step",
            {"lstm_cell_torch_code": STACKED_EINSUM_CELL}),
@@ -194,6 +314,22 @@ HONEST = [
     honest("deleted_public_test_cell", "the public test cell of lm_loss deleted by accident", edit=delete_cell("lm_loss")),
     honest("notebook_progress_bar_and_display", "tqdm.notebook and IPython's display in a cell the student added",
            added=[("new_names", NOTEBOOK_PROGRESS_AND_DISPLAY)]),
+    honest("threads_and_determinism", "torch.set_num_threads(4), seeds and deterministic flags in an added cell: "
+           "Jupyter trains on four threads (the grader on one), the answers are the same",
+           added=[("setup", THREADS_AND_DETERMINISM)]),
+    honest("jit_script_cell", "@torch.jit.script on a typed cell: TorchScript reads the cell's source, as in Jupyter",
+           {"lstm_cell_torch_code": JIT_SCRIPT_CELL}),
+    honest("torch_compile_cell", "torch.compile on the cell computes the same values as the cell itself",
+           {"lstm_cell_torch_code": TORCH_CELL.format(cast="", memory=GOOD_MEMORY)
+            + "\n\nlstm_cell_torch = torch.compile(lstm_cell_torch)\n"}),
+    honest("default_float64_and_categorical_sampler", "torch.set_default_dtype(float64) with code that follows its "
+           "inputs' dtype, and a sampler that seeds the global generator and draws with Categorical under "
+           "inference_mode (the same draws as draw(scores, generator))",
+           {"sample_torch_code": CATEGORICAL_SAMPLER}, added=[(None, DEFAULT_DTYPE_FLOAT64)]),
+    honest("module_with_buffer_and_saved_state", "an nn.Module around the parameter dict with a one-hot buffer, "
+           "eval()/train(), torch.save and torch.load of the trained weights, a sampler that collects tensors",
+           {"lm_forward_code": MODULE_FORWARD, "sample_torch_code": TENSOR_LIST_SAMPLE},
+           added=[("new_names", SAVE_AND_RELOAD)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
@@ -322,18 +458,6 @@ OLD_SIGNATURE = _wrong_sample().replace("def sample_torch(parameters, vocab,",
                                         "def sample_torch(parameters, eos_index, unk_index,").replace(
     "    eos_index, unk_index = vocab.eos_index, vocab.unk_index\n", "")
 
-TORCH_CELL = '''
-def lstm_cell_torch(xt, a_prev, c_prev, parameters):
-    concat = torch.cat([a_prev, xt], dim=0){cast}
-    gamma_f = torch.sigmoid(parameters["Wf"]{cast} @ concat + parameters["bf"]{cast})
-    gamma_u = torch.sigmoid(parameters["Wi"]{cast} @ concat + parameters["bi"]{cast})
-    c_tilde = torch.tanh(parameters["Wc"]{cast} @ concat + parameters["bc"]{cast})
-    {memory}
-    gamma_o = torch.sigmoid(parameters["Wo"]{cast} @ concat + parameters["bo"]{cast})
-    a_next = gamma_o * torch.tanh(c_next)
-    return a_next, c_next
-'''
-GOOD_MEMORY = "c_next = gamma_f * c_prev + gamma_u * c_tilde"
 # "to save memory": the forget gate is applied to c_prev in place, overwriting the caller's tensor
 IN_PLACE_MEMORY = TORCH_CELL.format(cast="", memory="c_next = c_prev.mul_(gamma_f).add_(gamma_u * c_tilde)")
 # "as precise as the NumPy cell": float64 whatever the model's dtype
@@ -345,6 +469,52 @@ def lm_loss(parameters, x, y):
     total = torch.nn.functional.cross_entropy(logits.permute(1, 0, 2), y, ignore_index=-1, reduction="sum")
     return total.item() / y.shape[0]
 '''
+
+# relies on the default dtype, float64 here: the notebook's float32 model cannot be sampled
+SAMPLER_ON_DEFAULT_DTYPE = _wrong_sample(before="    x, a, c = torch.zeros(V, 1), torch.zeros(n_a, 1), torch.zeros(n_a, 1)\n",
+                                         next_input="x = torch.zeros(V, 1)\n        x[index] = 1.0")
+ARGMAX_SAMPLER = _wrong_sample().replace("int(draw(scores, generator))", "int(torch.argmax(scores))")
+STATE_NOT_CARRIED = _wrong_sample(scores='scores = ((parameters["Wya"] @ a_next + parameters["by"]) / temperature).T').replace(
+    "a, c = lstm_cell_torch(x, a, c, parameters)", "a_next, c_next = lstm_cell_torch(x, a, c, parameters)   # a, c never updated")
+CLAMPS_X_IN_PLACE = _lm_forward("""
+    mask = (x >= 0).unsqueeze(-1)
+    x.clamp_(min=0)                 # -1 means "no input": index 0, masked out below
+    inputs = torch.nn.functional.one_hot(x, V).to(a.dtype) * mask
+    for t in range(T):
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+        logits.append(parameters["Wya"] @ a + parameters["by"])
+""")
+# nn.Parameter(tensor) is a new leaf sharing the storage: the gradients stop at it
+PARAMETERS_WRAPPED = """
+import torch.nn as nn
+
+
+class CharLSTM(nn.Module):
+    def __init__(self, parameters):
+        super().__init__()
+        self.p = nn.ParameterDict({name: nn.Parameter(value) for name, value in parameters.items()})
+
+    def forward(self, x):
+        V, n_a = self.p["Wya"].shape
+        m, T = x.shape
+        a = torch.zeros(n_a, m, dtype=self.p["Wya"].dtype, device=self.p["Wya"].device)
+        c = torch.zeros_like(a)
+        inputs = torch.nn.functional.one_hot(x.clamp(min=0), V).to(a.dtype) * (x >= 0).unsqueeze(-1)
+        logits = []
+        for t in range(T):
+            a, c = lstm_cell_torch(inputs[:, t].T, a, c, self.p)
+            logits.append(self.p["Wya"] @ a + self.p["by"])
+        return torch.stack(logits, dim=2)
+
+
+def lm_forward(x, parameters):
+    return CharLSTM(parameters)(x)
+"""
+FORWARD_UNDER_NO_GRAD = "\n@torch.no_grad()" + _lm_forward(REFERENCE_INPUTS + """
+    for t in range(T):
+        a, c = lstm_cell_torch(inputs[:, t].T, a, c, parameters)
+        logits.append(parameters["Wya"] @ a + parameters["by"])
+""")
 
 WRONG = [
     wrong("detached_hidden_state", {"lm_forward", "lm_loss"},
@@ -404,4 +574,24 @@ WRONG = [
     wrong("loss_returned_as_float", {"lm_loss"},
           "loss.item() returns a Python float: right value, but the training cell cannot call backward() on it",
           {"lm_loss_code": LOSS_AS_FLOAT}),
+    wrong("sampler_on_the_default_dtype", {"sample_torch", "sample_torch_temperature"},
+          "torch.set_default_dtype(float64) and x, a, c made without dtype=: float64 states, so the notebook's "
+          "float32 model cannot be sampled (its last cell fails)",
+          {"sample_torch_code": SAMPLER_ON_DEFAULT_DTYPE}, added=[(None, DEFAULT_DTYPE_FLOAT64)]),
+    wrong("sample_argmax", {"sample_torch", "sample_torch_temperature"},
+          "takes the argmax of the scores instead of drawing: every seed gives the same name",
+          {"sample_torch_code": ARGMAX_SAMPLER}),
+    wrong("sampler_state_not_carried", {"sample_torch", "sample_torch_temperature"},
+          "the new a and c are never fed back: every step starts from a = c = 0",
+          {"sample_torch_code": STATE_NOT_CARRIED}),
+    wrong("forward_clamps_x_in_place", {"lm_forward", "lm_loss"},
+          "x.clamp_(min=0) overwrites the caller's indices: a second call on the same batch reads the first "
+          "inputs as index 0", {"lm_forward_code": CLAMPS_X_IN_PLACE}),
+    wrong("parameters_wrapped_in_nn_parameter", {"lm_forward", "lm_loss"},
+          "the dict's tensors wrapped in nn.Parameter inside lm_forward: right logits, but the gradients stop at "
+          "the new Parameters, so the notebook's optimizer never updates its weights",
+          {"lm_forward_code": PARAMETERS_WRAPPED}),
+    wrong("forward_under_no_grad", {"lm_forward", "lm_loss"},
+          "lm_forward decorated with @torch.no_grad(): right logits without a graph, so the training cell "
+          "cannot call backward()", {"lm_forward_code": FORWARD_UNDER_NO_GRAD}),
 ]
