@@ -16,7 +16,10 @@ shell commands (``!ls``, ``%%bash``). While grading:
 
 IPython's own input transformer finds the magics (a ``%`` that continues an
 expression or sits in a string is not one); each magic line keeps its line
-number, so messages about the cell point at the student's line.
+number, so messages about the cell point at the student's line. A line that
+writes out the call IPython makes of a magic
+(``get_ipython().run_line_magic("matplotlib", "inline")``, as a notebook
+exported to a script has it) is that magic.
 """
 import re
 
@@ -152,13 +155,32 @@ def translate(source):
     written = source.splitlines()
     blank = next((i for i, line in enumerate(written) if line.strip()), len(written))
     cleaned = "".join(ipython_prompt(classic_prompt(leading_indent(source.splitlines(keepends=True)[blank:]))))
-    if "%" not in cleaned and "!" not in cleaned and "?" not in cleaned:
+    if "%" not in cleaned and "!" not in cleaned and "?" not in cleaned and "get_ipython()" not in cleaned:
         return source if cleaned == "".join(source.splitlines(keepends=True)[blank:]) else "\n" * blank + cleaned, []
     if cleaned.startswith("%%"):
         python, skipped = _cell_magic(cleaned)
     else:
         python, skipped = _line_magics(cleaned, written[blank:], TransformerManager())
     return "\n" * blank + python, [(number + blank, text, why) for number, text, why in skipped]
+
+
+def _written_magic_call(line):
+    """Whether ``line`` is a whole statement calling a magic as a notebook exported to a script writes it,
+    ``get_ipython().run_line_magic("matplotlib", "inline")``, with strings for arguments (the same call as
+    IPython's transformer makes of ``%matplotlib inline``). Other uses of get_ipython() run as written."""
+    import ast
+
+    if not _MAGIC_CALL.search(line):
+        return False
+    try:
+        body = ast.parse(line.strip()).body
+    except SyntaxError:  # part of a longer statement
+        return False
+    calls = [node for node in ast.walk(body[0]) if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+             and node.func.attr in ("run_line_magic", "system", "getoutput")] if len(body) == 1 else []
+    wanted = 2 if calls and calls[0].func.attr == "run_line_magic" else 1
+    return bool(calls) and len(calls[0].args) >= wanted and not calls[0].keywords and all(
+        isinstance(argument, ast.Constant) and isinstance(argument.value, str) for argument in calls[0].args)
 
 
 def _line_magics(source, written, manager):
@@ -173,7 +195,7 @@ def _line_magics(source, written, manager):
         return _without_ipython(original)
     skipped = []
     for number, (line, text) in enumerate(zip(lines, original)):
-        if line != text and _MAGIC_CALL.search(line):
+        if (line != text or _written_magic_call(line)) and _MAGIC_CALL.search(line):
             lines[number], why = _line_replacement(line, text)
             if why:
                 skipped.append((number + 1, written[number], why))

@@ -138,6 +138,11 @@ def test_magics_run_as_ipython_would_and_every_skipped_line_is_named():
     (">>> x = 1\n>>> y = x + 1\n", {"x": 1, "y": 2}, []),  # prompts pasted with the code are removed
     ("%time \\\n  x = 1\ny = 2\n", {"y": 2}, [1]),  # a magic continued by a backslash
     ("%%bash\nls -la\n", {}, [1]),
+    # magics written as the calls IPython makes of them, as in a notebook exported to a script
+    ("get_ipython().run_line_magic('matplotlib', 'inline')\nx = 1\n", {"x": 1}, []),
+    ("get_ipython().run_line_magic('time', 'y = 2')\nfiles = get_ipython().getoutput('ls')\n"
+     "get_ipython().system('pip install tqdm')\n", {"y": 2, "files": None}, [2, 3]),
+    ("# get_ipython().system('ls')\nz = 3\n", {"z": 3}, []),
 ])
 def test_cell_magics_run_their_body_or_are_reported(cell, names, skipped):
     python, reported = translate(cell)
