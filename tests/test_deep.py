@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 from recurrent_helpers import N_A, N_X, N_Y, T_X, M, assert_gradients_match, perturbed
+from reference_impl.datasets import make_tagging_data
 from reference_impl.deep import (
     deep_backward,
     deep_forward,
@@ -10,6 +11,7 @@ from reference_impl.deep import (
     deep_rnn_forward,
     initialize_deep_parameters,
 )
+from reference_impl.experiments import predict, train_classifier
 from reference_impl.output import softmax_cross_entropy
 from reference_impl.recurrent_layer import CELLS, layer_forward
 
@@ -70,3 +72,19 @@ def test_deep_rejects_a_layer_whose_input_size_does_not_match_the_layer_below():
     layers[1] = initialize_deep_parameters("lstm", N_X, N_A, N_Y, n_layers=1, seed=0)["layers"][0]
     with pytest.raises(ValueError, match=r"x must have shape \(3, \?, \?\)"):
         deep_forward("lstm", np.zeros((N_X, M, T_X)), layers)
+
+
+@pytest.mark.parametrize("seed", (10, 11))
+def test_three_one_way_layers_still_guess_teddy_and_one_bidirectional_layer_tags_it(seed):
+    """Chapter 12's claim (seeds 0 to 4 on the page) with other seeds: depth adds no context, direction does."""
+    x_train, y_train, _ = make_tagging_data(512, seed=seed)
+    x_test, y_test, vocab = make_tagging_data(512, seed=seed + 1)
+    is_teddy = x_test[vocab.token_to_index["teddy"]] == 1
+
+    def teddy_accuracy(n_layers, bidirectional):
+        parameters, _ = train_classifier("rnn", x_train, y_train, n_a=16, n_layers=n_layers,
+                                         bidirectional=bidirectional, epochs=15, seed=seed)
+        return np.mean(((predict("rnn", x_test, parameters)[0] > 0.5) == (y_test[0] > 0.5))[is_teddy])
+
+    assert 0.35 <= teddy_accuracy(3, False) <= 0.65
+    assert teddy_accuracy(1, True) >= 0.95
