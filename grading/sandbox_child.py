@@ -561,6 +561,9 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     # as IPython compiles cells, a `from __future__ import` holds for the statements and cells after it
     future_flags, all_future_flags = 0, _future_flags()
     cell_names = set()
+    # the latest callable bound to each name when a cell ended: stock nbgrader calls a function at its test
+    # cell, before a later cell can rebind its name to a value (relative_error = relative_error(g, n))
+    functions = {}
     kept = _Kept()
     sys.addaudithook(_make_guard(read_roots, os.path.realpath(workdir)))
 
@@ -586,13 +589,18 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
                 cell_names.add(name)
                 # as IPython does: inspect.getsource finds a cell's code (torch.jit.script compiles from it)
                 linecache.cache[name] = (len(request["source"]), None, request["source"].splitlines(True), name)
-                for statement in _statements(request["source"], name, future_flags):
-                    code = compile(statement, name, "exec", future_flags, True)
-                    future_flags |= code.co_flags & all_future_flags
-                    exec(code, namespace)
+                try:
+                    for statement in _statements(request["source"], name, future_flags):
+                        code = compile(statement, name, "exec", future_flags, True)
+                        future_flags |= code.co_flags & all_future_flags
+                        exec(code, namespace)
+                finally:
+                    functions.update((key, value) for key, value in list(namespace.items()) if callable(value))
                 reply = {"ok": True}
             elif request["op"] == "call":
                 function = namespace.get(request["name"])
+                if not callable(function):
+                    function = functions.get(request["name"])
                 if not callable(function):
                     reply = {"ok": False, "error": {"type": "NameError",
                              "message": f"{request['name']} is not defined by the notebook"}}

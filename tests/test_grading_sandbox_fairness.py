@@ -257,6 +257,19 @@ def test_a_handout_notebook_imports_course_helpers_and_its_check_all_cell_is_not
         (result.notes, [part.message for part in result.parts if part.points < part.max_points])
 
 
+
+def test_a_function_whose_name_a_later_cell_reuses_for_a_value_is_still_the_function_graded():
+    """Stock nbgrader calls a function at its test cell, before a later cell can reuse its name for a value
+    (``relative_error = relative_error(g, n)``): the grader calls the last function bound to that name."""
+    cells = ["def relative_error(a, b):\n    return abs(a - b)\n", "relative_error = relative_error(3, 1)\n",
+             "def twice(x):\n    return 2 * x\ntwice = twice(4)\n"]  # rebound in the cell that defines it
+    with Session(cells, TEST_LIMITS) as session:
+        assert session.run_cells() == {}
+        assert session.call("relative_error", 5, 2) == 3
+        with pytest.raises(NameError, match="twice is not defined"):  # never a function when a cell ended
+            session.call("twice", 1)
+
+
 STUDENT_CACHES = """
 from collections import namedtuple
 Step = namedtuple("Step", "a_next a_prev xt parameters")
