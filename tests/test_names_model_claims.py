@@ -1,7 +1,8 @@
-"""What chapters 6 and 7 say about the character-level model of first names, re-run on seeds the pages do not use.
+"""What chapters 2, 6 and 7 say about the names corpus and its character-level model, re-run on other seeds.
 
-The pages train the model with the seeds 0 to 4 (same split of the names, same settings); these tests train it
-with the seeds 5 and 6 and check the same statements.
+Chapters 6 and 7 train the model with the seeds 0 to 4 (same split of the names, same settings); these tests
+train it with the seeds 5 and 6 and check the same statements. Chapter 2's <UNK> rates are checked on other
+splits of the names.
 """
 import numpy as np
 import pytest
@@ -101,3 +102,20 @@ def test_chapter_7_first_letters_of_sample_follow_the_tempered_formula_within_sa
         noise = np.percentile([distance(noise_rng.multinomial(1000, p), p) for _ in range(1000)], 99)
         assert distance(firsts, p) <= noise, (temperature, distance(firsts, p), noise)
         assert distance(firsts, p_other) > noise, (temperature, distance(firsts, p_other), noise)
+
+
+@pytest.mark.parametrize("split_seed", (1, 2))
+def test_chapter_2_unk_rates_hold_for_other_splits_of_the_names(split_seed):
+    """Chapter 2 (split seed 0): with 2 kept tokens about three quarters of the held-out characters are <UNK>, the ten
+    most frequent letters cover about three quarters, all 26 letters leave nothing unknown."""
+    names = load_names()
+    order = np.random.default_rng(split_seed).permutation(len(names))
+    train_names, test_names = [names[i] for i in order[: len(names) // 2]], [names[i] for i in order[len(names) // 2:]]
+
+    def unk_rate(size):
+        vocab = Vocabulary.from_texts(train_names, level="char", max_size=size)
+        return sum(int(np.sum(vocab.encode(n) == vocab.unk_index)) for n in test_names) / sum(map(len, test_names))
+
+    assert 0.7 <= unk_rate(2) <= 0.8
+    assert 0.7 <= 1 - unk_rate(10) <= 0.8
+    assert unk_rate(26) == 0
