@@ -1,4 +1,6 @@
 """A whole RNN model: gradients end to end, and it actually learns."""
+import itertools
+
 import numpy as np
 import pytest
 
@@ -12,6 +14,7 @@ from reference_impl import (
     output_backward,
     relative_error,
     rnn_cell_backward,
+    rnn_forward,
     rnn_model_backward,
     rnn_model_forward,
 )
@@ -106,3 +109,15 @@ def test_dropping_the_path_through_time_gives_a_wrong_gradient_for_every_seed(se
     truncated = _output_paths_only_gradients(parameters, x, y, a0)
     for name in ("dWax", "dWaa", "dba"):
         assert relative_error(truncated[name], full[name]) >= 1e-2, name
+
+
+@pytest.mark.parametrize("seed", (6, 7))
+def test_every_ordering_of_six_words_gives_its_own_final_state(seed):
+    """Chapter 1's claim (seeds 1 to 5 on the page) with other random weights: all 720 orderings of a six-word
+    sentence give different final states, though their bags of words are equal."""
+    words = "the cat which already ate was".split()
+    index = {word: i for i, word in enumerate(sorted(set(words)))}
+    parameters = initialize_rnn_parameters(n_x=len(index), n_a=8, n_y=2, seed=seed)
+    states = [rnn_forward(np.eye(len(index))[:, [index[w] for w in ordering]][:, None, :], np.zeros((8, 1)),
+                          parameters)[0][:, 0, -1] for ordering in itertools.permutations(words)]
+    assert len(np.unique(np.round(states, 8), axis=0)) == 720
