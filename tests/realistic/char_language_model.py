@@ -343,7 +343,9 @@ ERRSTATE_SAMPLE = '\n@np.errstate(divide="ignore")' + _sample('''
         x[index] = 1
 ''')
 
-IPYTHON_HABITS_TOP = '''%load_ext autoreload
+# the first line as a notebook exported to a script writes %matplotlib inline
+IPYTHON_HABITS_TOP = '''get_ipython().run_line_magic("matplotlib", "inline")
+%load_ext autoreload
 %autoreload 2
 import warnings
 warnings.filterwarnings("ignore")
@@ -402,8 +404,8 @@ HONEST = [
     honest("torch_style_clip_and_errstate_sampler", "clip_grad_norm_'s factor max_norm / (norm + 1e-6) clamped at 1 "
            "is the clipping asked for (to 1e-6 relative); log(0) = -inf silenced by @np.errstate gives the same p",
            {"clip_by_global_norm_code": TORCH_STYLE_CLIP, "sample_code": ERRSTATE_SAMPLE}),
-    honest("ipython_habits", "%load_ext autoreload, warnings.filterwarnings, np.seterr, IPython.display's Markdown, "
-           "a shell escape, %who_ls and help() in cells the student added",
+    honest("ipython_habits", "get_ipython().run_line_magic, %load_ext autoreload, warnings.filterwarnings, np.seterr, "
+           "IPython.display's Markdown, a shell escape, %who_ls and help() in cells the student added",
            added=[(None, IPYTHON_HABITS_TOP), ("corpus", IPYTHON_HABITS_CORPUS)]),
 ]
 
