@@ -555,6 +555,13 @@ def rnn_backward(da, caches):
     return gradients
 '''
 
+# the name of the function reused for what it returned, in a cell after its test: stock nbgrader has graded the
+# function by then
+ERROR_NAME_REUSED = '''
+relative_error = relative_error(analytic["dWaa"], numeric["dWaa"])
+print(f"dWaa: {relative_error:.2e}")
+'''
+
 HONEST = [
     honest("loops", "loops over examples, units and time compute the same values as matrix products",
            {"rnn_cell_forward_code": LOOP_CELL_FORWARD, "rnn_cell_backward_code": LOOP_CELL_BACKWARD,
@@ -609,6 +616,9 @@ HONEST = [
                                    "the notebook asks for: every value the notebook reads is there",
            {"rnn_cell_forward_code": LIST_CELL_FORWARD, "rnn_forward_code": LIST_FORWARD,
             "rnn_cell_backward_code": EXTRA_KEYS_CELL_BACKWARD, "rnn_backward_code": EXTRA_KEYS_BACKWARD}),
+    honest("function_name_reused_for_its_value",
+           "a cell after the gradient check reuses the name relative_error for the number it returned; the "
+           "function was right where its test cell stands", added=[("gradient_check_demo", ERROR_NAME_REUSED)]),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
