@@ -121,7 +121,8 @@ def mutation_message(function_name, mutations, names=None):
         return ""
     changed = ", ".join(dict.fromkeys(m.describe(names) for m in mutations))
     return (f"{function_name} changed its input {changed} in place; the notebook uses that input again after the "
-            "call, so work on a copy (x = x.copy(), or new arrays) instead of modifying what you were given.")
+            "call, so work on a copy (x = x.copy() of an array, x = x.clone() of a tensor, or new arrays) instead "
+            "of modifying what you were given.")
 
 
 @dataclass

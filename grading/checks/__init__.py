@@ -203,8 +203,8 @@ def _refuse_mutations(name, changed):
     names = [description for position, keyword, description in changed if keyword is not None or position not in allowed]
     if names:
         raise CheckFailed(f"{name} changed its input {', '.join(dict.fromkeys(names))} in place; the notebook uses "
-                          "that input again after the call, so work on a copy (x = x.copy(), or new arrays) instead "
-                          "of modifying what you were given.")
+                          "that input again after the call, so work on a copy (x = x.copy() of an array, x = x.clone() "
+                          "of a tensor, or new arrays) instead of modifying what you were given.")
 
 
 def _student_error(name, error):
