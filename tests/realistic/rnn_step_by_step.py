@@ -1,5 +1,6 @@
 """Realistic submissions of assignment 1 (RNN step by step)."""
 import json
+import zipfile
 
 from . import ROOT, both, delete_cell, honest, paste_copy, wrong
 
@@ -748,7 +749,8 @@ DX_NEVER_STORED = BPTT.replace('dx[:, :, t] = step["dxt"]', 'dxt = step["dxt"]')
 
 def _public_answers(part):
     """The values the handout's recorded public test of ``part`` expects, in the order it compares them."""
-    record = json.loads((ROOT / "handouts" / "rnn_step_by_step" / "course_helpers" / "public_tests.json").read_text())
+    with zipfile.ZipFile(ROOT / "handouts" / "rnn_step_by_step.zip") as handout:  # the committed handout
+        record = json.loads(handout.read("rnn_step_by_step/course_helpers/public_tests.json"))
     return [float(event["args"][2]["float"]) for event in record["tests"][part]["events"]
             if event["kind"] == "compare" and "float" in event["args"][2]]
 
