@@ -544,6 +544,24 @@ def _statements(source, filename, flags):
     return [ast.Module([statement], []) for statement in tree.body]
 
 
+_UNBOUND = object()  # a name a cell had not bound
+
+
+def _latest_function(namespace, functions, name):
+    """What the notebook's ``name`` calls now: its value if callable, else the last function bound to it (a
+    later cell may have reused the name for the value it returned: relative_error = relative_error(g, n))."""
+    value = namespace.get(name)
+    return value if callable(value) else functions.get(name)
+
+
+def _functions_as_of(functions_after_cell, position):
+    """The functions as they were when the last cell at or before ``position`` that ran ended ({} if none)."""
+    if type(position) is not int:
+        raise ValueError(f"as_of must be a cell position (an int), got {type(position).__name__}")
+    ran = [p for p in functions_after_cell if p <= position]
+    return functions_after_cell[max(ran)] if ran else {}
+
+
 def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     """Answer requests until the grader closes the pipe.
 
@@ -564,6 +582,9 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
     # the latest callable bound to each name when a cell ended: stock nbgrader calls a function at its test
     # cell, before a later cell can rebind its name to a value (relative_error = relative_error(g, n))
     functions = {}
+    # the functions as they were when each cell ended, by the cell's position: a check asks for a function as
+    # it stood at its test cell (stock nbgrader's), when a later cell redefined it (an unfinished rewrite)
+    functions_after_cell = {}
     kept = _Kept()
     sys.addaudithook(_make_guard(read_roots, os.path.realpath(workdir)))
 
@@ -596,17 +617,35 @@ def serve(requests, replies, read_roots, workdir, packages=("numpy",)):
                         exec(code, namespace)
                 finally:
                     functions.update((key, value) for key, value in list(namespace.items()) if callable(value))
+                    if type(request.get("position")) is int:
+                        functions_after_cell[request["position"]] = dict(functions)
                 reply = {"ok": True}
+            elif request["op"] == "changed_since":
+                earlier = _functions_as_of(functions_after_cell, request["as_of"])
+                reply = {"ok": True, "value": any(namespace.get(name) is not function
+                                                  for name, function in earlier.items())}
             elif request["op"] == "call":
-                function = namespace.get(request["name"])
-                if not callable(function):
-                    function = functions.get(request["name"])
+                as_of = request.get("as_of")
+                earlier = {} if as_of is None else _functions_as_of(functions_after_cell, as_of)
+                function = _latest_function(namespace, functions, request["name"]) if as_of is None \
+                    else earlier.get(request["name"])
                 if not callable(function):
                     reply = {"ok": False, "error": {"type": "NameError",
                              "message": f"{request['name']} is not defined by the notebook"}}
                 else:
-                    value, mutations, gradients = call_and_compare(function, request["args"], request["kwargs"],
-                                                                   request.get("gradients"))
+                    # as of a cell, the functions it calls by name are those of then too, as at stock's test cell
+                    later = {name: namespace.get(name, _UNBOUND) for name, then in earlier.items()
+                             if namespace.get(name) is not then}
+                    namespace.update((name, earlier[name]) for name in later)
+                    try:
+                        value, mutations, gradients = call_and_compare(function, request["args"], request["kwargs"],
+                                                                       request.get("gradients"))
+                    finally:
+                        for name, now in later.items():
+                            if now is _UNBOUND:
+                                namespace.pop(name, None)
+                            else:
+                                namespace[name] = now
                     reply = {"ok": True, "value": value, "mutations": mutations, "gradients": gradients}
             else:
                 reply = {"ok": False, "error": {"type": "ValueError", "message": "unknown request"}}

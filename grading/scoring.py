@@ -12,6 +12,9 @@ themselves. Here:
    ``grading.checks.<assignment>.GRADED_TESTS`` against proxies of the
    student's functions: the student's process only ever sees the inputs and
    returns plain data, which the check compares with ``reference_impl``.
+   A part that fails, where a later cell redefined a function (an unfinished
+   rewrite at the end), is checked again with the functions as they were at
+   its test cell, where stock nbgrader checks them: it keeps stock's points.
 3. :func:`record` runs nbgrader's own autograde (its gradebook records, the
    submission copy, locked-cell restoration, late penalties) with the kernel
    execution replaced by :class:`CheckOutcomes`, which writes each check's
@@ -100,7 +103,13 @@ def _handout_only(cell):
 
 
 def extract_cells(submitted, template):
-    """The code to run for a submission, in the template's order, as (label, source) pairs.
+    """The code to run for a submission, in the template's order, as (label, source) pairs (see cells_and_tests)."""
+    return cells_and_tests(submitted, template)[0]
+
+
+def cells_and_tests(submitted, template):
+    """([(label, source)] of the code to run for a submission, in the template's order, {test cell grade_id:
+    position of the last of those cells before it, -1 if none}).
 
     Solution cells come from the submission (matched by grade_id), locked
     cells that are not tests from the template, and code cells the student
@@ -120,7 +129,7 @@ def extract_cells(submitted, template):
                 answers[anchor] = cell.source
         else:
             added.setdefault(anchor, []).append(cell.source)
-    cells = []
+    cells, tests = [], {}
 
     def add_students(key):
         where = f"after cell {key}" if key else "at the top"
@@ -135,10 +144,12 @@ def extract_cells(submitted, template):
             cells.append((f"your cell {grade_id}", answers.get(grade_id, "")))
         elif not meta.get("grade"):
             cells.append((f"the notebook's cell {grade_id or len(cells)}", cell.source))
+        else:
+            tests[grade_id] = len(cells) - 1  # stock nbgrader runs this test cell here
         if grade_id:
             add_students(grade_id)
         add_students(None)  # cells added before any graded cell run after the first (imports)
-    return cells  # as written, IPython syntax included: the Session runs magics as IPython would (grading.magics)
+    return cells, tests  # as written, IPython syntax included: the Session runs magics as IPython would (grading.magics)
 
 
 MESSAGE_CHARS = 2000  # a part's message or a note is cut to this length: it quotes student values
@@ -184,7 +195,8 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, 
         seed = submission_seed(nbformat.writes(submitted), assignment, student)
     result = NotebookResult(assignment, seed=seed, language=language_of(submitted))
     submitted, result.notes = _repair(submitted, template)
-    labels, cells = zip(*extract_cells(submitted, template))
+    cells, tests = cells_and_tests(submitted, template)
+    labels, cells = zip(*cells)
     provided = provided_files(template)
     packages = required_packages(template, provided)
     if jail is None or not set(packages) <= set(jail.packages):
@@ -200,10 +212,28 @@ def score_notebook(assignment, submitted, template, limits=Limits(), jail=None, 
             try:
                 test.check(*[session.function(name) for name in test.functions], seed=seed)
             except Exception as error:  # every failure of a check, of any kind, is a failed part
-                result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), _failure_message(error)))
+                if _passes_as_at_its_test_cell(session, test, tests.get(test.grade_id), seed):
+                    result.parts.append(PartResult(test.grade_id, float(test.points), float(test.points)))
+                else:
+                    result.parts.append(PartResult(test.grade_id, 0.0, float(test.points), _failure_message(error)))
             else:
                 result.parts.append(PartResult(test.grade_id, float(test.points), float(test.points)))
     return result
+
+
+def _passes_as_at_its_test_cell(session, test, position, seed):
+    """Whether a failed part passes with its functions as they were at its test cell, where a later cell
+    redefined one of them (an unfinished rewrite at the end of the notebook): stock nbgrader checks them
+    there, so the part keeps stock's points. Only then: the check is not run twice otherwise."""
+    if position is None or position < 0:
+        return False
+    try:
+        if not session.changed_since(position):
+            return False
+        test.check(*[session.function(name, as_of=position) for name in test.functions], seed=seed)
+    except Exception:
+        return False
+    return True
 
 
 def unreadable_result(assignment, reason):

@@ -215,7 +215,8 @@ class Session:
             if index in self._killers:
                 continue
             try:
-                reply = self._request({"op": "exec", "index": self.labels[index], "source": source}, self.labels[index])
+                reply = self._request({"op": "exec", "index": self.labels[index], "position": index, "source": source},
+                                      self.labels[index])
             except DeadlineExceeded as error:
                 if "budget" in str(error):
                     raise
@@ -237,7 +238,7 @@ class Session:
         self._ensure_started()
         return dict(self.cell_errors)
 
-    def invoke(self, name, args=(), kwargs=None, max_reply_bytes=None, gradients=None):
+    def invoke(self, name, args=(), kwargs=None, max_reply_bytes=None, gradients=None, as_of=None):
         """Call the student's ``name``; return a CallResult (its value, the changes made to its arguments).
 
         Raises the builtin exception the function raised (ValueError, ...),
@@ -254,12 +255,19 @@ class Session:
         or keyword, then keys or indices inside it, e.g. ``(0, "Wf")`` for
         ``args[0]["Wf"]``. None where the value does not depend on that input
         (a detached computation).
+
+        ``as_of`` (a cell's position in ``cells``) calls ``name`` as it was
+        when that cell ended, rather than the last definition, with the
+        functions it calls by name as they were then too (for the call only).
         """
-        if name in self._fatal_calls:  # it already hung or killed the process once: do not wait again
-            raise self._fatal_calls[name]
+        key = name if as_of is None else (name, as_of)
+        if key in self._fatal_calls:  # it already hung or killed the process once: do not wait again
+            raise self._fatal_calls[key]
         self._ensure_started()
         message = {"op": "call", "name": name, "args": list(args), "kwargs": dict(kwargs or {}),
                    "max_reply_bytes": int(max_reply_bytes or self.limits.reply_bytes)}
+        if as_of is not None:
+            message["as_of"] = int(as_of)
         if gradients is not None:
             message["gradients"] = {"wrt": [tuple(path) for path in gradients["wrt"]],
                                     "weights": gradients.get("weights")}
@@ -268,14 +276,14 @@ class Session:
         except DeadlineExceeded as error:
             if "budget" in str(error):
                 raise
-            self._fatal_calls[name] = DeadlineExceeded(f"{name} did not return within {self.limits.cell_seconds:.0f} s "
-                                                       "(the time limit of one call)")
-            raise self._fatal_calls[name] from None
+            self._fatal_calls[key] = DeadlineExceeded(f"{name} did not return within {self.limits.cell_seconds:.0f} s "
+                                                      "(the time limit of one call)")
+            raise self._fatal_calls[key] from None
         except ReplyTooLarge as error:  # the sandbox was killed unread; the next call starts a new one
             raise ReplyTooLarge(f"{name}: {error}") from None
         except SandboxDied as error:
-            self._fatal_calls[name] = SandboxDied(f"calling {name} stopped the process: {error}")
-            raise self._fatal_calls[name] from None
+            self._fatal_calls[key] = SandboxDied(f"calling {name} stopped the process: {error}")
+            raise self._fatal_calls[key] from None
         if not reply["ok"]:
             error_type = _GRADER_ERRORS.get(reply["error"]["type"]) or \
                 _BUILTIN_ERRORS.get(reply["error"]["type"], StudentError)
@@ -291,16 +299,25 @@ class Session:
         """Call the student's ``name`` with plain data (and handles); return its value (see invoke)."""
         return self.invoke(name, args, kwargs).value
 
-    def function(self, name, max_reply_bytes=None):
-        """A callable that forwards to the student's ``name``; its ``last_call`` is the latest CallResult."""
+    def changed_since(self, as_of):
+        """Whether a later cell bound a name that held a function when the cell at position ``as_of`` ended
+        to something else (a function first defined later does not count)."""
+        self._ensure_started()
+        reply = self._request({"op": "changed_since", "as_of": int(as_of)}, "a look at the notebook's functions")
+        return bool(reply.get("ok") and reply.get("value"))
+
+    def function(self, name, max_reply_bytes=None, as_of=None):
+        """A callable that forwards to the student's ``name`` (as it was when the cell at position ``as_of``
+        ended, if given); its ``last_call`` is the latest CallResult."""
         def proxy(*args, **kwargs):
             proxy.last_call = None
-            proxy.last_call = self.invoke(name, args, kwargs, max_reply_bytes)
+            proxy.last_call = self.invoke(name, args, kwargs, max_reply_bytes, as_of=as_of)
             return proxy.last_call.value
         def with_gradients(args=(), kwargs=None, wrt=(), weights=None):
             """(value, gradients): the call, and autograd's gradients with respect to ``wrt`` (see invoke)."""
             proxy.last_call = None
-            proxy.last_call = self.invoke(name, args, kwargs, max_reply_bytes, {"wrt": list(wrt), "weights": weights})
+            proxy.last_call = self.invoke(name, args, kwargs, max_reply_bytes, {"wrt": list(wrt), "weights": weights},
+                                          as_of=as_of)
             return proxy.last_call.value, proxy.last_call.gradients
         proxy.__name__ = name
         proxy.last_call = None

@@ -270,6 +270,44 @@ def test_a_function_whose_name_a_later_cell_reuses_for_a_value_is_still_the_func
             session.call("twice", 1)
 
 
+def test_a_function_can_be_called_as_it_was_when_a_cell_ended():
+    """Stock nbgrader checks a function at its test cell: a later cell that redefines it (an unfinished rewrite)
+    does not change what it graded. ``as_of`` calls a function as it was when a cell ended, with the functions
+    it calls by name as they were then, for that call only."""
+    cells = ["def step(x):\n    return x + 1\n\ndef run(x):\n    return step(step(x))\n",
+             "total = run(0)\n",
+             "def step(x):  # a faster version, not finished\n    raise NotImplementedError\n",
+             "def later(x):\n    return x\n"]
+    with Session(cells, TEST_LIMITS) as session:
+        assert session.run_cells() == {}
+        with pytest.raises(NotImplementedError):
+            session.call("run", 0)  # the last definition of step, looked up by name
+        assert session.function("run", as_of=1)(0) == 2
+        assert session.function("step", as_of=0)(5) == 6
+        with pytest.raises(NotImplementedError):  # the names were put back after the call
+            session.call("run", 0)
+        assert session.changed_since(1) and session.changed_since(0)
+        assert not session.changed_since(2) and not session.changed_since(3)  # a new function is no change
+        with pytest.raises(NameError, match="later is not defined"):  # not yet defined then
+            session.function("later", as_of=2)(1)
+
+
+def test_a_part_keeps_stocks_points_when_a_later_cell_redefines_its_function():
+    """The reference answers of assignment 1 with an unfinished rewrite of rnn_forward appended: stock nbgrader
+    checks rnn_forward at its test cell and gives every point; so does the grader. A part whose function was
+    wrong at its test cell and is not redefined still fails."""
+    source, release = _notebooks("rnn_step_by_step")
+    notebook = make_submission(source, release, {})
+    notebook.cells.append(nbformat.v4.new_code_cell(
+        "def rnn_forward(x, a0, parameters):\n    raise NotImplementedError('vectorised version: to do')\n"))
+    result = score_notebook("rnn_step_by_step", notebook, source, LIMITS)
+    assert result.score == result.max_score, [(p.grade_id, p.message) for p in result.parts if p.points < p.max_points]
+    stub = make_submission(source, release, {"rnn_forward_code": "def rnn_forward(x, a0, parameters):\n    return 0\n"})
+    stub.cells.append(nbformat.v4.new_code_cell("def rnn_forward(x, a0, parameters):\n    raise NotImplementedError\n"))
+    scored = {part.grade_id: part.points for part in score_notebook("rnn_step_by_step", stub, source, LIMITS).parts}
+    assert scored["rnn_forward_states"] == scored["rnn_forward_predictions"] == 0.0
+
+
 STUDENT_CACHES = """
 from collections import namedtuple
 Step = namedtuple("Step", "a_next a_prev xt parameters")

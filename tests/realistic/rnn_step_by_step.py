@@ -2,7 +2,7 @@
 import json
 import zipfile
 
-from . import ROOT, both, delete_cell, honest, paste_copy, wrong
+from . import ROOT, both, delete_cell, honest, new_code_cell, paste_copy, wrong
 
 # ---- honest ---------------------------------------------------------------------------
 
@@ -563,6 +563,20 @@ relative_error = relative_error(analytic["dWaa"], numeric["dWaa"])
 print(f"dWaa: {relative_error:.2e}")
 '''
 
+# the last cell of the notebook: a faster rnn_forward begun and left unfinished, after every test cell
+UNFINISHED_REWRITE = '''
+# a vectorised version, to finish later
+def rnn_forward(x, a0, parameters):
+    raise NotImplementedError("vectorised rnn_forward: to do")
+'''
+
+
+def _append_cell(source):
+    def edit(notebook):
+        notebook.cells.append(new_code_cell(source))
+    return edit
+
+
 HONEST = [
     honest("loops", "loops over examples, units and time compute the same values as matrix products",
            {"rnn_cell_forward_code": LOOP_CELL_FORWARD, "rnn_cell_backward_code": LOOP_CELL_BACKWARD,
@@ -620,6 +634,10 @@ HONEST = [
     honest("function_name_reused_for_its_value",
            "a cell after the gradient check reuses the name relative_error for the number it returned; the "
            "function was right where its test cell stands", added=[("gradient_check_demo", ERROR_NAME_REUSED)]),
+    honest("unfinished_rewrite_at_the_end",
+           "the notebook's last cell begins a faster rnn_forward that raises NotImplementedError; rnn_forward was "
+           "right where its test cell stands, and rnn_numerical_gradients called it there",
+           edit=_append_cell(UNFINISHED_REWRITE)),
 ]
 
 # ---- wrong ------------------------------------------------------------------------------
